@@ -1,0 +1,250 @@
+package apierr
+
+import (
+	"fmt"
+	"net/url"
+	"regexp"
+	"strings"
+)
+
+// NewCatalog builds a catalog in Go. It applies the same checks as Load and
+// returns LoadErrors (without positions) when the spec is wrong.
+func NewCatalog(spec Spec, opts ...Option) (*Catalog, error) {
+	return build(spec, "", specPositions{}, opts)
+}
+
+var placeholder = regexp.MustCompile(`\{[^{}]*\}`)
+
+func build(s Spec, file string, ps specPositions, opts []Option) (*Catalog, error) {
+	return buildWith(s, file, ps, opts, Default().fallbacks())
+}
+
+func buildWith(s Spec, file string, ps specPositions, opts []Option, fallbacks []*Code) (*Catalog, error) {
+	var o loadOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
+	var errs LoadErrors
+	errf := func(at pos, format string, args ...any) {
+		errs = append(errs, &LoadError{File: file, Line: at.line, Column: at.col, Msg: fmt.Sprintf(format, args...)})
+	}
+	top := func(key string) pos { return ps.catalog[key] }
+
+	if s.DocsURL != "" {
+		if msg := checkDocsURL(s.DocsURL); msg != "" {
+			errf(top("docs_url"), "docs_url %q: %s", s.DocsURL, msg)
+		}
+	}
+	switch s.Slug {
+	case "", SlugHyphen, SlugUnderscore, SlugExact:
+	default:
+		errf(top("slug"), "unknown slug rule %q (known: hyphen, underscore, exact)", s.Slug)
+	}
+	switch s.ForeignResource {
+	case "", CondNotFound, CondForbidden:
+	default:
+		errf(top("foreign_resource"), "foreign_resource must be %q or %q, not %q", CondNotFound, CondForbidden, s.ForeignResource)
+	}
+	if s.RequestIDHeader != "" && !validHeaderName(s.RequestIDHeader) {
+		errf(top("request_id_header"), "request_id_header %q is not a valid header name", s.RequestIDHeader)
+	}
+
+	known := append(append([]Format(nil), builtinFormats...), o.formats...)
+	findFormat := func(name string) Format {
+		for i := len(known) - 1; i >= 0; i-- {
+			if known[i].Name() == name {
+				return known[i]
+			}
+		}
+		return nil
+	}
+	names := func() string {
+		var n []string
+		for _, f := range known {
+			n = append(n, f.Name())
+		}
+		return strings.Join(n, ", ")
+	}
+	defName := s.Format
+	if defName == "" {
+		defName = Envelope.Name()
+	}
+	var formats []Format
+	if f := findFormat(defName); f != nil {
+		formats = append(formats, f)
+	} else {
+		errf(top("format"), "unknown format %q (known: %s; register others with apierr.WithFormats)", defName, names())
+	}
+	offered := s.Formats
+	if offered == nil {
+		offered = []string{Problem.Name()}
+	}
+	for _, name := range offered {
+		f := findFormat(name)
+		if f == nil {
+			errf(top("formats"), "unknown format %q in formats (known: %s)", name, names())
+			continue
+		}
+		if name != defName && !containsFormat(formats, name) {
+			formats = append(formats, f)
+		}
+	}
+
+	codePos := func(i int) codePositions {
+		if i < len(ps.codes) {
+			return ps.codes[i]
+		}
+		return codePositions{}
+	}
+	type first struct {
+		id string
+		at pos
+	}
+	ids := map[string]first{}
+	conds := map[Condition]first{}
+	rules := map[string]first{}
+	styles := uint8(0xff)
+	var styleFirst first
+	for i := range s.Codes {
+		c := &s.Codes[i]
+		cp := codePos(i)
+		switch st := styleOf(c.ID); {
+		case c.ID == "":
+			errf(cp.id, "a code has an empty id")
+		case st == 0:
+			errf(cp.id, "code id %q is not a word in a known case style (letters, digits, and one kind of separator: _ - or .)", c.ID)
+		case styles&st == 0:
+			errf(cp.id, "code %q is %s, but %q (at %d:%d) is %s: keep one case style for every id",
+				c.ID, pick(st), styleFirst.id, styleFirst.at.line, styleFirst.at.col, pick(styles))
+		default:
+			if styles == 0xff {
+				styleFirst = first{c.ID, cp.id}
+			}
+			styles &= st
+		}
+		if f, dup := ids[c.ID]; dup && c.ID != "" {
+			errf(cp.id, "duplicate code %q (first at %d:%d)", c.ID, f.at.line, f.at.col)
+		} else {
+			ids[c.ID] = first{c.ID, cp.id}
+		}
+		if c.Status != -1 && (c.Status < 400 || c.Status > 599) {
+			errf(cp.status, "code %q: status %d is outside 400–599", c.ID, c.Status)
+		}
+		if strings.TrimSpace(c.Message) == "" {
+			errf(cp.message, "code %q has no message", c.ID)
+		}
+		if c.Condition != "" {
+			if !c.Condition.Valid() {
+				errf(cp.condition, "code %q: unknown condition %q (known: %s)", c.ID, c.Condition, conditionList())
+			} else if f, dup := conds[c.Condition]; dup {
+				errf(cp.condition, "condition %q is bound twice: by %q (at %d:%d) and by %q", c.Condition, f.id, f.at.line, f.at.col, c.ID)
+			} else {
+				conds[c.Condition] = first{c.ID, cp.condition}
+			}
+		}
+		for j, r := range c.Rules {
+			at := cp.rules
+			if j < len(cp.ruleAt) {
+				at = cp.ruleAt[j]
+			}
+			if f, dup := rules[r]; dup {
+				errf(at, "validation rule %q is bound twice: by %q (at %d:%d) and by %q", r, f.id, f.at.line, f.at.col, c.ID)
+			} else {
+				rules[r] = first{c.ID, at}
+			}
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+
+	c := &Catalog{
+		Name:            s.Name,
+		Description:     s.Description,
+		DocsURL:         s.DocsURL,
+		Slug:            s.Slug,
+		RequestIDHeader: s.RequestIDHeader,
+		ForeignResource: s.ForeignResource,
+		formats:         formats,
+		style:           pick(styles),
+		file:            file,
+	}
+	if c.style == styleUnknown {
+		c.style = styleLowerSnake
+	}
+	for i := range s.Codes {
+		code := s.Codes[i]
+		code.pos = codePos(i).id
+		code.Rules = append([]string(nil), code.Rules...)
+		c.codes = append(c.codes, &code)
+	}
+	c.index(fallbacks)
+	return c, nil
+}
+
+func containsFormat(fs []Format, name string) bool {
+	for _, f := range fs {
+		if f.Name() == name {
+			return true
+		}
+	}
+	return false
+}
+
+func conditionList() string {
+	var b strings.Builder
+	for i, c := range Conditions {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(string(c))
+	}
+	return b.String()
+}
+
+// checkDocsURL returns what is wrong with a docs URL template, or "".
+func checkDocsURL(tmpl string) string {
+	for _, ph := range placeholder.FindAllString(tmpl, -1) {
+		if ph != "{slug}" && ph != "{code}" {
+			return fmt.Sprintf("unknown placeholder %s (use {slug} or {code})", ph)
+		}
+	}
+	if strings.ContainsAny(tmpl, " \t\r\n") {
+		return "contains whitespace"
+	}
+	u, err := url.Parse(placeholder.ReplaceAllString(tmpl, "x"))
+	if err != nil {
+		return "not a URL: " + strings.TrimPrefix(err.Error(), "parse ")
+	}
+	if strings.HasPrefix(tmpl, "/") && u.Host == "" {
+		return "" // served by the API itself
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return "must be an absolute http(s) URL or a path starting with /"
+	}
+	if u.Host == "" {
+		return "has no host"
+	}
+	return ""
+}
+
+func validHeaderName(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0) {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// fallbacks returns the codes this (default) catalog binds to conditions.
+func (c *Catalog) fallbacks() []*Code {
+	var out []*Code
+	for _, code := range c.codes {
+		if code.Condition != "" {
+			out = append(out, code)
+		}
+	}
+	return out
+}

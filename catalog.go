@@ -1,0 +1,247 @@
+package apierr
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Catalog is the one declaration of every error an API returns. Load it from
+// YAML (Load, LoadFile) or build it in Go (NewCatalog). A Catalog is immutable
+// once built and safe for concurrent use.
+type Catalog struct {
+	// Name is the API's name, used in docs.
+	Name string
+	// Description is the docs' introduction.
+	Description string
+	// DocsURL is the permalink template: "{slug}" and "{code}" are replaced;
+	// without a placeholder, "#"+slug is appended.
+	DocsURL string
+	// Slug is the rule that turns an id into a URL slug.
+	Slug SlugRule
+	// RequestIDHeader is the response header that carries the request ID
+	// (default "X-Request-ID").
+	RequestIDHeader string
+	// ForeignResource says what a resource owned by another tenant yields:
+	// CondNotFound (default: no existence leak) or CondForbidden.
+	ForeignResource Condition
+
+	codes    []*Code // declared codes, then fallbacks, in order
+	byID     map[string]*Code
+	byCond   map[Condition]*Code
+	byRule   map[string]*Code
+	formats  []Format // formats[0] is the default
+	style    caseStyle
+	file     string
+}
+
+// SlugRule turns a code id into the slug of its docs URL.
+type SlugRule string
+
+// Slug rules.
+const (
+	SlugHyphen     SlugRule = "hyphen"     // insufficient_balance → insufficient-balance (default)
+	SlugUnderscore SlugRule = "underscore" // INSUFFICIENT_BALANCE → insufficient_balance
+	SlugExact      SlugRule = "exact"      // the id as is
+)
+
+// Apply returns the slug of id.
+func (s SlugRule) Apply(id string) string {
+	switch s {
+	case SlugExact:
+		return id
+	case SlugUnderscore:
+		return strings.ToLower(strings.ReplaceAll(id, "-", "_"))
+	default:
+		var b strings.Builder
+		b.Grow(len(id) + 4)
+		for i := 0; i < len(id); i++ {
+			c := id[i]
+			switch {
+			case c == '_' || c == '.' || c == ' ':
+				b.WriteByte('-')
+			case c >= 'A' && c <= 'Z':
+				// camelCase: a hyphen before an upper-case letter that follows a lower-case one.
+				if i > 0 && id[i-1] >= 'a' && id[i-1] <= 'z' {
+					b.WriteByte('-')
+				}
+				b.WriteByte(c + 'a' - 'A')
+			default:
+				b.WriteByte(c)
+			}
+		}
+		return b.String()
+	}
+}
+
+// Codes returns every code the catalog renders: its own, then the fallbacks
+// for the conditions it leaves unbound.
+func (c *Catalog) Codes() []*Code { return c.codes }
+
+// Lookup returns the code with id, or nil.
+func (c *Catalog) Lookup(id string) *Code { return c.byID[id] }
+
+// ForCondition returns the code bound to cond (its own or the fallback).
+func (c *Catalog) ForCondition(cond Condition) *Code { return c.byCond[cond] }
+
+// ForRule returns the code bound to a validation rule, or nil.
+func (c *Catalog) ForRule(rule string) *Code { return c.byRule[rule] }
+
+// Formats returns the formats the catalog offers; the first is the default.
+func (c *Catalog) Formats() []Format { return c.formats }
+
+// File is the file the catalog was loaded from ("" when built in Go).
+func (c *Catalog) File() string { return c.file }
+
+// DocsFor returns the docs permalink of id.
+func (c *Catalog) DocsFor(id string) string {
+	if c.DocsURL == "" {
+		return ""
+	}
+	slug := c.Slug.Apply(id)
+	if strings.Contains(c.DocsURL, "{") {
+		return strings.NewReplacer("{slug}", slug, "{code}", id).Replace(c.DocsURL)
+	}
+	return c.DocsURL + "#" + slug
+}
+
+// Err returns a fresh *Error for the code id with the catalog's defaults. An
+// unknown id yields the internal condition, its cause naming the id.
+func (c *Catalog) Err(id string) *Error {
+	code := c.byID[id]
+	if code == nil {
+		e := c.byCond[CondInternal].Error()
+		e.cause = fmt.Errorf("apierr: unknown code %q", id)
+		e.Docs = c.DocsFor(e.Code)
+		e.resolved = true
+		return e
+	}
+	e := code.Error()
+	e.Docs = c.DocsFor(code.ID)
+	e.resolved = true
+	return e
+}
+
+// Resolve fills dst from e and the catalog: the code (from the condition, or
+// from the first field error's rule for a validation failure), then status,
+// title, message, detail, action, docs and retryable where e leaves them
+// empty. An unknown code becomes the internal condition, with a cause that
+// names it. Resolve never changes e.
+func (c *Catalog) Resolve(dst, e *Error) {
+	*dst = *e
+	if e.resolved {
+		return
+	}
+	var code *Code
+	if e.Code != "" {
+		code = c.byID[e.Code]
+		if code == nil {
+			code = c.byCond[CondInternal]
+			*dst = Error{Condition: CondInternal, RequestID: e.RequestID, Instance: e.Instance,
+				cause: fmt.Errorf("apierr: code %q is not in catalog %q: %w", e.Code, c.Name, errOrNil(e))}
+		}
+	} else {
+		if e.Condition == CondValidationFailed && len(e.Fields) > 0 && e.Fields[0].Rule != "" {
+			code = c.byRule[e.Fields[0].Rule]
+		}
+		if code == nil {
+			code = c.byCond[e.Condition]
+		}
+		if code == nil {
+			code = c.byCond[CondInternal]
+		}
+	}
+	dst.Code = code.ID
+	if dst.Condition == "" {
+		dst.Condition = code.Condition
+	}
+	if dst.Status == 0 {
+		dst.Status = code.Status
+	}
+	if dst.Title == "" {
+		dst.Title = code.Title
+	}
+	if dst.Message == "" {
+		dst.Message = code.Message
+	}
+	if dst.Detail == "" {
+		dst.Detail = code.Detail
+	}
+	if dst.Action == "" {
+		dst.Action = code.Action
+	}
+	if dst.Docs == "" {
+		dst.Docs = c.DocsFor(code.ID)
+	}
+	if !dst.Retryable {
+		dst.Retryable = code.Retryable
+	}
+	dst.resolved = true
+}
+
+func errOrNil(e *Error) error {
+	if e.cause != nil {
+		return e.cause
+	}
+	return fmt.Errorf("raised as %q", e.Code)
+}
+
+// ConditionOf is a convenience for callers that need the status a condition
+// renders with in this catalog.
+func (c *Catalog) StatusOf(cond Condition) int {
+	if code := c.byCond[cond]; code != nil {
+		return code.Status
+	}
+	return 500
+}
+
+// index builds the lookup maps and adds fallbacks for unbound conditions.
+func (c *Catalog) index(fallbacks []*Code) {
+	c.byID = make(map[string]*Code, len(c.codes)+len(Conditions))
+	c.byCond = make(map[Condition]*Code, len(Conditions))
+	c.byRule = make(map[string]*Code)
+	for _, code := range c.codes {
+		c.byID[code.ID] = code
+		if code.Condition != "" {
+			c.byCond[code.Condition] = code
+		}
+		for _, r := range code.Rules {
+			c.byRule[r] = code
+		}
+	}
+	for _, fb := range fallbacks {
+		if c.byCond[fb.Condition] != nil {
+			continue
+		}
+		cp := *fb
+		cp.ID = c.style.convert(fb.ID)
+		// An API may already use the fallback's id for another purpose.
+		for c.byID[cp.ID] != nil {
+			cp.ID = c.style.convert(fb.ID + "_error")
+		}
+		cp.Fallback = true
+		code := &cp
+		c.codes = append(c.codes, code)
+		c.byID[code.ID] = code
+		c.byCond[code.Condition] = code
+	}
+	if c.Slug == "" {
+		c.Slug = SlugHyphen
+	}
+	if c.RequestIDHeader == "" {
+		c.RequestIDHeader = "X-Request-ID"
+	}
+	if c.ForeignResource == "" {
+		c.ForeignResource = CondNotFound
+	}
+}
+
+// sortedConditions returns the conditions bound in c, for stable output.
+func (c *Catalog) sortedConditions() []Condition {
+	out := make([]Condition, 0, len(c.byCond))
+	for k := range c.byCond {
+		out = append(out, k)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
+}

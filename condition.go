@@ -1,0 +1,53 @@
+package apierr
+
+// Condition names a well-known failure that apierr's middleware raise. Nothing
+// below the catalog knows a code by name: the middleware raise conditions and
+// each catalog binds a condition to its own code (`condition:` in YAML). A
+// catalog that binds none for a condition falls back to the default catalog's
+// code, restyled to the catalog's id case.
+type Condition string
+
+// The built-in conditions. The list is append-only: values are stable.
+const (
+	CondEndpointNotFound      Condition = "endpoint_not_found"
+	CondMethodNotAllowed      Condition = "method_not_allowed"
+	CondMalformedBody         Condition = "malformed_body"
+	CondUnsupportedMediaType  Condition = "unsupported_media_type"
+	CondPayloadTooLarge       Condition = "payload_too_large"
+	CondValidationFailed      Condition = "validation_failed"
+	CondAuthMissing           Condition = "auth_missing"
+	CondAuthMalformed         Condition = "auth_malformed"
+	CondAuthInvalid           Condition = "auth_invalid"
+	CondForbidden             Condition = "forbidden"
+	CondTenantInactive        Condition = "tenant_inactive"
+	CondNotFound              Condition = "not_found"
+	CondRateLimited           Condition = "rate_limited"
+	CondConcurrencyLimited    Condition = "concurrency_limited"
+	CondQuotaExceeded         Condition = "quota_exceeded"
+	CondIdempotencyKeyMissing Condition = "idempotency_key_missing"
+	CondIdempotencyKeyInUse   Condition = "idempotency_key_in_use"
+	CondIdempotencyKeyReused  Condition = "idempotency_key_reused"
+	CondInternal              Condition = "internal"
+	CondUnavailable           Condition = "unavailable"
+	CondTimeout               Condition = "timeout"
+)
+
+// Conditions lists every built-in condition in a stable order.
+var Conditions = []Condition{
+	CondEndpointNotFound, CondMethodNotAllowed, CondMalformedBody, CondUnsupportedMediaType,
+	CondPayloadTooLarge, CondValidationFailed, CondAuthMissing, CondAuthMalformed,
+	CondAuthInvalid, CondForbidden, CondTenantInactive, CondNotFound, CondRateLimited,
+	CondConcurrencyLimited, CondQuotaExceeded, CondIdempotencyKeyMissing,
+	CondIdempotencyKeyInUse, CondIdempotencyKeyReused, CondInternal, CondUnavailable,
+	CondTimeout,
+}
+
+// Valid reports whether c is a built-in condition.
+func (c Condition) Valid() bool {
+	for _, k := range Conditions {
+		if k == c {
+			return true
+		}
+	}
+	return false
+}

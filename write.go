@@ -1,0 +1,129 @@
+package apierr
+
+import (
+	"log/slog"
+	"net/http"
+	"strconv"
+	"sync"
+)
+
+// Write renders err as a catalog error on w: the catalog of the request (set
+// by apierr's middleware, else the default catalog), the format the client's
+// Accept header picks, the status, Content-Type, Retry-After and request-ID
+// headers, and no body for HEAD. A non-apierr error renders as the internal
+// condition with the catalog's generic message; its text goes only to the log.
+func Write(w http.ResponseWriter, r *http.Request, err error) {
+	CatalogFrom(r.Context()).Write(w, r, err)
+}
+
+// HandlerFunc is a handler that may return an error; a non-nil error is
+// rendered by Write. It lets handlers end with `return apierr.New("not_found")`.
+type HandlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// ServeHTTP calls f and writes its error, if any.
+func (f HandlerFunc) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if err := f(w, r); err != nil {
+		Write(w, r, err)
+	}
+}
+
+var (
+	bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
+	errPool = sync.Pool{New: func() any { return new(Error) }}
+
+	nosniff = []string{"nosniff"}
+	noStore = []string{"no-store"}
+)
+
+// contentTypes holds one shared header value per media type, so setting
+// Content-Type does not allocate.
+var contentTypes sync.Map // string → []string
+
+func contentTypeValue(ct string) []string {
+	if v, ok := contentTypes.Load(ct); ok {
+		return v.([]string)
+	}
+	v, _ := contentTypes.LoadOrStore(ct, []string{ct})
+	return v.([]string)
+}
+
+// Write renders err with this catalog. See the package-level Write.
+func (c *Catalog) Write(w http.ResponseWriter, r *http.Request, err error) {
+	if err == nil {
+		return
+	}
+	src := From(err)
+	st := StateFrom(r.Context())
+	var res *Error
+	if st != nil {
+		if st.Err == nil {
+			st.Err = new(Error)
+		}
+		res = st.Err
+	} else {
+		res = errPool.Get().(*Error)
+		defer func() { *res = Error{}; errPool.Put(res) }()
+	}
+	c.Resolve(res, src)
+	if res.RequestID == "" && st != nil {
+		res.RequestID = st.RequestID
+	}
+	if res.Instance == "" && r.URL != nil {
+		res.Instance = r.URL.Path
+	}
+	if st != nil {
+		st.Rendered = true
+	}
+	if res.Status >= 500 && (st == nil || !st.Observed) {
+		logError(r, res)
+	}
+
+	f := c.Negotiate(r.Header.Get("Accept"))
+	h := w.Header()
+	for k, v := range res.Header {
+		h[k] = v
+	}
+	h["Content-Type"] = contentTypeValue(f.ContentType())
+	h["X-Content-Type-Options"] = nosniff
+	h["Cache-Control"] = noStore
+	delete(h, "Content-Length")
+	if res.RequestID != "" && h.Get(c.RequestIDHeader) == "" {
+		h.Set(c.RequestIDHeader, res.RequestID)
+	}
+	if s := res.RetryAfterSeconds(); s > 0 {
+		h["Retry-After"] = []string{strconv.FormatInt(s, 10)}
+	}
+	w.WriteHeader(res.Status)
+	if r.Method == http.MethodHead {
+		return
+	}
+	bp := bufPool.Get().(*[]byte)
+	body := f.AppendBody((*bp)[:0], res)
+	_, _ = w.Write(body)
+	if cap(body) <= 64<<10 {
+		*bp = body[:0]
+		bufPool.Put(bp)
+	}
+}
+
+// Render returns the body of e in format f after resolving it with the
+// catalog: what Write would send, without the headers.
+func (c *Catalog) Render(f Format, e *Error) []byte {
+	var res Error
+	c.Resolve(&res, e)
+	return f.AppendBody(nil, &res)
+}
+
+func logError(r *http.Request, e *Error) {
+	attrs := []slog.Attr{
+		slog.String("request_id", e.RequestID),
+		slog.String("code", e.Code),
+		slog.Int("status", e.Status),
+		slog.String("method", r.Method),
+		slog.String("path", r.URL.Path),
+	}
+	if e.cause != nil {
+		attrs = append(attrs, slog.String("cause", e.cause.Error()))
+	}
+	slog.Default().LogAttrs(r.Context(), slog.LevelError, "apierr: error response", attrs...)
+}
