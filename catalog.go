@@ -2,6 +2,7 @@ package apierr
 
 import (
 	"fmt"
+	"net/textproto"
 	"sort"
 	"strings"
 )
@@ -26,13 +27,15 @@ type Catalog struct {
 	// CondNotFound (default: no existence leak) or CondForbidden.
 	ForeignResource Condition
 
-	codes    []*Code // declared codes, then fallbacks, in order
-	byID     map[string]*Code
-	byCond   map[Condition]*Code
-	byRule   map[string]*Code
-	formats  []Format // formats[0] is the default
-	style    caseStyle
-	file     string
+	codes   []*Code // declared codes, then fallbacks, in order
+	byID    map[string]*Code
+	byCond  map[Condition]*Code
+	byRule  map[string]*Code
+	formats []Format // formats[0] is the default
+	style   caseStyle
+	// requestIDKey is RequestIDHeader in canonical form, for allocation-free header access.
+	requestIDKey string
+	file         string
 }
 
 // SlugRule turns a code id into the slug of its docs URL.
@@ -95,6 +98,13 @@ func (c *Catalog) File() string { return c.file }
 
 // DocsFor returns the docs permalink of id.
 func (c *Catalog) DocsFor(id string) string {
+	if code := c.byID[id]; code != nil && code.ID == id && code.docs != "" {
+		return code.docs
+	}
+	return c.docsFor(id)
+}
+
+func (c *Catalog) docsFor(id string) string {
 	if c.DocsURL == "" {
 		return ""
 	}
@@ -171,7 +181,7 @@ func (c *Catalog) Resolve(dst, e *Error) {
 		dst.Action = code.Action
 	}
 	if dst.Docs == "" {
-		dst.Docs = c.DocsFor(code.ID)
+		dst.Docs = code.docs
 	}
 	if !dst.Retryable {
 		dst.Retryable = code.Retryable
@@ -233,6 +243,11 @@ func (c *Catalog) index(fallbacks []*Code) {
 	}
 	if c.ForeignResource == "" {
 		c.ForeignResource = CondNotFound
+	}
+	c.requestIDKey = textproto.CanonicalMIMEHeaderKey(c.RequestIDHeader)
+	// Permalinks are computed once: rendering must not build strings.
+	for _, code := range c.codes {
+		code.docs = c.docsFor(code.ID)
 	}
 }
 

@@ -34,7 +34,8 @@ type Code struct {
 	// catalog bound no code to their condition.
 	Fallback bool
 
-	pos pos
+	pos  pos
+	docs string // the permalink, computed when the catalog is built
 }
 
 // Docs are a code's documentation sections.

@@ -543,4 +543,3 @@ func editDistance(a, b string) int {
 	}
 	return prev[len(b)]
 }
-

@@ -7,13 +7,13 @@ import "strings"
 type caseStyle uint8
 
 const (
-	styleUnknown caseStyle = iota
-	styleLowerSnake          // insufficient_balance
-	styleUpperSnake          // INSUFFICIENT_BALANCE
-	styleKebab               // insufficient-balance
-	styleCamel               // insufficientBalance
-	stylePascal              // InsufficientBalance
-	styleDotted              // billing.insufficient_balance
+	styleUnknown    caseStyle = iota
+	styleLowerSnake           // insufficient_balance
+	styleUpperSnake           // INSUFFICIENT_BALANCE
+	styleKebab                // insufficient-balance
+	styleCamel                // insufficientBalance
+	stylePascal               // InsufficientBalance
+	styleDotted               // billing.insufficient_balance
 )
 
 func (s caseStyle) String() string {

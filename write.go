@@ -87,8 +87,8 @@ func (c *Catalog) Write(w http.ResponseWriter, r *http.Request, err error) {
 	h["X-Content-Type-Options"] = nosniff
 	h["Cache-Control"] = noStore
 	delete(h, "Content-Length")
-	if res.RequestID != "" && h.Get(c.RequestIDHeader) == "" {
-		h.Set(c.RequestIDHeader, res.RequestID)
+	if res.RequestID != "" && len(h[c.requestIDKey]) == 0 {
+		h[c.requestIDKey] = []string{res.RequestID}
 	}
 	if s := res.RetryAfterSeconds(); s > 0 {
 		h["Retry-After"] = []string{strconv.FormatInt(s, 10)}
