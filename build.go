@@ -133,13 +133,20 @@ func buildWith(s Spec, file string, ps specPositions, opts []Option, fallbacks [
 		if strings.TrimSpace(c.Message) == "" {
 			errf(cp.message, "code %q has no message", c.ID)
 		}
-		if c.Condition != "" {
-			if !c.Condition.Valid() {
-				errf(cp.condition, "code %q: unknown condition %q (known: %s)", c.ID, c.Condition, conditionList())
-			} else if f, dup := conds[c.Condition]; dup {
-				errf(cp.condition, "condition %q is bound twice: by %q (at %d:%d) and by %q", c.Condition, f.id, f.at.line, f.at.col, c.ID)
+		for j, cond := range append([]Condition{c.Condition}, c.Also...) {
+			if cond == "" {
+				continue
+			}
+			at := cp.condition
+			if j < len(cp.condAt) {
+				at = cp.condAt[j]
+			}
+			if !cond.Valid() {
+				errf(at, "code %q: unknown condition %q (known: %s)", c.ID, cond, conditionList())
+			} else if f, dup := conds[cond]; dup {
+				errf(at, "condition %q is bound twice: by %q (at %d:%d) and by %q", cond, f.id, f.at.line, f.at.col, c.ID)
 			} else {
-				conds[c.Condition] = first{c.ID, cp.condition}
+				conds[cond] = first{c.ID, at}
 			}
 		}
 		for j, r := range c.Rules {
@@ -176,6 +183,7 @@ func buildWith(s Spec, file string, ps specPositions, opts []Option, fallbacks [
 		code := s.Codes[i]
 		code.pos = codePos(i).id
 		code.Rules = append([]string(nil), code.Rules...)
+		code.Also = append([]Condition(nil), code.Also...)
 		c.codes = append(c.codes, &code)
 	}
 	c.index(fallbacks)

@@ -215,6 +215,9 @@ func (c *Catalog) index(fallbacks []*Code) {
 		if code.Condition != "" {
 			c.byCond[code.Condition] = code
 		}
+		for _, cond := range code.Also {
+			c.byCond[cond] = code
+		}
 		for _, r := range code.Rules {
 			c.byRule[r] = code
 		}

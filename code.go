@@ -21,6 +21,11 @@ type Code struct {
 	Retryable bool
 	// Condition is the built-in condition this code stands for, if any.
 	Condition Condition
+	// Also lists further conditions this code stands for: an existing API
+	// often folds several into one code (seed 004's UNAUTHORIZED covers a
+	// missing, a malformed and an unknown key). In YAML, `condition:` takes a
+	// list; its first item is Condition, the rest are Also.
+	Also []Condition
 	// Rules are validation rules (e.g. "uuid", "e164") whose failure, as the
 	// first field error of a validation failure, is reported with this code.
 	Rules []string

@@ -160,7 +160,7 @@ type specPositions struct {
 
 type codePositions struct {
 	id, status, message, condition, rules pos
-	ruleAt                                []pos
+	ruleAt, condAt                        []pos
 }
 
 type parser struct {
@@ -336,7 +336,18 @@ func (p *parser) code(id string, k, v *yaml.Node) (Code, codePositions) {
 			}
 		case "condition":
 			cp.condition = at(vv)
-			c.Condition = Condition(p.str(vv, what+": condition"))
+			if vv.Kind == yaml.SequenceNode {
+				for i, name := range p.strings(vv, what+": condition") {
+					if i == 0 {
+						c.Condition = Condition(name)
+					} else {
+						c.Also = append(c.Also, Condition(name))
+					}
+					cp.condAt = append(cp.condAt, at(vv.Content[i]))
+				}
+			} else {
+				c.Condition = Condition(p.str(vv, what+": condition"))
+			}
 		case "rules":
 			cp.rules = at(vv)
 			c.Rules = p.strings(vv, what+": rules")

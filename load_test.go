@@ -212,3 +212,24 @@ func TestFallbackIDCollision(t *testing.T) {
 		t.Error("the API's own code was replaced")
 	}
 }
+
+func TestConditionList(t *testing.T) {
+	c, err := Load([]byte("codes:\n  UNAUTHORIZED:\n    status: 401\n    message: m\n    condition: [auth_missing, auth_malformed, auth_invalid]\n"), "l.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, cond := range []Condition{CondAuthMissing, CondAuthMalformed, CondAuthInvalid} {
+		if got := c.ForCondition(cond); got.ID != "UNAUTHORIZED" {
+			t.Errorf("%s → %s", cond, got.ID)
+		}
+	}
+	for _, code := range c.Codes() {
+		if code.ID == "AUTHENTICATION_REQUIRED" || code.ID == "INVALID_CREDENTIALS" {
+			t.Errorf("fallback %s listed although its condition is bound", code.ID)
+		}
+	}
+	_, err = Load([]byte("codes:\n  A:\n    status: 401\n    message: m\n    condition: [auth_missing, auth_missing]\n"), "l.yaml")
+	if err == nil || !strings.Contains(err.Error(), `l.yaml:5:31: condition "auth_missing" is bound twice: by "A" (at 5:17) and by "A"`) {
+		t.Errorf("err = %v", err)
+	}
+}
