@@ -1,0 +1,17 @@
+// Package docgen turns an apierr catalog into what people and programs read
+// about its errors: a reference page (self-contained HTML or Markdown) with
+// one section per code, per-code permalink pages at the catalog's docs path,
+// an llms.txt index, OpenAPI 3.1 components and typed Go constructors.
+//
+// Mount the docs on the API itself, so the docs URL in every error body
+// resolves where the error was served:
+//
+//	cat := apierr.MustLoad(catalogYAML, "errors.yaml")
+//	mux := http.NewServeMux()
+//	docs := docgen.Handler(cat)
+//	mux.Handle("/docs/errors/", docs) // the path of docs_url
+//	mux.Handle("/llms.txt", docs)
+//
+// The same pages are written to disk by `apierr docs FILE -o DIR`, laid out
+// as the handler serves them (see Files).
+package docgen

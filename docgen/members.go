@@ -1,0 +1,230 @@
+package docgen
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/apierr/apierr"
+)
+
+// members describes the body of the catalog's default format: written out
+// for the built-in formats, derived from the rendered examples otherwise.
+func members(cat *apierr.Catalog) []member {
+	f := cat.Formats()[0]
+	switch f {
+	case apierr.Envelope:
+		return envelopeMembers(cat)
+	case apierr.Problem:
+		return problemMembers(cat)
+	}
+	return derivedMembers(cat, f)
+}
+
+func envelopeMembers(cat *apierr.Catalog) []member {
+	return []member{
+		{"error", "string", "The error code: stable and machine-readable, one of the codes below. Match on it."},
+		{"message", "string", "A human-readable message. Show it to people; it may change, so never match on it."},
+		{"action", "string", "The programmatic next step, e.g. " + exampleAction(cat) + "."},
+		{"docs", "string (URL)", "The permalink to the code's entry in this reference."},
+		{"detail", "string", "Optional explanation of this occurrence."},
+		{"context", "object", "Documented, code-specific data (see each code). For validation errors, context.errors maps each field to its messages."},
+		{"request_id", "string", "The request's ID, also sent in the " + cat.RequestIDHeader + " header. Quote it to support."},
+	}
+}
+
+func problemMembers(cat *apierr.Catalog) []member {
+	return []member{
+		{"type", "string (URI)", "The permalink to the code's entry in this reference (about:blank when there is none)."},
+		{"title", "string", "A short summary of the code; the same for every occurrence."},
+		{"status", "integer", "The HTTP status code."},
+		{"detail", "string", "A human-readable explanation of this occurrence."},
+		{"instance", "string (URI)", "The request path this occurrence concerns."},
+		{"code", "string", "The error code: stable and machine-readable, one of the codes below. Match on it."},
+		{"action", "string", "The programmatic next step, e.g. " + exampleAction(cat) + "."},
+		{"request_id", "string", "The request's ID, also sent in the " + cat.RequestIDHeader + " header."},
+		{"retry_after", "integer", "Seconds to wait before retrying, as in the Retry-After header."},
+		{"errors", "array", "Field errors of a validation failure: objects with field, rule and message."},
+		{"context", "object", "Documented, code-specific data (see each code)."},
+	}
+}
+
+func exampleAction(cat *apierr.Catalog) string {
+	for _, c := range cat.Codes() {
+		if c.Action != "" && !c.Fallback {
+			return c.Action
+		}
+	}
+	return "retry"
+}
+
+// derivedMembers walks the example body of every code and reports each
+// member with its JSON types, how often it appears, and what it carries when
+// its value is always one of the error's own attributes (the code, the
+// message, the status …).
+func derivedMembers(cat *apierr.Catalog, f apierr.Format) []member {
+	type stat struct {
+		types    map[string]bool
+		count    int
+		meanings map[string]int
+		order    int
+	}
+	stats := map[string]*stat{}
+	total := 0
+	for _, c := range cat.Codes() {
+		var res apierr.Error
+		ex := c.ExampleError()
+		cat.Resolve(&res, ex)
+		v, err := decodeOrdered(cat.Render(f, ex))
+		if err != nil {
+			continue
+		}
+		total++
+		known := meaningsOf(&res)
+		walk("", v, func(p string, v any) {
+			s := stats[p]
+			if s == nil {
+				s = &stat{types: map[string]bool{}, meanings: map[string]int{}, order: len(stats)}
+				stats[p] = s
+			}
+			s.count++
+			s.types[jsonType(v)] = true
+			if m := known[scalarString(v)]; m != "" && !isContainer(v) {
+				s.meanings[m]++
+			}
+		})
+	}
+	// Children follow their parent, each level in the order first seen.
+	children := map[string][]string{}
+	for p := range stats {
+		children[parentPath(p)] = append(children[parentPath(p)], p)
+	}
+	var paths []string
+	var visit func(string)
+	visit = func(parent string) {
+		kids := children[parent]
+		sort.Slice(kids, func(i, j int) bool { return stats[kids[i]].order < stats[kids[j]].order })
+		for _, k := range kids {
+			paths = append(paths, k)
+			visit(k)
+		}
+	}
+	visit("")
+	var out []member
+	for _, p := range paths {
+		s := stats[p]
+		var types []string
+		for t := range s.types {
+			types = append(types, t)
+		}
+		sort.Strings(types)
+		desc := ""
+		for m, n := range s.meanings {
+			if n == s.count && (desc == "" || m < desc) {
+				desc = m
+			}
+		}
+		switch {
+		case s.count == total:
+			desc = strings.TrimSpace(desc + " Always present.")
+		default:
+			desc = strings.TrimSpace(desc + fmt.Sprintf(" Present in %d of %d codes' examples.", s.count, total))
+		}
+		out = append(out, member{Name: p, Type: strings.Join(types, " | "), Description: desc})
+	}
+	return out
+}
+
+// meaningsOf maps the values of a resolved error to what they mean.
+func meaningsOf(e *apierr.Error) map[string]string {
+	m := map[string]string{}
+	add := func(v, meaning string) {
+		if v != "" && m[v] == "" {
+			m[v] = meaning
+		}
+	}
+	add(e.Code, "The error code: stable and machine-readable, one of the codes below.")
+	add(e.Message, "A human-readable message.")
+	add(e.Detail, "Explanation of this occurrence.")
+	add(e.Title, "A short summary of the code.")
+	add(e.Action, "The programmatic next step.")
+	add(e.Docs, "The permalink to the code's entry in this reference.")
+	add(e.RequestID, "The request's ID.")
+	add(strconv.Itoa(e.Status), "The HTTP status code.")
+	if s := e.RetryAfterSeconds(); s > 0 {
+		add(strconv.FormatInt(s, 10), "Seconds to wait before retrying.")
+	}
+	return m
+}
+
+// walk calls fn for every member of v, depth first, with paths like
+// "error.code" and "errors[].field".
+func walk(prefix string, v any, fn func(path string, v any)) {
+	switch x := v.(type) {
+	case *object:
+		for _, k := range x.keys {
+			p := k
+			if prefix != "" {
+				p = prefix + "." + k
+			}
+			fn(p, x.vals[k])
+			walk(p, x.vals[k], fn)
+		}
+	case []any:
+		for _, e := range x {
+			if isContainer(e) {
+				walk(prefix+"[]", e, fn)
+			}
+		}
+	}
+}
+
+func isContainer(v any) bool {
+	switch v.(type) {
+	case *object, []any:
+		return true
+	}
+	return false
+}
+
+func scalarString(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case json.Number:
+		return x.String()
+	}
+	return ""
+}
+
+func jsonType(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "null"
+	case bool:
+		return "boolean"
+	case json.Number:
+		if _, err := x.Int64(); err == nil {
+			return "integer"
+		}
+		return "number"
+	case string:
+		return "string"
+	case []any:
+		return "array"
+	case *object:
+		return "object"
+	}
+	return "string"
+}
+
+// parentPath returns the path of the member that holds p.
+func parentPath(p string) string {
+	i := strings.LastIndexByte(p, '.')
+	if i < 0 {
+		return ""
+	}
+	return strings.TrimSuffix(p[:i], "[]")
+}

@@ -1,0 +1,138 @@
+package docgen
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"sort"
+
+	"github.com/apierr/apierr"
+)
+
+// page is everything the reference page shows, computed once from a catalog
+// so the HTML, Markdown and llms.txt renderers agree.
+type page struct {
+	Name        string
+	Description string
+	Reference   string // link to the reference page
+	Format      string // default format's name
+	ContentType string
+	Others      []string // other formats offered by content negotiation (content types)
+	Members     []member
+	Codes       []*codeDoc // the catalog's own codes
+	Builtins    []*codeDoc // fallback codes for conditions the catalog leaves unbound
+	Statuses    []statusRow
+	RequestID   string // the request-ID header
+}
+
+// member is one member of the error body.
+type member struct {
+	Name        string
+	Type        string
+	Description string
+}
+
+// codeDoc is one code's section.
+type codeDoc struct {
+	ID          string
+	Slug        string
+	Title       string
+	Message     string
+	Status      int
+	StatusText  string
+	Action      string
+	Retryable   bool
+	Condition   string
+	Fallback    bool
+	When        string
+	Cause       string
+	Next        string
+	Context     []apierr.ContextKey
+	Example     string // the example body, indented
+	Docs        string // the permalink, as in error bodies
+	Permalink   string // the served path of the code's page ("" in anchors mode)
+	ContentType string
+}
+
+// statusRow is one line of the status summary.
+type statusRow struct {
+	Status int
+	Text   string
+	Codes  []*codeDoc
+}
+
+func newPage(cat *apierr.Catalog) *page {
+	l := layoutOf(cat)
+	f := cat.Formats()[0]
+	p := &page{
+		Name:        cat.Name,
+		Description: cat.Description,
+		Reference:   l.reference(),
+		Format:      f.Name(),
+		ContentType: f.ContentType(),
+		Members:     members(cat),
+		RequestID:   cat.RequestIDHeader,
+	}
+	if p.Name == "" {
+		p.Name = "API"
+	}
+	for _, o := range cat.Formats()[1:] {
+		p.Others = append(p.Others, o.ContentType())
+	}
+	byStatus := map[int]*statusRow{}
+	for _, c := range cat.Codes() {
+		d := &codeDoc{
+			ID:          c.ID,
+			Slug:        cat.Slug.Apply(c.ID),
+			Title:       c.Title,
+			Message:     c.Message,
+			Status:      c.Status,
+			StatusText:  http.StatusText(c.Status),
+			Action:      c.Action,
+			Retryable:   c.Retryable,
+			Condition:   string(c.Condition),
+			Fallback:    c.Fallback,
+			When:        c.Docs.When,
+			Cause:       c.Docs.Cause,
+			Next:        c.Docs.Next,
+			Context:     c.ContextKeys,
+			Example:     indent(cat.Render(f, c.ExampleError())),
+			Docs:        cat.DocsFor(c.ID),
+			Permalink:   l.permalink(cat, c),
+			ContentType: f.ContentType(),
+		}
+		if d.Title == "" {
+			d.Title = c.ID
+		}
+		if c.Fallback {
+			p.Builtins = append(p.Builtins, d)
+		} else {
+			p.Codes = append(p.Codes, d)
+		}
+		row := byStatus[c.Status]
+		if row == nil {
+			row = &statusRow{Status: c.Status, Text: http.StatusText(c.Status)}
+			byStatus[c.Status] = row
+		}
+		row.Codes = append(row.Codes, d)
+	}
+	for _, row := range byStatus {
+		p.Statuses = append(p.Statuses, *row)
+	}
+	sort.Slice(p.Statuses, func(i, j int) bool { return p.Statuses[i].Status < p.Statuses[j].Status })
+	return p
+}
+
+// all returns the catalog's codes, then the built-in ones.
+func (p *page) all() []*codeDoc {
+	return append(append([]*codeDoc(nil), p.Codes...), p.Builtins...)
+}
+
+// indent pretty-prints a JSON body; a body that is not JSON is returned as is.
+func indent(b []byte) string {
+	var out bytes.Buffer
+	if err := json.Indent(&out, b, "", "  "); err != nil {
+		return string(b)
+	}
+	return out.String()
+}
