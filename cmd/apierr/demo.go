@@ -1,0 +1,149 @@
+package main
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/apierr/apierr/examples/fax"
+)
+
+func init() {
+	register(&command{name: "demo", summary: "run the demo fax API (seed 000's contract) on this machine", run: runDemo})
+}
+
+func runDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", "127.0.0.1:8080", "listen `address` (port 0 picks a free one)")
+	redisURL := fs.String("redis", "", "Redis `URL` for rate limits and idempotency keys (default: in memory)")
+	docsURL := fs.String("docs-url", "", "docs permalink `template` in error bodies (default: http://ADDR/docs/errors/{slug}, served by the demo)")
+	tick := fs.Duration("tick", 2*time.Second, "transmitter step: a fax takes three steps to finish")
+	rps := fs.Float64("rate", 10, "requests per second per API key (negative: no limit)")
+	burst := fs.Int("burst", 20, "requests per API key at once")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: apierr demo [--addr 127.0.0.1:8080] [--redis URL]")
+		fmt.Fprintln(stderr, "\nRuns the fax API of seed 000 in memory, prints its API keys and curl")
+		fmt.Fprintln(stderr, "commands that trigger each kind of error, and serves until interrupted.")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return nil
+		}
+		return &exitError{code: 2}
+	}
+	if fs.NArg() > 0 {
+		return usageError("demo takes no arguments, got %q", fs.Arg(0))
+	}
+	if *burst < 1 {
+		return usageError("--burst must be at least 1")
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return &exitError{code: 1, err: fmt.Errorf("demo: %v", err)}
+	}
+	defer ln.Close()
+	base := "http://" + dialable(ln.Addr().(*net.TCPAddr))
+	if *docsURL == "" {
+		*docsURL = base + "/docs/errors/{slug}"
+	}
+	cat, err := fax.NewCatalog(*docsURL)
+	if err != nil {
+		return usageError("--docs-url: %v", err)
+	}
+	if *redisURL != "" {
+		fmt.Fprintln(stderr, "apierr demo: --redis: the Redis stores are not wired in yet; using memory")
+	}
+	srv, err := fax.NewDemo(fax.Config{Catalog: cat, TickInterval: *tick, RatePerSecond: *rps, Burst: *burst})
+	if err != nil {
+		return err
+	}
+	stop := srv.Start()
+	defer stop()
+
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: time.Minute}
+	done := make(chan error, 1)
+	go func() { done <- hs.Serve(ln) }()
+	printBanner(stdout, base)
+
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil {
+		return err
+	}
+	if err := <-done; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// dialable turns a listen address into one a client can use: an unspecified
+// host (0.0.0.0, ::) becomes localhost.
+func dialable(a *net.TCPAddr) string {
+	host := a.IP.String()
+	if a.IP == nil || a.IP.IsUnspecified() {
+		host = "localhost"
+	}
+	return net.JoinHostPort(host, fmt.Sprint(a.Port))
+}
+
+func printBanner(w io.Writer, base string) {
+	pdf := base64.StdEncoding.EncodeToString(fax.DemoPDF())
+	auth := `-H "Authorization: Bearer $SANDBOX"`
+	json := `-H 'Content-Type: application/json'`
+	lines := []string{
+		"apierr demo: the fax API of seed 000, in memory, listening on " + base,
+		"",
+		"Keys (demo only, fixed):",
+		"  export SANDBOX=" + fax.DemoSandboxKey + "   # workspace Acme, sandbox, " + fmt.Sprint(fax.DemoSandboxCredits) + " credits",
+		"  export LIVE=" + fax.DemoLiveKey + "      # workspace Acme, live, no credits",
+		"  export GLOBEX=" + fax.DemoGlobexKey + " # another workspace",
+		"  export INACTIVE=" + fax.DemoInactiveKey + " # a deactivated workspace",
+		"  export API=" + base,
+		"",
+		"Sandbox numbers: ending 0000 → the fax fails; ending 0500 → POST /fax answers 500; others → delivered.",
+		"A fax costs 10 credits a page and takes three transmitter steps to finish.",
+		"",
+		"Success:",
+		`  curl -s $API/account/balance ` + auth,
+		`  curl -s -X POST $API/fax ` + auth + ` ` + json + ` -d '{"to":"+14155550123","file":"` + pdf + `"}'`,
+		"",
+		"Errors, one of each kind:",
+		`  curl -si $API/account/balance                                            # 401 api_key_missing`,
+		`  curl -si $API/account/balance -H "Authorization: Basic dXNlcjpwYXNz"     # 401 unauthenticated`,
+		`  curl -si $API/account/balance -H "Authorization: Bearer  $SANDBOX"       # 401 api_key_invalid, hint: whitespace`,
+		`  curl -si $API/account/balance -H "Authorization: Bearer $INACTIVE"       # 403 workspace_inactive`,
+		`  curl -si -X POST $API/fax ` + auth + ` ` + json + ` -d '{"to":"555-0123","file":"aGVsbG8="}'   # 422 validation_failed`,
+		`  curl -si -X POST $API/fax -H "Authorization: Bearer $LIVE" ` + json + ` -d '{"to":"+14155550123","file":"` + pdf + `"}'   # 402 insufficient_balance`,
+		`  curl -si $API/fax/fax_does_not_exist ` + auth + `                     # 404 not_found`,
+		`  curl -si $API/fax/` + fax.DemoLiveFaxID + ` ` + auth + `                          # 404 not_found (a live fax, sandbox key)`,
+		`  curl -si $API/fax/` + fax.DemoGlobexFaxID + ` ` + auth + `                        # 403 forbidden (another workspace's fax)`,
+		`  curl -si $API/fax/` + fax.DemoPurgedFaxID + `/image ` + auth + `                  # 422 fax_data_purged`,
+		`  ID=$(curl -s -X POST $API/fax ` + auth + ` ` + json + ` -d '{"to":"+14155550123","file":"` + pdf + `"}' | sed -E 's/.*"id":"([^"]+)".*/\1/')`,
+		`  curl -si -X DELETE $API/fax/$ID ` + auth + `                            # 409 fax_not_terminal (while in flight)`,
+		`  curl -si -X POST $API/fax ` + auth + ` ` + json + ` -d '{"to":"+14155550500","file":"` + pdf + `"}'   # 500 internal_server_error`,
+		`  for i in $(seq 25); do curl -s -o /dev/null -w '%{http_code} ' $API/account/balance ` + auth + `; done; echo   # 429 rate_limit_exceeded`,
+		"",
+		"A retry with an Idempotency-Key (run it twice: the second answer is replayed, not a second fax):",
+		`  curl -si -X POST $API/fax ` + auth + ` ` + json + ` -H 'Idempotency-Key: order-1234' -d '{"to":"+14155550123","file":"` + pdf + `"}'`,
+		"",
+		"Docs: every error's \"docs\" link resolves here, e.g.",
+		"  " + base + "/docs/errors/insufficient-balance",
+		"",
+		"Ctrl-C stops the demo.",
+	}
+	fmt.Fprintln(w, strings.Join(lines, "\n"))
+}

@@ -1,0 +1,53 @@
+package fax
+
+import (
+	_ "embed"
+	"sync"
+
+	"github.com/apierr/apierr"
+)
+
+//go:embed errors.yaml
+var catalogYAML []byte
+
+// DocsURL is the catalog's docs_url: the permalinks in error bodies point at
+// the seed's own site unless the server is given another (see NewCatalog).
+const DocsURL = "https://mintfax.com/docs/errors/{slug}"
+
+var baseCatalog = sync.OnceValues(func() (*apierr.Catalog, error) {
+	return apierr.Load(catalogYAML, "examples/fax/errors.yaml")
+})
+
+// NewCatalog returns the fax API's catalog (errors.yaml). With docsURL empty
+// it is the file as written, whose docs links are seed 000's
+// (https://mintfax.com/docs/errors/{slug}). A non-empty docsURL (a template
+// with {slug}, e.g. "http://127.0.0.1:8080/docs/errors/{slug}") replaces the
+// file's docs_url, so the `docs` member of every error body resolves on the
+// server that sent it; the demo does this. The catalog is rebuilt through
+// apierr.NewCatalog from the loaded codes, so it is checked like the file.
+func NewCatalog(docsURL string) (*apierr.Catalog, error) {
+	c, err := baseCatalog()
+	if err != nil || docsURL == "" {
+		return c, err
+	}
+	formats := c.Formats()
+	spec := apierr.Spec{
+		Name:            c.Name,
+		Description:     c.Description,
+		DocsURL:         docsURL,
+		Slug:            c.Slug,
+		Format:          formats[0].Name(),
+		Formats:         []string{},
+		RequestIDHeader: c.RequestIDHeader,
+		ForeignResource: c.ForeignResource,
+	}
+	for _, f := range formats[1:] {
+		spec.Formats = append(spec.Formats, f.Name())
+	}
+	for _, code := range c.Codes() {
+		if !code.Fallback {
+			spec.Codes = append(spec.Codes, *code)
+		}
+	}
+	return apierr.NewCatalog(spec)
+}

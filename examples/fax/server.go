@@ -1,0 +1,174 @@
+package fax
+
+import (
+	"crypto/rand"
+	"encoding/base32"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/apierr/apierr"
+)
+
+// Config configures a Server. The zero value works: seed 000's catalog, the
+// real clock, 10 credits a page, 10 MB files, documents kept 24 hours, a
+// transmitter tick every second, 10 requests a second per key (burst 20).
+type Config struct {
+	// Catalog renders every error; nil means NewCatalog("").
+	Catalog *apierr.Catalog
+	// Now is the clock of balances, states, retention and rate limits;
+	// nil means time.Now.
+	Now func() time.Time
+	// PricePerPage is the cost of a page in credits; 0 means 10.
+	PricePerPage int64
+	// FlatRate, when positive, is the cost of every fax whatever its pages.
+	FlatRate int64
+	// MaxFileSize is the largest document accepted, in bytes; 0 means 10 MB.
+	MaxFileSize int64
+	// Retention is how long a terminal fax's document is kept unless its
+	// workspace says otherwise; 0 means 24 hours.
+	Retention time.Duration
+	// TickInterval is the transmitter's step; 0 means one second.
+	TickInterval time.Duration
+	// Ticks, when set, drives Run instead of a ticker (tests).
+	Ticks <-chan time.Time
+	// Outcome decides terminal states; nil means SandboxOutcome.
+	Outcome Outcome
+	// RatePerSecond is the requests a second each API key may make; 0
+	// means 10, a negative value turns rate limiting off.
+	RatePerSecond float64
+	// Burst is how many requests a key may make at once; 0 means 20.
+	Burst int
+}
+
+func (c *Config) defaults() {
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if c.PricePerPage == 0 {
+		c.PricePerPage = 10
+	}
+	if c.MaxFileSize == 0 {
+		c.MaxFileSize = 10 << 20
+	}
+	if c.Retention == 0 {
+		c.Retention = 24 * time.Hour
+	}
+	if c.TickInterval == 0 {
+		c.TickInterval = time.Second
+	}
+	if c.Outcome == nil {
+		c.Outcome = SandboxOutcome
+	}
+	if c.RatePerSecond == 0 {
+		c.RatePerSecond = 10
+	}
+	if c.Burst == 0 {
+		c.Burst = 20
+	}
+}
+
+// Server is the fax API: an http.Handler with its workspaces, keys, balances
+// and faxes in memory, and a transmitter (Run, Advance) that moves faxes on.
+type Server struct {
+	cfg     Config
+	cat     *apierr.Catalog
+	store   *store
+	keys    *keyring
+	outcome Outcome
+	handler http.Handler
+}
+
+// New returns a Server with no workspaces; add them with AddWorkspace.
+func New(cfg Config) (*Server, error) {
+	cfg.defaults()
+	cat := cfg.Catalog
+	if cat == nil {
+		var err error
+		if cat, err = NewCatalog(""); err != nil {
+			return nil, err
+		}
+	}
+	s := &Server{cfg: cfg, cat: cat, store: newStore(cfg.Now, cfg.Retention),
+		keys: newKeyring(), outcome: cfg.Outcome}
+	s.handler = s.routes()
+	return s, nil
+}
+
+// ServeHTTP serves the API.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// Catalog returns the catalog the server renders errors with.
+func (s *Server) Catalog() *apierr.Catalog { return s.cat }
+
+// AddWorkspace adds (or replaces the settings of) a workspace.
+func (s *Server) AddWorkspace(w Workspace) { s.store.addWorkspace(w) }
+
+// SetActive activates or deactivates a workspace; it reports whether the
+// workspace exists.
+func (s *Server) SetActive(workspace string, active bool) bool {
+	return s.store.setActive(workspace, active)
+}
+
+// Credit adds credits to a workspace's balance in env.
+func (s *Server) Credit(workspace string, env Env, credits int64) {
+	s.store.credit(workspace, env, credits)
+}
+
+// Balance returns a workspace's balance in env.
+func (s *Server) Balance(workspace string, env Env) Balance { return s.store.balance(workspace, env) }
+
+// Faxes lists a workspace's faxes in env, oldest first.
+func (s *Server) Faxes(workspace string, env Env) []Fax { return s.store.snapshot(workspace, env) }
+
+// IssueKey creates a random API key for workspace in env: fx_test_… or fx_live_….
+func (s *Server) IssueKey(workspace string, env Env) string {
+	var b [20]byte
+	_, _ = rand.Read(b[:])
+	key := KeyPrefix(env) + strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b[:]))
+	if err := s.AddKey(key, workspace, env); err != nil {
+		panic(err) // unreachable: the prefix is right by construction
+	}
+	return key
+}
+
+// AddKey registers a chosen key (the demo's fixed keys). The key must carry
+// env's prefix.
+func (s *Server) AddKey(key, workspace string, env Env) error {
+	if !strings.HasPrefix(key, KeyPrefix(env)) {
+		return fmt.Errorf("fax: key for %s must start with %s", env, KeyPrefix(env))
+	}
+	s.keys.add(key, &apierr.Principal{Tenant: workspace, Environment: string(env),
+		KeyID: keyID(key), Method: "api_key"})
+	return nil
+}
+
+// KeyPrefix returns the prefix of env's keys.
+func KeyPrefix(env Env) string { return "fx_" + string(env) + "_" }
+
+// keyID is a key's public name: its prefix and last four characters.
+func keyID(key string) string {
+	if len(key) <= 12 {
+		return "key"
+	}
+	return key[:8] + "…" + key[len(key)-4:]
+}
+
+// docsPath is the path the catalog's docs URLs share, e.g. /docs/errors/.
+func (s *Server) docsPath() string {
+	tmpl := s.cat.DocsURL
+	if i := strings.IndexByte(tmpl, '{'); i >= 0 {
+		tmpl = tmpl[:i]
+	}
+	u, err := url.Parse(tmpl)
+	if err != nil || u.Path == "" || u.Path == "/" {
+		return "/docs/errors/"
+	}
+	p := u.Path
+	if i := strings.LastIndexByte(p, '/'); i >= 0 {
+		p = p[:i+1]
+	}
+	return p
+}
