@@ -1,0 +1,47 @@
+package calls
+
+import (
+	"strconv"
+
+	"github.com/apierr/apierr"
+)
+
+// Format is the calls API's body:
+//
+//	{"success": false, "message": …,
+//	 "error": {"code": …, "details": …, "field": …, "retryAfter": seconds}}
+//
+// details is the error's detail or, for a validation failure that has none,
+// the first field error's message; field is the first field error's path
+// (validation failures only); retryAfter is the Retry-After figure in whole
+// seconds, present when the error carries one.
+var Format apierr.Format = format{}
+
+type format struct{}
+
+func (format) Name() string        { return "calls" }
+func (format) ContentType() string { return "application/json" }
+
+func (format) AppendBody(dst []byte, e *apierr.Error) []byte {
+	dst = append(dst, `{"success":false,"message":`...)
+	dst = apierr.AppendString(dst, e.Message)
+	dst = append(dst, `,"error":{"code":`...)
+	dst = apierr.AppendString(dst, e.Code)
+	details := e.Detail
+	if details == "" && len(e.Fields) > 0 {
+		details = e.Fields[0].Message
+	}
+	if details != "" {
+		dst = append(dst, `,"details":`...)
+		dst = apierr.AppendString(dst, details)
+	}
+	if len(e.Fields) > 0 {
+		dst = append(dst, `,"field":`...)
+		dst = apierr.AppendString(dst, e.Fields[0].Field)
+	}
+	if s := e.RetryAfterSeconds(); s > 0 {
+		dst = append(dst, `,"retryAfter":`...)
+		dst = strconv.AppendInt(dst, s, 10)
+	}
+	return append(dst, '}', '}')
+}
