@@ -1,0 +1,213 @@
+package middleware
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/apierr/apierr"
+)
+
+// Option configures Stack and the other runtime middleware.
+type Option func(*config)
+
+type config struct {
+	logger  *slog.Logger
+	newID   func() string
+	now     func() time.Time
+	untrust bool
+}
+
+// WithLogger sends the stack's records to l instead of slog.Default().
+func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l } }
+
+// WithRequestIDFunc generates request IDs with f instead of NewRequestID.
+func WithRequestIDFunc(f func() string) Option { return func(c *config) { c.newID = f } }
+
+// WithoutIncomingRequestID ignores request IDs sent by clients and always
+// generates one (for APIs whose callers are not trusted to pick log keys).
+func WithoutIncomingRequestID() Option { return func(c *config) { c.untrust = true } }
+
+// WithClock replaces time.Now for latency measurements (tests).
+func WithClock(now func() time.Time) Option { return func(c *config) { c.now = now } }
+
+// Stack returns the runtime every apierr service wraps its router with. It
+// installs, outermost first:
+//
+//   - request ID: an incoming X-Request-ID (the catalog's RequestIDHeader) is
+//     kept when ValidRequestID accepts it, else one is generated; it is set on
+//     the response and carried by one apierr.State per request (apierr.NewContext);
+//   - logger: one slog record per error response (request_id, code, status,
+//     method, route, path, latency; cause and stack for 5xx);
+//   - recover: a panic becomes the internal condition, its stack goes to the
+//     log only; http.ErrAbortHandler keeps its meaning; a panic after the
+//     response started aborts the connection instead of corrupting the body;
+//   - normalize: a status ≥400 written by anything but apierr.Write (ServeMux's
+//     404 and 405, http.Error, a proxy's 502) is replaced by the catalog error
+//     of the matching condition.
+//
+// A nil cat means apierr.Default(). The stack costs one allocation per request
+// for its state plus the request ID string (when generated) and the request
+// copy that carries the new context.
+func Stack(cat *apierr.Catalog, opts ...Option) func(http.Handler) http.Handler {
+	return newStack(cat, true, true, true, opts)
+}
+
+// Logger returns the logging layer of Stack alone: one structured record per
+// error response. A nil l means slog.Default().
+func Logger(l *slog.Logger) func(http.Handler) http.Handler {
+	return newStack(nil, true, false, false, []Option{WithLogger(l)})
+}
+
+// Recover returns the recovery layer of Stack alone.
+func Recover() func(http.Handler) http.Handler {
+	return newStack(nil, false, true, false, nil)
+}
+
+// Normalize returns the normalizing layer of Stack alone.
+func Normalize() func(http.Handler) http.Handler {
+	return newStack(nil, false, false, true, nil)
+}
+
+type stack struct {
+	next      http.Handler
+	cat       *apierr.Catalog
+	hdr       string // canonical request-ID header
+	cfg       config
+	log       bool
+	recover   bool
+	normalize bool
+}
+
+func newStack(cat *apierr.Catalog, log, rec, norm bool, opts []Option) func(http.Handler) http.Handler {
+	var cfg config
+	for _, o := range opts {
+		o(&cfg)
+	}
+	if cfg.newID == nil {
+		cfg.newID = NewRequestID
+	}
+	if cfg.now == nil {
+		cfg.now = time.Now
+	}
+	return func(next http.Handler) http.Handler {
+		s := &stack{next: next, cat: cat, cfg: cfg, log: log, recover: rec, normalize: norm}
+		if cat != nil {
+			s.hdr = http.CanonicalHeaderKey(cat.RequestIDHeader)
+		}
+		return s
+	}
+}
+
+func (s *stack) logger() *slog.Logger {
+	if s.cfg.logger != nil {
+		return s.cfg.logger
+	}
+	return slog.Default()
+}
+
+// ServeHTTP runs the enabled layers around next.
+func (s *stack) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	rw, r := s.begin(w, r)
+	if s.normalize {
+		rw.normalize = true
+	}
+	logging := s.log && !rw.st.Observed
+	if logging {
+		rw.st.Observed = true
+	}
+	if s.recover || logging {
+		defer s.finish(rw, r, logging)
+	}
+	s.next.ServeHTTP(rw, r)
+}
+
+// begin finds or creates the request's writer and State. Layers of one Stack,
+// and separate layers composed by hand, share one writer per request.
+func (s *stack) begin(w http.ResponseWriter, r *http.Request) (*responseWriter, *http.Request) {
+	st := apierr.StateFrom(r.Context())
+	if rw, ok := w.(*responseWriter); ok && st != nil && rw.st == st {
+		return rw, r
+	}
+	rw := &responseWriter{ResponseWriter: w, start: s.cfg.now()}
+	if st == nil {
+		cat := s.cat
+		if cat == nil {
+			cat = apierr.Default()
+		}
+		hdr := s.hdr
+		if hdr == "" {
+			hdr = http.CanonicalHeaderKey(cat.RequestIDHeader)
+		}
+		id := ""
+		if !s.cfg.untrust {
+			if v := r.Header[hdr]; len(v) == 1 && ValidRequestID(v[0]) {
+				id = v[0]
+			}
+		}
+		if id == "" {
+			id = s.cfg.newID()
+		}
+		rw.state = apierr.State{Catalog: cat, RequestID: id}
+		st = &rw.state
+		rw.idHdr[0] = id
+		w.Header()[hdr] = rw.idHdr[:]
+		r = r.WithContext(apierr.NewContext(r.Context(), st))
+	}
+	rw.st = st
+	rw.req = r
+	return rw, r
+}
+
+// finish recovers a panic (when this layer recovers) and logs the response
+// (when this layer logs).
+func (s *stack) finish(rw *responseWriter, r *http.Request, logging bool) {
+	if s.recover {
+		if v := recover(); v != nil {
+			s.recovered(rw, r, v, logging)
+		}
+	}
+	if logging {
+		s.logResponse(rw, r)
+	}
+}
+
+// logResponse writes the one record of an error response.
+func (s *stack) logResponse(rw *responseWriter, r *http.Request) {
+	status := rw.status
+	if status < 400 {
+		return
+	}
+	st := rw.st
+	if st.Route == "" {
+		st.Route = r.Pattern
+	}
+	var buf [10]slog.Attr
+	attrs := append(buf[:0],
+		slog.String("request_id", st.RequestID),
+		slog.String("code", errCode(st)),
+		slog.Int("status", status),
+		slog.String("method", r.Method),
+		slog.String("route", st.Route),
+		slog.String("path", r.URL.Path),
+		slog.Duration("latency", s.cfg.now().Sub(rw.start)),
+	)
+	level := slog.LevelWarn
+	if status >= 500 {
+		level = slog.LevelError
+		if st.Err != nil && st.Err.Cause() != nil {
+			attrs = append(attrs, slog.String("cause", st.Err.Cause().Error()))
+		}
+		if rw.stack != nil {
+			attrs = append(attrs, slog.String("stack", string(rw.stack)))
+		}
+	}
+	s.logger().LogAttrs(r.Context(), level, "apierr: error response", attrs...)
+}
+
+func errCode(st *apierr.State) string {
+	if st.Err != nil {
+		return st.Err.Code
+	}
+	return ""
+}

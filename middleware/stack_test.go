@@ -1,0 +1,144 @@
+package middleware_test
+
+import (
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/apierr/apierr"
+	"github.com/apierr/apierr/middleware"
+)
+
+func TestRequestID(t *testing.T) {
+	long := strings.Repeat("a", 129)
+	tests := []struct {
+		name     string
+		incoming []string
+		keep     bool
+	}{
+		{"none sent", nil, false},
+		{"safe id kept", []string{"req-123_abc.DEF:9"}, true},
+		{"128 chars kept", []string{long[:128]}, true},
+		{"129 chars replaced", []string{long}, false},
+		{"space replaced", []string{"a b"}, false},
+		{"quote replaced", []string{`a"b`}, false},
+		{"tab replaced", []string{"a\tb"}, false},
+		{"non-ascii replaced", []string{"idé"}, false},
+		{"log forging replaced", []string{`x" level=ERROR msg="forged`}, false},
+		{"two values replaced", []string{"a", "b"}, false},
+	}
+	for _, kind := range routerKinds {
+		for _, tt := range tests {
+			t.Run(kind+"/"+tt.name, func(t *testing.T) {
+				var inHandler string
+				h := mount(t, kind, middleware.Stack(nil), route{"GET /ok", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					inHandler = apierr.RequestID(r.Context())
+				})})
+				srv := serve(t, h)
+				for _, path := range []string{"/ok", "/missing"} {
+					req := newReq(t, "GET", srv.URL+path, nil)
+					for _, v := range tt.incoming {
+						req.Header.Add("X-Request-ID", v)
+					}
+					res := do(t, req)
+					id := res.header.Get("X-Request-ID")
+					if tt.keep && id != tt.incoming[0] {
+						t.Errorf("%s: id = %q, want %q", path, id, tt.incoming[0])
+					}
+					if !tt.keep && (len(id) != 26 || !middleware.ValidRequestID(id)) {
+						t.Errorf("%s: id = %q, want a generated one", path, id)
+					}
+					if path == "/ok" && inHandler != id {
+						t.Errorf("context id = %q, header %q", inHandler, id)
+					}
+					if path == "/missing" {
+						checkCatalogError(t, res, 404, "endpoint_not_found")
+					}
+				}
+			})
+		}
+	}
+}
+
+func TestRequestIDHeaderOfCatalog(t *testing.T) {
+	cat, err := apierr.Load([]byte("name: x\nrequest_id_header: Request-Id\ncodes: {}\n"), "x.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := serve(t, middleware.Stack(cat)(http.NotFoundHandler()))
+	res := do(t, newReq(t, "GET", srv.URL, nil, "Request-Id", "abc"))
+	if res.header.Get("Request-Id") != "abc" || res.str("request_id") != "abc" {
+		t.Fatalf("header %q body %s", res.header.Get("Request-Id"), res.body)
+	}
+}
+
+func TestRecover(t *testing.T) {
+	for _, kind := range routerKinds {
+		t.Run(kind, func(t *testing.T) {
+			logger, logs := newLogger()
+			h := mount(t, kind, middleware.Stack(faxCatalog(t), middleware.WithLogger(logger)),
+				route{"GET /panic", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					w.Header().Set("X-Partial", "1")
+					panic("secret database password hunter2")
+				})},
+				route{"GET /panic-error", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					panic(errors.New("boom"))
+				})},
+				route{"GET /abort", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					panic(http.ErrAbortHandler)
+				})},
+				route{"GET /late", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					w.Header().Set("Content-Type", "text/plain")
+					_, _ = io.WriteString(w, "half a body")
+					w.(http.Flusher).Flush()
+					panic("late")
+				})},
+			)
+			srv := serve(t, h)
+
+			t.Run("panic is internal error", func(t *testing.T) {
+				res := do(t, newReq(t, "GET", srv.URL+"/panic", nil))
+				checkCatalogError(t, res, 500, "internal_server_error")
+				if strings.Contains(string(res.body), "hunter2") || strings.Contains(string(res.body), "goroutine") {
+					t.Errorf("body leaks the panic: %s", res.body)
+				}
+				recs := logs.records(t)
+				if len(recs) == 0 {
+					t.Fatal("no log record")
+				}
+				rec := recs[len(recs)-1]
+				if rec["code"] != "internal_server_error" || rec["status"] != float64(500) ||
+					!strings.Contains(rec["stack"].(string), "goroutine") ||
+					!strings.Contains(rec["cause"].(string), "hunter2") ||
+					rec["request_id"] != res.header.Get("X-Request-ID") {
+					t.Errorf("log record %v", rec)
+				}
+			})
+			t.Run("panic with error value", func(t *testing.T) {
+				res := do(t, newReq(t, "GET", srv.URL+"/panic-error", nil))
+				checkCatalogError(t, res, 500, "internal_server_error")
+			})
+			t.Run("ErrAbortHandler aborts", func(t *testing.T) {
+				_, err := http.DefaultClient.Do(newReq(t, "GET", srv.URL+"/abort", nil))
+				if err == nil {
+					t.Fatal("want the connection aborted")
+				}
+			})
+			t.Run("panic after the response started aborts", func(t *testing.T) {
+				res, err := http.DefaultClient.Do(newReq(t, "GET", srv.URL+"/late", nil))
+				if err == nil {
+					body, rerr := io.ReadAll(res.Body)
+					res.Body.Close()
+					if rerr == nil {
+						t.Fatalf("read a complete body %q; want the connection aborted", body)
+					}
+					if strings.Contains(string(body), "internal") {
+						t.Fatalf("error appended to a started body: %q", body)
+					}
+				}
+			})
+		})
+	}
+}

@@ -1,0 +1,180 @@
+package middleware
+
+import (
+	"bufio"
+	"io"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/apierr/apierr"
+)
+
+// responseWriter is the one per-request allocation of the stack: it wraps the
+// ResponseWriter, carries the request's apierr.State (when the stack created
+// it) and records what the middleware need after the handler: the status,
+// whether the response started, the body limit in force and a panic's stack.
+type responseWriter struct {
+	http.ResponseWriter
+
+	req   *http.Request // the request whose context carries st
+	st    *apierr.State
+	state apierr.State // storage for st when the stack created the State
+	idHdr [1]string    // storage for the request-ID header value
+
+	start       time.Time
+	status      int
+	wroteHeader bool
+	normalize   bool // replace plain ≥400 responses with catalog errors
+	discard     bool // the downstream body of a replaced response is dropped
+	limit       int64
+	stack       []byte // stack of a recovered panic, for the log
+}
+
+// Header returns the wrapped writer's header map.
+func (w *responseWriter) Header() http.Header { return w.ResponseWriter.Header() }
+
+// WriteHeader passes 1xx–3xx through, and replaces a status ≥400 that was not
+// written by apierr.Write with the catalog error of the matching condition
+// when normalizing.
+func (w *responseWriter) WriteHeader(code int) {
+	if w.wroteHeader {
+		return
+	}
+	if code >= 100 && code < 200 {
+		w.ResponseWriter.WriteHeader(code)
+		return
+	}
+	if code >= 400 && w.normalize && !w.st.Rendered {
+		w.replace(code)
+		return
+	}
+	w.wroteHeader = true
+	w.status = code
+	w.ResponseWriter.WriteHeader(code)
+}
+
+// replace renders the catalog error for a downstream status and drops the
+// downstream body that follows.
+func (w *responseWriter) replace(code int) {
+	e := errorForStatus(code, w.req, w.st, w.ResponseWriter.Header(), w.limit)
+	apierr.Write(w, w.req, e) // sets Rendered, then WriteHeader passes through
+	if !w.wroteHeader {       // a Write that wrote nothing: never leave the status unwritten
+		w.wroteHeader = true
+		w.status = code
+		w.ResponseWriter.WriteHeader(code)
+	}
+	w.discard = true
+}
+
+// Write writes b, or drops it when the response was replaced.
+func (w *responseWriter) Write(b []byte) (int, error) {
+	if !w.wroteHeader {
+		w.WriteHeader(http.StatusOK)
+	}
+	if w.discard {
+		return len(b), nil
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// WriteString is io.StringWriter, so io.WriteString does not copy.
+func (w *responseWriter) WriteString(s string) (int, error) {
+	if !w.wroteHeader {
+		w.WriteHeader(http.StatusOK)
+	}
+	if w.discard {
+		return len(s), nil
+	}
+	return io.WriteString(w.ResponseWriter, s)
+}
+
+// ReadFrom keeps net/http's sendfile path for io.Copy to the response.
+func (w *responseWriter) ReadFrom(r io.Reader) (int64, error) {
+	if !w.wroteHeader {
+		w.WriteHeader(http.StatusOK)
+	}
+	if w.discard {
+		return io.Copy(io.Discard, r)
+	}
+	if rf, ok := w.ResponseWriter.(io.ReaderFrom); ok {
+		return rf.ReadFrom(r)
+	}
+	return io.Copy(writerOnly{w.ResponseWriter}, r)
+}
+
+// writerOnly hides ReadFrom so io.Copy does not loop back into it.
+type writerOnly struct{ io.Writer }
+
+// Flush sends buffered data to the client (http.Flusher).
+func (w *responseWriter) Flush() {
+	if !w.wroteHeader {
+		w.WriteHeader(http.StatusOK)
+	}
+	if w.discard {
+		return
+	}
+	if f, ok := w.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+// Hijack hands the connection to the handler (http.Hijacker).
+func (w *responseWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	conn, rw, err := http.NewResponseController(w.ResponseWriter).Hijack()
+	if err == nil {
+		w.wroteHeader = true
+		if w.status == 0 {
+			w.status = http.StatusSwitchingProtocols
+		}
+	}
+	return conn, rw, err
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (w *responseWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// Status returns the status the response was written with as seen by this
+// package's middleware (after any replacement), 200 for a response whose
+// handler wrote a body without a status, and 0 when w carries no status yet
+// or is not (and does not wrap) one of this package's writers.
+func Status(w http.ResponseWriter) int {
+	for w != nil {
+		if rw, ok := w.(*responseWriter); ok {
+			return rw.status
+		}
+		u, ok := w.(interface{ Unwrap() http.ResponseWriter })
+		if !ok {
+			return 0
+		}
+		w = u.Unwrap()
+	}
+	return 0
+}
+
+// baseWriter returns the innermost ResponseWriter, so that
+// http.MaxBytesReader can tell the server to close the connection.
+func baseWriter(w http.ResponseWriter) http.ResponseWriter {
+	for {
+		u, ok := w.(interface{ Unwrap() http.ResponseWriter })
+		if !ok {
+			return w
+		}
+		w = u.Unwrap()
+	}
+}
+
+// findWriter returns this package's writer inside w, if any.
+func findWriter(w http.ResponseWriter) *responseWriter {
+	for w != nil {
+		if rw, ok := w.(*responseWriter); ok {
+			return rw
+		}
+		u, ok := w.(interface{ Unwrap() http.ResponseWriter })
+		if !ok {
+			return nil
+		}
+		w = u.Unwrap()
+	}
+	return nil
+}
