@@ -27,3 +27,29 @@ func TestCatalogsLint(t *testing.T) {
 		})
 	}
 }
+
+// TestFoldedConditions checks the conditions each page folds into one code.
+func TestFoldedConditions(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		cat  *apierr.Catalog
+		cond apierr.Condition
+		code string
+	}{
+		{"calls malformed header", calls.Catalog(), apierr.CondAuthMalformed, "INVALID_AUTH_TOKEN"},
+		{"campaigns missing key", campaigns.Catalog(), apierr.CondAuthMissing, "UNAUTHORIZED"},
+		{"campaigns malformed header", campaigns.Catalog(), apierr.CondAuthMalformed, "UNAUTHORIZED"},
+		{"campaigns malformed JSON", campaigns.Catalog(), apierr.CondMalformedBody, "BAD_REQUEST"},
+		{"campaigns wrong content type", campaigns.Catalog(), apierr.CondUnsupportedMediaType, "BAD_REQUEST"},
+		{"mail missing token", mail.Catalog(), apierr.CondAuthMissing, "invalid_token"},
+		{"mail malformed token", mail.Catalog(), apierr.CondAuthMalformed, "invalid_token"},
+		{"mail failed validation", mail.Catalog(), apierr.CondValidationFailed, "bad_request"},
+		{"inbox malformed header", inbox.Catalog(), apierr.CondAuthMalformed, "invalid_api_key"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := tc.cat.ForCondition(tc.cond); got == nil || got.ID != tc.code {
+				t.Errorf("%s renders as %v, want %s", tc.cond, got, tc.code)
+			}
+		})
+	}
+}

@@ -10,11 +10,9 @@ import (
 //go:embed errors.yaml
 var catalogYAML []byte
 
-// Catalog returns the calls API's catalog (errors.yaml) with the aliases the
-// page implies: a malformed Authorization header is INVALID_AUTH_TOKEN.
+// Catalog returns the calls API's catalog, loaded from the embedded errors.yaml.
 func Catalog() *apierr.Catalog { return catalog() }
 
 var catalog = sync.OnceValue(func() *apierr.Catalog {
-	return apierr.MustLoad(catalogYAML, "examples/calls/errors.yaml", apierr.WithFormats(Format)).
-		MustAlias("INVALID_AUTH_TOKEN", apierr.CondAuthMalformed)
+	return apierr.MustLoad(catalogYAML, "examples/calls/errors.yaml", apierr.WithFormats(Format))
 })
