@@ -52,7 +52,7 @@ var htmlTemplates = template.Must(template.New("html").Funcs(funcs).Parse(`
 {{- end}}
 <div><dt>Retryable</dt><dd>{{if .Retryable}}<span class="yes">yes</span>{{else}}<span class="no">no</span>{{end}}</dd></div>
 {{- if .Condition}}
-<div><dt>Condition</dt><dd><code>{{.Condition}}</code></dd></div>
+<div><dt>Condition</dt><dd>{{.Condition}}</dd></div>
 {{- end}}
 </dl>
 <p>{{.Message}}</p>
@@ -124,7 +124,7 @@ var htmlTemplates = template.Must(template.New("html").Funcs(funcs).Parse(`
 {{- end}}
 <section id="_body">
 <h2>Error body</h2>
-<p>Every error is a <code>{{.ContentType}}</code> body with the HTTP status of its code{{if .RequestID}} and the request ID in the <code>{{.RequestID}}</code> header{{end}}.{{if .Others}} Send <code>Accept: {{index .Others 0}}</code> to get {{if eq (index .Others 0) "application/problem+json"}}RFC 9457 problem details{{else}}that format{{end}} instead.{{end}} Match on the code, never on the message.</p>
+<p>Every error body is <code>{{.ContentType}}</code>, sent with the HTTP status of its code{{if .RequestID}} and the request ID in the <code>{{.RequestID}}</code> header{{end}}.{{if .Others}} Send <code>Accept: {{index .Others 0}}</code> to get {{if eq (index .Others 0) "application/problem+json"}}RFC 9457 problem details{{else}}that format{{end}} instead.{{end}} Match on the code, never on the message.</p>
 <table>
 <thead><tr><th>Member</th><th>Type</th><th>Description</th></tr></thead>
 <tbody>

@@ -19,7 +19,7 @@ func Markdown(cat *apierr.Catalog) []byte {
 		fmt.Fprintf(&b, "%s\n\n", p.Description)
 	}
 	b.WriteString("## Error body\n\n")
-	fmt.Fprintf(&b, "Every error is a `%s` body with the HTTP status of its code", p.ContentType)
+	fmt.Fprintf(&b, "Every error body is `%s`, sent with the HTTP status of its code", p.ContentType)
 	if p.RequestID != "" {
 		fmt.Fprintf(&b, " and the request ID in the `%s` header", p.RequestID)
 	}
@@ -69,7 +69,7 @@ func writeCodeMarkdown(b *bytes.Buffer, c *codeDoc, h string) {
 	}
 	fmt.Fprintf(b, "- Retryable: %s\n", yesNo(c.Retryable))
 	if c.Condition != "" {
-		fmt.Fprintf(b, "- Condition: `%s`\n", c.Condition)
+		fmt.Fprintf(b, "- Condition: %s\n", c.Condition)
 	}
 	if c.Docs != "" {
 		fmt.Fprintf(b, "- Permalink: %s\n", c.Docs)

@@ -69,6 +69,7 @@ func derivedMembers(cat *apierr.Catalog, f apierr.Format) []member {
 		types    map[string]bool
 		count    int
 		meanings map[string]int
+		values   map[string]bool // scalar values seen, to spot constants
 		order    int
 	}
 	stats := map[string]*stat{}
@@ -86,13 +87,16 @@ func derivedMembers(cat *apierr.Catalog, f apierr.Format) []member {
 		walk("", v, func(p string, v any) {
 			s := stats[p]
 			if s == nil {
-				s = &stat{types: map[string]bool{}, meanings: map[string]int{}, order: len(stats)}
+				s = &stat{types: map[string]bool{}, meanings: map[string]int{}, values: map[string]bool{}, order: len(stats)}
 				stats[p] = s
 			}
 			s.count++
 			s.types[jsonType(v)] = true
 			if m := known[scalarString(v)]; m != "" && !isContainer(v) {
 				s.meanings[m]++
+			}
+			if !isContainer(v) {
+				s.values[literal(v)] = true
 			}
 		})
 	}
@@ -126,7 +130,13 @@ func derivedMembers(cat *apierr.Catalog, f apierr.Format) []member {
 				desc = m
 			}
 		}
+		if desc == "" && len(s.values) == 1 && len(s.types) == 1 && s.count > 1 {
+			for v := range s.values {
+				desc = "Always " + v + "."
+			}
+		}
 		switch {
+		case s.count == total && strings.HasPrefix(desc, "Always "):
 		case s.count == total:
 			desc = strings.TrimSpace(desc + " Always present.")
 		default:
@@ -227,4 +237,10 @@ func parentPath(p string) string {
 		return ""
 	}
 	return strings.TrimSuffix(p[:i], "[]")
+}
+
+// literal writes a scalar as JSON.
+func literal(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
 }

@@ -90,7 +90,7 @@ func newPage(cat *apierr.Catalog) *page {
 			StatusText:  http.StatusText(c.Status),
 			Action:      c.Action,
 			Retryable:   c.Retryable,
-			Condition:   string(c.Condition),
+			Condition:   conditions(c),
 			Fallback:    c.Fallback,
 			When:        c.Docs.When,
 			Cause:       c.Docs.Cause,
@@ -135,4 +135,16 @@ func indent(b []byte) string {
 		return string(b)
 	}
 	return out.String()
+}
+
+// conditions lists the conditions a code stands for.
+func conditions(c *apierr.Code) string {
+	if c.Condition == "" {
+		return ""
+	}
+	out := string(c.Condition)
+	for _, a := range c.Also {
+		out += ", " + string(a)
+	}
+	return out
 }
