@@ -1,0 +1,148 @@
+package idempotency
+
+import (
+	"log/slog"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/apierr/apierr"
+)
+
+// Config configures the middleware. The zero value works: optional keys on
+// POST and PATCH, an in-process MemoryStore, callers scoped by tenant, 24 h
+// replay window.
+type Config struct {
+	// Store keeps the records (default: a NewMemoryStore private to this
+	// middleware). Share one Redis store (redisstore) across processes.
+	Store Store
+	// Methods are the methods the middleware applies to (default POST and
+	// PATCH); other requests pass straight through. To cover only some
+	// routes, wrap only those handlers.
+	Methods []string
+	// Required makes a request without a key fail with the
+	// idempotency_key_missing condition (400). By default the key is
+	// optional and a request without one runs as usual.
+	Required bool
+	// Header is the request header carrying the key (default
+	// "Idempotency-Key").
+	Header string
+	// TTL is how long a completed response is kept for replay (default 24 h).
+	TTL time.Duration
+	// Lease is how long an in-flight request holds its key (default 1 min).
+	// A process that dies mid-request frees its keys when their leases
+	// expire. Set it above the longest a handler runs: a handler still
+	// running when its lease ends loses the key to a retry.
+	Lease time.Duration
+	// RetryAfter is the Retry-After sent with idempotency_key_in_use
+	// (default 1 s).
+	RetryAfter time.Duration
+	// MaxBodyBytes caps the request body read to fingerprint it (default
+	// 1 MiB). A larger body fails with payload_too_large (413).
+	MaxBodyBytes int64
+	// MaxResponseBytes caps the response body kept for replay (default
+	// 1 MiB). A larger response still reaches the client but is not stored:
+	// it is logged and the key released, so a retry runs again.
+	MaxResponseBytes int
+	// FingerprintHeaders are request headers that, besides method, route,
+	// path, query and body, make two requests differ (e.g. "Content-Type",
+	// "Stripe-Account"). Default none.
+	FingerprintHeaders []string
+	// ReplayHeaders, when set, are the only response headers stored. By
+	// default every header is stored except Date, Set-Cookie (a session
+	// secret at rest in the store), Content-Length and hop-by-hop headers.
+	// On replay, a stored header is not sent when an outer middleware has
+	// already set it for the replaying request (request ID, rate limits).
+	ReplayHeaders []string
+	// Scope names the caller a key belongs to (default DefaultScope).
+	Scope ScopeFunc
+	// Policy decides which responses are stored (default
+	// DefaultStorePolicy).
+	Policy StorePolicy
+	// FailOpen, when the store fails, runs the handler without idempotency
+	// (logged). By default the request fails with the unavailable
+	// condition (503): running a side effect twice is worse than refusing.
+	FailOpen bool
+	// Logger receives store failures and responses too large to store
+	// (default slog.Default()).
+	Logger *slog.Logger
+}
+
+// ScopeFunc returns the scope a request's key lives in, so one caller's key
+// can never replay another caller's response; ok is false when the request
+// carries no caller.
+type ScopeFunc func(r *http.Request) (scope string, ok bool)
+
+// DefaultScope scopes keys by the authenticated principal's tenant and
+// environment (apierr.PrincipalFrom), so tenant A's key "1" and tenant B's
+// key "1" are different keys, and a test-mode key never replays live data.
+//
+// Without a principal it reports false, and a request that carries a key is
+// refused with the internal condition (500, cause logged): the middleware is
+// mounted before authentication, or on a public route that needs its own
+// ScopeFunc. Guessing a shared scope instead would let strangers replay each
+// other's responses.
+func DefaultScope(r *http.Request) (string, bool) {
+	p := apierr.PrincipalFrom(r.Context())
+	if p == nil || p.Tenant == "" {
+		return "", false
+	}
+	return strconv.Itoa(len(p.Tenant)) + ":" + p.Tenant + ":" + p.Environment, true
+}
+
+// StorePolicy decides whether a response is stored for replay. status is the
+// response status; err is the apierr error the request's handler chain
+// rendered (apierr.StateFrom(ctx).Err, resolved), or nil when the handler
+// wrote its own response. A response not stored releases the key, so a
+// retry runs the handler again.
+type StorePolicy func(status int, err *apierr.Error) bool
+
+// DefaultStorePolicy stores what Stripe stores: any response of a handler
+// that started its work, including business errors (insufficient_balance).
+// It does not store 5xx (the work may not have happened; retrying is the
+// point), 429 and other built-in conditions raised before or around the
+// work: authentication, validation, malformed bodies, rate and quota limits,
+// not-found and idempotency conflicts. Those errors carry a Condition; a
+// catalog code the handler returned (apierr.New("insufficient_balance"))
+// carries none unless the catalog binds it to one.
+func DefaultStorePolicy(status int, err *apierr.Error) bool {
+	if status >= 500 || status == http.StatusTooManyRequests {
+		return false
+	}
+	return err == nil || err.Condition == ""
+}
+
+func (c *Config) withDefaults() Config {
+	d := *c
+	if d.Store == nil {
+		d.Store = NewMemoryStore(MemoryConfig{})
+	}
+	if len(d.Methods) == 0 {
+		d.Methods = []string{http.MethodPost, http.MethodPatch}
+	}
+	if d.Header == "" {
+		d.Header = "Idempotency-Key"
+	}
+	if d.TTL <= 0 {
+		d.TTL = 24 * time.Hour
+	}
+	if d.Lease <= 0 {
+		d.Lease = time.Minute
+	}
+	if d.RetryAfter <= 0 {
+		d.RetryAfter = time.Second
+	}
+	if d.MaxBodyBytes <= 0 {
+		d.MaxBodyBytes = 1 << 20
+	}
+	if d.MaxResponseBytes <= 0 {
+		d.MaxResponseBytes = 1 << 20
+	}
+	if d.Scope == nil {
+		d.Scope = DefaultScope
+	}
+	if d.Policy == nil {
+		d.Policy = DefaultStorePolicy
+	}
+	return d
+}

@@ -1,0 +1,129 @@
+package idempotency
+
+import (
+	"context"
+	"sync"
+	"time"
+)
+
+// MemoryConfig configures a MemoryStore. The zero value works.
+type MemoryConfig struct {
+	// MaxEntries bounds the number of records kept (default 100,000). When
+	// full, the oldest record is evicted: a retry of an evicted completed key
+	// runs again, so size it above the keys a TTL sees.
+	MaxEntries int
+	// Now is the clock (default time.Now); tests inject one to expire
+	// leases without sleeping.
+	Now func() time.Time
+}
+
+// MemoryStore is a Store for one process: a bounded map whose records expire.
+// It is safe for concurrent use; every method holds one mutex, which makes
+// each call atomic as the Store contract requires.
+type MemoryStore struct {
+	mu   sync.Mutex
+	m    map[string]*memEntry
+	head memEntry // sentinel of a ring in insertion order: head.next is the oldest
+	max  int
+	now  func() time.Time
+}
+
+var _ Store = (*MemoryStore)(nil)
+
+type memEntry struct {
+	key        string
+	rec        *Record
+	expires    time.Time
+	prev, next *memEntry
+}
+
+// NewMemoryStore returns an empty MemoryStore.
+func NewMemoryStore(cfg MemoryConfig) *MemoryStore {
+	if cfg.MaxEntries <= 0 {
+		cfg.MaxEntries = 100_000
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	s := &MemoryStore{m: make(map[string]*memEntry), max: cfg.MaxEntries, now: cfg.Now}
+	s.head.prev, s.head.next = &s.head, &s.head
+	return s
+}
+
+// Len returns the number of records held, expired ones included until they
+// are swept.
+func (s *MemoryStore) Len() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.m)
+}
+
+// Acquire implements Store.
+func (s *MemoryStore) Acquire(_ context.Context, key string, rec *Record, lease time.Duration) (*Record, error) {
+	now := s.now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.sweep(now)
+	if e := s.m[key]; e != nil {
+		if now.Before(e.expires) {
+			return e.rec, nil
+		}
+		s.remove(e)
+	}
+	s.insert(key, rec, now.Add(lease))
+	return nil, nil
+}
+
+// Complete implements Store.
+func (s *MemoryStore) Complete(_ context.Context, key string, rec *Record, ttl time.Duration) error {
+	now := s.now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if e := s.m[key]; e != nil {
+		if now.Before(e.expires) && (e.rec.Status != InFlight || e.rec.Token != rec.Token) {
+			return ErrLeaseLost
+		}
+		s.remove(e)
+	}
+	s.insert(key, rec, now.Add(ttl))
+	return nil
+}
+
+// Release implements Store.
+func (s *MemoryStore) Release(_ context.Context, key string, token Token) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if e := s.m[key]; e != nil && e.rec.Status == InFlight && e.rec.Token == token {
+		s.remove(e)
+	}
+	return nil
+}
+
+// sweep drops up to two expired records from the old end, so expired keys
+// leave without a background goroutine.
+func (s *MemoryStore) sweep(now time.Time) {
+	for i := 0; i < 2; i++ {
+		e := s.head.next
+		if e == &s.head || now.Before(e.expires) {
+			return
+		}
+		s.remove(e)
+	}
+}
+
+func (s *MemoryStore) insert(key string, rec *Record, expires time.Time) {
+	for len(s.m) >= s.max && s.head.next != &s.head {
+		s.remove(s.head.next)
+	}
+	e := &memEntry{key: key, rec: rec, expires: expires}
+	e.prev, e.next = s.head.prev, &s.head
+	s.head.prev.next = e
+	s.head.prev = e
+	s.m[key] = e
+}
+
+func (s *MemoryStore) remove(e *memEntry) {
+	e.prev.next, e.next.prev = e.next, e.prev
+	e.prev, e.next = nil, nil
+	delete(s.m, e.key)
+}

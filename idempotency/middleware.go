@@ -1,0 +1,247 @@
+package idempotency
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+
+	"github.com/apierr/apierr"
+)
+
+// ReplayedHeader marks a response replayed from the store (Stripe's name).
+const ReplayedHeader = "Idempotent-Replayed"
+
+var replayedTrue = []string{"true"}
+
+// errNoScope is logged when a keyed request carries no caller.
+var errNoScope = errors.New("idempotency: no principal in the request context: mount the middleware after authentication or set Config.Scope")
+
+type middleware struct {
+	cfg       Config
+	methods   map[string]bool
+	header    string
+	fpHeaders []string
+	keep      map[string]bool // ReplayHeaders, canonical; nil = all but neverStored
+}
+
+// New returns the Idempotency-Key middleware configured by cfg.
+//
+// For a request whose method it covers and that carries a key, it scopes the
+// key to the caller, fingerprints the request and takes a lease on the key:
+// the first request runs and its response is stored; a repeat after
+// completion gets the stored response byte for byte with
+// "Idempotent-Replayed: true"; a repeat while the first runs gets
+// idempotency_key_in_use (409, Retry-After); the key sent with a different
+// request gets idempotency_key_reused (422). Every error is rendered with
+// apierr.Write.
+func New(cfg Config) func(http.Handler) http.Handler {
+	m := &middleware{cfg: cfg.withDefaults()}
+	m.methods = make(map[string]bool, len(m.cfg.Methods))
+	for _, meth := range m.cfg.Methods {
+		m.methods[meth] = true
+	}
+	m.header = http.CanonicalHeaderKey(m.cfg.Header)
+	for _, h := range m.cfg.FingerprintHeaders {
+		m.fpHeaders = append(m.fpHeaders, http.CanonicalHeaderKey(h))
+	}
+	if len(m.cfg.ReplayHeaders) > 0 {
+		m.keep = make(map[string]bool, len(m.cfg.ReplayHeaders))
+		for _, h := range m.cfg.ReplayHeaders {
+			m.keep[http.CanonicalHeaderKey(h)] = true
+		}
+	}
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			m.serve(next, w, r)
+		})
+	}
+}
+
+func (m *middleware) serve(next http.Handler, w http.ResponseWriter, r *http.Request) {
+	if !m.methods[r.Method] {
+		next.ServeHTTP(w, r)
+		return
+	}
+	vals := r.Header[m.header]
+	if len(vals) == 0 {
+		if m.cfg.Required {
+			apierr.Write(w, r, apierr.Cond(apierr.CondIdempotencyKeyMissing))
+			return
+		}
+		next.ServeHTTP(w, r)
+		return
+	}
+	key, err := ParseKey(vals[0])
+	if err != nil || len(vals) > 1 {
+		// An unusable key is the client's to fix, like a missing one, and
+		// is never ignored: the client asked for at-most-once.
+		apierr.Write(w, r, apierr.Cond(apierr.CondIdempotencyKeyMissing).
+			With("reason", "invalid_key").
+			WithDetail("The Idempotency-Key header must appear once and hold 1-255 printable ASCII characters, bare or as a quoted string."))
+		return
+	}
+	scope, ok := m.cfg.Scope(r)
+	if !ok {
+		apierr.Write(w, r, apierr.Internal(errNoScope))
+		return
+	}
+	body, aerr := m.readBody(r)
+	if aerr != nil {
+		apierr.Write(w, r, aerr)
+		return
+	}
+	fp := m.fingerprint(r, body)
+	skey := strconv.Itoa(len(scope)) + ":" + scope + ":" + key
+	rec := &Record{Status: InFlight, Token: NewToken(), Fingerprint: fp}
+
+	prev, err := m.cfg.Store.Acquire(r.Context(), skey, rec, m.cfg.Lease)
+	if err != nil {
+		if m.cfg.FailOpen {
+			m.log(r, slog.LevelError, "idempotency: store failed; running without idempotency (FailOpen)", err)
+			next.ServeHTTP(w, r)
+			return
+		}
+		apierr.Write(w, r, apierr.Cond(apierr.CondUnavailable).WithCause(err))
+		return
+	}
+	switch {
+	case prev == nil:
+		m.run(next, w, r, skey, rec)
+	case prev.Fingerprint != fp:
+		apierr.Write(w, r, apierr.Cond(apierr.CondIdempotencyKeyReused))
+	case prev.Status == InFlight:
+		apierr.Write(w, r, apierr.Cond(apierr.CondIdempotencyKeyInUse).WithRetryAfter(m.cfg.RetryAfter))
+	default:
+		replay(w, prev)
+	}
+}
+
+// run calls next as the owner of the key's lease, then stores its response
+// or releases the key.
+func (m *middleware) run(next http.Handler, w http.ResponseWriter, r *http.Request, skey string, rec *Record) {
+	rw := &recorder{ResponseWriter: w, max: m.cfg.MaxResponseBytes, keep: m.keep}
+	st := apierr.StateFrom(r.Context())
+	renderedBefore := st != nil && st.Rendered
+	finished := false
+	defer func() {
+		// A panic (or runtime.Goexit) unwinds through here: free the key
+		// and let the panic continue to the recover middleware.
+		if !finished {
+			m.release(r, skey, rec.Token)
+		}
+	}()
+	next.ServeHTTP(rw, r)
+	finished = true
+
+	var herr *apierr.Error
+	if st != nil && st.Rendered && !renderedBefore && st.Err != nil && st.Err.Status == rw.status {
+		herr = st.Err
+	}
+	switch {
+	case rw.status == 0 && r.Context().Err() != nil:
+		// Cancelled and nothing written: the handler gave up.
+		m.release(r, skey, rec.Token)
+		return
+	case rw.overflow:
+		m.log(r, slog.LevelWarn, "idempotency: response larger than MaxResponseBytes not stored; key released",
+			nil, slog.Int("max_response_bytes", m.cfg.MaxResponseBytes))
+		m.release(r, skey, rec.Token)
+		return
+	}
+	status := rw.status
+	if status == 0 {
+		status = http.StatusOK // what net/http sends for a handler that writes nothing
+	}
+	if !m.cfg.Policy(status, herr) {
+		m.release(r, skey, rec.Token)
+		return
+	}
+	done := &Record{Status: Completed, Token: rec.Token, Fingerprint: rec.Fingerprint,
+		Code: status, Header: rw.header, Body: rw.buf}
+	// The response is already on its way: store it even if the client left,
+	// so its retry replays instead of running the side effect again.
+	ctx := context.WithoutCancel(r.Context())
+	if err := m.cfg.Store.Complete(ctx, skey, done, m.cfg.TTL); err != nil {
+		lvl := slog.LevelError
+		if errors.Is(err, ErrLeaseLost) {
+			lvl = slog.LevelWarn
+		}
+		m.log(r, lvl, "idempotency: response not stored", err)
+	}
+}
+
+func (m *middleware) release(r *http.Request, skey string, token Token) {
+	if err := m.cfg.Store.Release(context.WithoutCancel(r.Context()), skey, token); err != nil {
+		// The lease will expire on its own; until then retries get 409.
+		m.log(r, slog.LevelError, "idempotency: release failed", err)
+	}
+}
+
+// replay writes a stored response. Headers an outer middleware already set
+// for this request (request ID, rate-limit state) are kept.
+func replay(w http.ResponseWriter, rec *Record) {
+	h := w.Header()
+	for k, vs := range rec.Header {
+		if _, set := h[k]; !set {
+			h[k] = vs // stored slices have len == cap, so appending copies
+		}
+	}
+	h[ReplayedHeader] = replayedTrue
+	h["Content-Length"] = []string{strconv.Itoa(len(rec.Body))}
+	w.WriteHeader(rec.Code)
+	_, _ = w.Write(rec.Body)
+}
+
+// readBody reads the request body up to the cap and puts it back for the
+// handler.
+func (m *middleware) readBody(r *http.Request) ([]byte, *apierr.Error) {
+	if r.Body == nil || r.Body == http.NoBody {
+		return nil, nil
+	}
+	limit := m.cfg.MaxBodyBytes
+	if r.ContentLength > limit {
+		return nil, tooLarge(limit)
+	}
+	var buf bytes.Buffer
+	if r.ContentLength > 0 {
+		buf.Grow(int(r.ContentLength))
+	}
+	n, err := buf.ReadFrom(io.LimitReader(r.Body, limit+1))
+	_ = r.Body.Close()
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return nil, apierr.From(err)
+		}
+		return nil, apierr.Cond(apierr.CondMalformedBody).With("reason", "unreadable_body").WithCause(err)
+	}
+	if n > limit {
+		return nil, tooLarge(limit)
+	}
+	body := buf.Bytes()
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	return body, nil
+}
+
+func tooLarge(limit int64) *apierr.Error {
+	return apierr.Cond(apierr.CondPayloadTooLarge).With("limit_bytes", limit)
+}
+
+func (m *middleware) log(r *http.Request, lvl slog.Level, msg string, err error, attrs ...slog.Attr) {
+	l := m.cfg.Logger
+	if l == nil {
+		l = slog.Default()
+	}
+	attrs = append(attrs,
+		slog.String("request_id", apierr.RequestID(r.Context())),
+		slog.String("method", r.Method),
+		slog.String("path", r.URL.Path))
+	if err != nil {
+		attrs = append(attrs, slog.String("error", err.Error()))
+	}
+	l.LogAttrs(r.Context(), lvl, msg, attrs...)
+}
