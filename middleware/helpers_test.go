@@ -161,6 +161,16 @@ func faxCatalog(t testing.TB) *apierr.Catalog {
 	return cat
 }
 
+// fc returns the code the fax catalog binds to cond (the catalog is another
+// helper's file and may rebind codes).
+func fc(cond apierr.Condition) string {
+	cat, err := apierr.LoadFile("../examples/fax/errors.yaml")
+	if err != nil {
+		panic(err)
+	}
+	return cat.ForCondition(cond).ID
+}
+
 // checkCatalogError asserts that res is a catalog error with code and status,
 // rendered with the request ID of the response header.
 func checkCatalogError(t *testing.T, res *response, status int, code string) {

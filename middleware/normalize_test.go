@@ -60,9 +60,9 @@ func TestNormalize(t *testing.T) {
 		code               string
 		check              func(t *testing.T, res *response)
 	}{
-		{name: "unmatched path is endpoint not found", method: "GET", path: "/nope", status: 404, code: "endpoint_not_found"},
-		{name: "matched route 404 is not found", method: "GET", path: "/faxes/9", status: 404, code: "not_found"},
-		{name: "wrong method keeps Allow", method: "DELETE", path: "/faxes", status: 405, code: "method_not_allowed", check: func(t *testing.T, res *response) {
+		{name: "unmatched path is endpoint not found", method: "GET", path: "/nope", status: 404, code: fc(apierr.CondEndpointNotFound)},
+		{name: "matched route 404 is not found", method: "GET", path: "/faxes/9", status: 404, code: fc(apierr.CondNotFound)},
+		{name: "wrong method keeps Allow", method: "DELETE", path: "/faxes", status: 405, code: fc(apierr.CondMethodNotAllowed), check: func(t *testing.T, res *response) {
 			if !strings.Contains(res.header.Get("Allow"), "POST") {
 				t.Errorf("Allow = %q", res.header.Get("Allow"))
 			}
@@ -70,21 +70,21 @@ func TestNormalize(t *testing.T) {
 				t.Errorf("context.allowed missing: %s", res.body)
 			}
 		}},
-		{name: "http.Error 500 hides its text", method: "GET", path: "/error", status: 500, code: "internal_server_error", check: func(t *testing.T, res *response) {
+		{name: "http.Error 500 hides its text", method: "GET", path: "/error", status: 500, code: fc(apierr.CondInternal), check: func(t *testing.T, res *response) {
 			if strings.Contains(string(res.body), "10.0.0.7") || strings.Contains(string(res.body), "pq:") {
 				t.Errorf("leak: %s", res.body)
 			}
 		}},
-		{name: "MaxBytesReader is payload too large", method: "POST", path: "/upload", body: strings.Repeat("x", 100), status: 413, code: "payload_too_large"},
-		{name: "502 keeps status as unavailable", method: "GET", path: "/status/502", status: 502, code: "service_unavailable"},
-		{name: "503 is unavailable", method: "GET", path: "/status/503", status: 503, code: "service_unavailable"},
-		{name: "504 is timeout", method: "GET", path: "/status/504", status: 504, code: "timeout"},
-		{name: "401 is auth invalid", method: "GET", path: "/status/401", status: 401, code: "api_key_invalid"},
-		{name: "403 is forbidden", method: "GET", path: "/status/403", status: 403, code: "forbidden"},
-		{name: "429 is rate limited", method: "GET", path: "/status/429", status: 429, code: "rate_limit_exceeded"},
-		{name: "unknown 4xx keeps status", method: "GET", path: "/status/418", status: 418, code: "malformed_body"},
-		{name: "unknown 5xx keeps status", method: "GET", path: "/status/599", status: 599, code: "internal_server_error"},
-		{name: "proxy to dead upstream", method: "GET", path: "/proxy", status: 502, code: "service_unavailable"},
+		{name: "MaxBytesReader is payload too large", method: "POST", path: "/upload", body: strings.Repeat("x", 100), status: 413, code: fc(apierr.CondPayloadTooLarge)},
+		{name: "502 keeps status as unavailable", method: "GET", path: "/status/502", status: 502, code: fc(apierr.CondUnavailable)},
+		{name: "503 is unavailable", method: "GET", path: "/status/503", status: 503, code: fc(apierr.CondUnavailable)},
+		{name: "504 is timeout", method: "GET", path: "/status/504", status: 504, code: fc(apierr.CondTimeout)},
+		{name: "401 is auth invalid", method: "GET", path: "/status/401", status: 401, code: fc(apierr.CondAuthInvalid)},
+		{name: "403 is forbidden", method: "GET", path: "/status/403", status: 403, code: fc(apierr.CondForbidden)},
+		{name: "429 is rate limited", method: "GET", path: "/status/429", status: 429, code: fc(apierr.CondRateLimited)},
+		{name: "unknown 4xx keeps status", method: "GET", path: "/status/418", status: 418, code: fc(apierr.CondMalformedBody)},
+		{name: "unknown 5xx keeps status", method: "GET", path: "/status/599", status: 599, code: fc(apierr.CondInternal)},
+		{name: "proxy to dead upstream", method: "GET", path: "/proxy", status: 502, code: fc(apierr.CondUnavailable)},
 		{name: "apierr error untouched", method: "GET", path: "/rendered", status: 402, code: "insufficient_balance", check: func(t *testing.T, res *response) {
 			if res.context()["available"] != float64(3) {
 				t.Errorf("context lost: %s", res.body)
@@ -220,15 +220,15 @@ func TestLogger(t *testing.T) {
 				t.Fatalf("success logged: %v", recs)
 			}
 			res := do(t, newReq(t, "GET", srv.URL+"/faxes/7", nil, "X-Request-ID", "rid-404"))
-			checkCatalogError(t, res, 404, "not_found")
+			checkCatalogError(t, res, 404, fc(apierr.CondNotFound))
 			res = do(t, newReq(t, "GET", srv.URL+"/db", nil, "X-Request-ID", "rid-500"))
-			checkCatalogError(t, res, 500, "internal_server_error")
+			checkCatalogError(t, res, 500, fc(apierr.CondInternal))
 			recs := logs.records(t)
 			if len(recs) != 2 {
 				t.Fatalf("want one record per error response, got %d: %s", len(recs), logs.String())
 			}
 			r404, r500 := recs[0], recs[1]
-			want404 := map[string]any{"request_id": "rid-404", "code": "not_found", "status": float64(404), "method": "GET", "route": "GET /faxes/{id}", "path": "/faxes/7", "level": "WARN"}
+			want404 := map[string]any{"request_id": "rid-404", "code": fc(apierr.CondNotFound), "status": float64(404), "method": "GET", "route": "GET /faxes/{id}", "path": "/faxes/7", "level": "WARN"}
 			if kind == "chi" {
 				want404["route"] = "/faxes/{id}"
 			}

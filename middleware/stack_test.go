@@ -100,7 +100,7 @@ func TestRecover(t *testing.T) {
 
 			t.Run("panic is internal error", func(t *testing.T) {
 				res := do(t, newReq(t, "GET", srv.URL+"/panic", nil))
-				checkCatalogError(t, res, 500, "internal_server_error")
+				checkCatalogError(t, res, 500, fc(apierr.CondInternal))
 				if strings.Contains(string(res.body), "hunter2") || strings.Contains(string(res.body), "goroutine") {
 					t.Errorf("body leaks the panic: %s", res.body)
 				}
@@ -109,7 +109,7 @@ func TestRecover(t *testing.T) {
 					t.Fatal("no log record")
 				}
 				rec := recs[len(recs)-1]
-				if rec["code"] != "internal_server_error" || rec["status"] != float64(500) ||
+				if rec["code"] != fc(apierr.CondInternal) || rec["status"] != float64(500) ||
 					!strings.Contains(rec["stack"].(string), "goroutine") ||
 					!strings.Contains(rec["cause"].(string), "hunter2") ||
 					rec["request_id"] != res.header.Get("X-Request-ID") {
@@ -118,7 +118,7 @@ func TestRecover(t *testing.T) {
 			})
 			t.Run("panic with error value", func(t *testing.T) {
 				res := do(t, newReq(t, "GET", srv.URL+"/panic-error", nil))
-				checkCatalogError(t, res, 500, "internal_server_error")
+				checkCatalogError(t, res, 500, fc(apierr.CondInternal))
 			})
 			t.Run("ErrAbortHandler aborts", func(t *testing.T) {
 				_, err := http.DefaultClient.Do(newReq(t, "GET", srv.URL+"/abort", nil))

@@ -1,0 +1,306 @@
+package middleware
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"sort"
+	"strings"
+
+	"github.com/apierr/apierr"
+)
+
+// Authenticator verifies bearer tokens (e.g. OIDC JWTs). Implementations
+// must be safe for concurrent use.
+type Authenticator interface {
+	// Authenticate returns the principal, or an *apierr.Error (condition
+	// CondAuthInvalid / CondAuthMalformed / CondUnavailable, with context
+	// "reason" and any WWW-Authenticate header set via WithHeader).
+	Authenticate(ctx context.Context, token string) (*apierr.Principal, error)
+}
+
+// AuthConfig configures Auth. Its zero value rejects every request (no key
+// is known); set Keys, Tokens or both.
+type AuthConfig struct {
+	// Keys resolves API keys sent as Authorization: Bearer <key> or in the
+	// API-key header. Nil: no key is valid.
+	Keys KeyStore
+	// Tokens, when set, verifies bearer values that LooksLikeJWT; other
+	// values still go to Keys. Only Authorization carries tokens.
+	Tokens Authenticator
+	// TenantActive, when set, is asked about every authenticated principal;
+	// false yields CondTenantInactive (403), an error CondUnavailable.
+	TenantActive func(ctx context.Context, p *apierr.Principal) (bool, error)
+	// Prefixes maps key prefixes to environments, e.g. {"fx_test_": "test",
+	// "fx_live_": "live"}. They only shape hints: a rejected key with an
+	// unknown prefix is told which prefixes exist.
+	Prefixes map[string]string
+	// Environment is this deployment's environment. When set, a key whose
+	// prefix names another environment is rejected with a hint saying so,
+	// before the store is asked. Empty: keys of any environment are looked up.
+	Environment string
+	// Realm is the realm of WWW-Authenticate challenges (default "api").
+	Realm string
+	// Header is the API-key header (default "X-API-Key").
+	Header string
+	// Optional lets requests without credentials through with no principal;
+	// credentials that are present must still be valid.
+	Optional bool
+}
+
+// Auth returns a middleware that authenticates every request with an API
+// key or a bearer token and puts the caller in apierr.State.Principal
+// (apierr.PrincipalFrom). It answers, as catalog errors:
+//
+//   - CondAuthMissing (401): no Authorization and no API-key header;
+//   - CondAuthMalformed (401): a header that is not a usable Bearer value
+//     (other scheme, empty, characters a key never has, several different
+//     credentials), with context "reason";
+//   - CondAuthInvalid (401): an unknown or revoked key, with context "hint"
+//     when the key had surrounding whitespace or belongs to another
+//     environment;
+//   - CondTenantInactive (403) when TenantActive says so.
+//
+// Each 401 carries an RFC 6750 challenge (WWW-Authenticate: Bearer realm=…,
+// error="invalid_token"). The key is never echoed in a body, header or log.
+func Auth(cfg AuthConfig) func(http.Handler) http.Handler {
+	a := newAuthenticator(cfg)
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			p, err := a.authenticate(r)
+			if err != nil {
+				apierr.Write(w, r, err)
+				return
+			}
+			if p != nil {
+				var st *apierr.State
+				st, r = stateFor(r)
+				st.Principal = p
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+type authenticator struct {
+	cfg                            AuthConfig
+	header                         string
+	challenge, invalid, invalidReq string
+	prefixes                       []string // sorted, longest first for matching
+	prefixList                     string   // "fx_live_ or fx_test_"
+}
+
+func newAuthenticator(cfg AuthConfig) *authenticator {
+	realm := cfg.Realm
+	if realm == "" {
+		realm = "api"
+	}
+	realm = strings.Map(func(r rune) rune {
+		if r == '"' || r == '\\' || r < ' ' || r == 0x7f {
+			return -1
+		}
+		return r
+	}, realm)
+	a := &authenticator{cfg: cfg, header: http.CanonicalHeaderKey(cfg.Header)}
+	if cfg.Header == "" {
+		a.header = "X-Api-Key"
+	}
+	a.challenge = `Bearer realm="` + realm + `"`
+	a.invalid = a.challenge + `, error="invalid_token"`
+	a.invalidReq = a.challenge + `, error="invalid_request"`
+	for p := range cfg.Prefixes {
+		a.prefixes = append(a.prefixes, p)
+	}
+	sort.Strings(a.prefixes)
+	a.prefixList = joinOr(a.prefixes)
+	sort.SliceStable(a.prefixes, func(i, j int) bool { return len(a.prefixes[i]) > len(a.prefixes[j]) })
+	return a
+}
+
+func joinOr(list []string) string {
+	switch len(list) {
+	case 0:
+		return ""
+	case 1:
+		return list[0]
+	}
+	return strings.Join(list[:len(list)-1], ", ") + " or " + list[len(list)-1]
+}
+
+// authenticate returns the principal, nil for an anonymous request when auth
+// is optional, or the error to render.
+func (a *authenticator) authenticate(r *http.Request) (*apierr.Principal, error) {
+	c := parseCredential(r.Header["Authorization"], r.Header[a.header])
+	switch c.fault {
+	case credMissing:
+		if a.cfg.Optional {
+			return nil, nil
+		}
+		return nil, apierr.Cond(apierr.CondAuthMissing).WithHeader("WWW-Authenticate", a.challenge)
+	case credMalformed:
+		challenge := a.invalid
+		if c.twice {
+			challenge = a.invalidReq
+		}
+		return nil, apierr.Cond(apierr.CondAuthMalformed).With("reason", c.reason).WithHeader("WWW-Authenticate", challenge)
+	case credWhitespace:
+		return nil, a.invalidErr("The API key has whitespace around it (often a trailing newline or space copied with it); send the key alone.")
+	}
+	ctx := r.Context()
+	var p *apierr.Principal
+	method := "api_key"
+	if c.bearer && a.cfg.Tokens != nil && LooksLikeJWT(c.value) {
+		method = "token"
+		var err error
+		p, err = a.cfg.Tokens.Authenticate(ctx, c.value)
+		if err != nil {
+			return nil, a.tokenErr(err)
+		}
+		if p == nil {
+			return nil, a.invalidErr("")
+		}
+	} else {
+		if hint := a.otherEnvironment(c.value); hint != "" {
+			return nil, a.invalidErr(hint)
+		}
+		if a.cfg.Keys == nil {
+			return nil, a.invalidErr(a.unknownPrefixHint(c.value))
+		}
+		var err error
+		p, err = a.cfg.Keys.Lookup(ctx, c.value)
+		switch {
+		case errors.Is(err, ErrUnknownKey) || (err == nil && p == nil):
+			return nil, a.invalidErr(a.unknownPrefixHint(c.value))
+		case err != nil:
+			return nil, apierr.Cond(apierr.CondUnavailable).WithCause(err)
+		}
+	}
+	if p.Method == "" {
+		cp := *p
+		cp.Method = method
+		p = &cp
+	}
+	if a.cfg.TenantActive != nil {
+		ok, err := a.cfg.TenantActive(ctx, p)
+		if err != nil {
+			return nil, apierr.Cond(apierr.CondUnavailable).WithCause(err)
+		}
+		if !ok {
+			return nil, apierr.Cond(apierr.CondTenantInactive)
+		}
+	}
+	return p, nil
+}
+
+func (a *authenticator) invalidErr(hint string) *apierr.Error {
+	e := apierr.Cond(apierr.CondAuthInvalid).WithHeader("WWW-Authenticate", a.invalid)
+	if hint != "" {
+		e.With("hint", hint)
+	}
+	return e
+}
+
+// tokenErr passes the Authenticator's error on, adding a challenge to a 401
+// that has none. The error is copied: an Authenticator may return a shared one.
+func (a *authenticator) tokenErr(err error) *apierr.Error {
+	e := apierr.From(err)
+	switch e.Condition {
+	case apierr.CondAuthInvalid, apierr.CondAuthMalformed, apierr.CondAuthMissing:
+	default:
+		if e.Code != "" || e.Condition != "" {
+			return e
+		}
+	}
+	if e.Header.Get("WWW-Authenticate") != "" {
+		return e
+	}
+	cp := *e
+	cp.Header = e.Header.Clone()
+	if cp.Header == nil {
+		cp.Header = make(http.Header, 1)
+	}
+	cp.Header.Set("WWW-Authenticate", a.invalid)
+	return &cp
+}
+
+// prefixOf returns the configured prefix key starts with, or "".
+func (a *authenticator) prefixOf(key string) string {
+	for _, p := range a.prefixes {
+		if strings.HasPrefix(key, p) {
+			return p
+		}
+	}
+	return ""
+}
+
+// otherEnvironment returns a hint when key's prefix names an environment
+// other than this deployment's.
+func (a *authenticator) otherEnvironment(key string) string {
+	if a.cfg.Environment == "" {
+		return ""
+	}
+	p := a.prefixOf(key)
+	if p == "" {
+		return ""
+	}
+	env := a.cfg.Prefixes[p]
+	if env == a.cfg.Environment {
+		return ""
+	}
+	var own []string
+	for _, q := range a.prefixes {
+		if a.cfg.Prefixes[q] == a.cfg.Environment {
+			own = append(own, q)
+		}
+	}
+	sort.Strings(own)
+	hint := "This is a " + env + " key (" + p + "…); this endpoint takes " + a.cfg.Environment + " keys"
+	if len(own) > 0 {
+		hint += " (" + joinOr(own) + "…)"
+	}
+	return hint + "."
+}
+
+// unknownPrefixHint tells the caller which prefixes keys have when the
+// rejected key has none of them.
+func (a *authenticator) unknownPrefixHint(key string) string {
+	if len(a.prefixes) == 0 || a.prefixOf(key) != "" {
+		return ""
+	}
+	return "API keys start with " + a.prefixList + "."
+}
+
+// stateFor returns the request's State, creating one (default catalog, new
+// request ID) for a request that did not pass through Stack.
+func stateFor(r *http.Request) (*apierr.State, *http.Request) {
+	if st := apierr.StateFrom(r.Context()); st != nil {
+		return st, r
+	}
+	st := &apierr.State{Catalog: apierr.Default(), RequestID: NewRequestID()}
+	return st, r.WithContext(apierr.NewContext(r.Context(), st))
+}
+
+// RequireScope returns a middleware that lets a request through only when
+// its principal has every scope: CondAuthMissing (401) without a principal,
+// CondForbidden (403, context "required_scope", an RFC 6750
+// insufficient_scope challenge) when one is lacking.
+func RequireScope(scopes ...string) func(http.Handler) http.Handler {
+	challenge := `Bearer error="insufficient_scope", scope="` + strings.Join(scopes, " ") + `"`
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			p := apierr.PrincipalFrom(r.Context())
+			if p == nil {
+				apierr.Write(w, r, apierr.Cond(apierr.CondAuthMissing).WithHeader("WWW-Authenticate", "Bearer"))
+				return
+			}
+			for _, s := range scopes {
+				if !p.HasScope(s) {
+					apierr.Write(w, r, apierr.Cond(apierr.CondForbidden).With("required_scope", s).
+						WithHeader("WWW-Authenticate", challenge))
+					return
+				}
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+}
