@@ -1,0 +1,258 @@
+package client
+
+import (
+	"io"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/apierr/apierr"
+)
+
+// Default bounds for reading an error body.
+const (
+	// DefaultMaxBody is how much of an error body Decode keeps and parses.
+	DefaultMaxBody = 64 << 10
+	// DefaultMaxDrain is how much more Decode reads and discards so the
+	// connection can be reused; a longer body is closed unread.
+	DefaultMaxDrain = 256 << 10
+)
+
+// Decoder turns error responses into errors. Its zero value is ready to use
+// and is what Decode uses; a Decoder is safe for concurrent use.
+type Decoder struct {
+	// MaxBody is how many bytes of the body are kept and parsed; 0 means
+	// DefaultMaxBody. A longer body is parsed as far as it goes (a cut JSON
+	// document falls back to a text snippet) and ResponseError.Truncated is set.
+	MaxBody int64
+	// MaxDrain is how many more bytes are read and discarded after MaxBody
+	// before the body is closed; 0 means DefaultMaxDrain, negative means none.
+	MaxDrain int64
+	// Now gives the current time for an HTTP-date Retry-After when the
+	// response has no Date header; nil means time.Now.
+	Now func() time.Time
+}
+
+// ResponseError is the error Decode returns for a non-2xx response: the
+// decoded *apierr.Error plus what only the raw response has. errors.As(err,
+// &apiErr) with apiErr an *apierr.Error finds API.
+type ResponseError struct {
+	// API is the decoded error. API.Status is the HTTP status.
+	API *apierr.Error
+	// StatusCode is the HTTP status code.
+	StatusCode int
+	// Header is the response header.
+	Header http.Header
+	// Body is the raw body, at most Decoder.MaxBody bytes.
+	Body []byte
+	// Truncated says the body was longer than Body.
+	Truncated bool
+}
+
+// Error reads like "client: 429 rate_limit_exceeded: Rate limit exceeded [request_id=…]".
+func (e *ResponseError) Error() string {
+	a := e.API
+	b := make([]byte, 0, 64+len(a.Message))
+	b = append(b, "client: "...)
+	b = strconv.AppendInt(b, int64(e.StatusCode), 10)
+	if a.Code != "" {
+		b = append(b, ' ')
+		b = append(b, a.Code...)
+	}
+	if a.Message != "" {
+		b = append(b, ": "...)
+		b = append(b, a.Message...)
+	}
+	if a.RequestID != "" {
+		b = append(b, " [request_id="...)
+		b = append(b, a.RequestID...)
+		b = append(b, ']')
+	}
+	return string(b)
+}
+
+// Unwrap returns the decoded *apierr.Error.
+func (e *ResponseError) Unwrap() error { return e.API }
+
+var defaultDecoder Decoder
+
+// Decode returns nil for a 2xx response (leaving its body alone) and
+// otherwise reads, bounds and closes the body and returns a *ResponseError
+// wrapping the decoded *apierr.Error, whatever the body's shape. It never
+// panics; an unknown or empty body still yields the status, a message (a
+// sanitized snippet or the status text) and retryability.
+func Decode(resp *http.Response) error { return defaultDecoder.Decode(resp) }
+
+// Decode is the package-level Decode with d's bounds and clock.
+func (d *Decoder) Decode(resp *http.Response) error {
+	if resp == nil {
+		return &ResponseError{API: &apierr.Error{Condition: apierr.CondInternal,
+			Message: "client: nil response"}}
+	}
+	if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
+		return nil
+	}
+	body, truncated := d.readBody(resp)
+	return d.DecodeBody(resp.StatusCode, resp.Header, body, truncated)
+}
+
+// DecodeBody decodes an error from a status, header and body already read. It
+// is Decode for callers (and the Transport) that hold the bytes.
+func (d *Decoder) DecodeBody(status int, h http.Header, body []byte, truncated bool) *ResponseError {
+	e := &apierr.Error{Status: status}
+	ct := h.Get("Content-Type")
+	switch sniff(ct, body) {
+	case kindJSON:
+		if !fromJSON(e, body) {
+			fromText(e, body)
+		}
+	case kindXML:
+		if !fromXML(e, body) {
+			fromHTML(e, body)
+		}
+	case kindHTML:
+		fromHTML(e, body)
+	default:
+		fromText(e, body)
+	}
+	d.finish(e, h)
+	return &ResponseError{API: e, StatusCode: status, Header: h, Body: body, Truncated: truncated}
+}
+
+// readBody reads at most MaxBody bytes, drains at most MaxDrain more, and
+// closes the body.
+func (d *Decoder) readBody(resp *http.Response) ([]byte, bool) {
+	if resp.Body == nil || resp.Body == http.NoBody {
+		return nil, false
+	}
+	defer resp.Body.Close()
+	limit := d.MaxBody
+	if limit <= 0 {
+		limit = DefaultMaxBody
+	}
+	buf := readAtMost(resp.Body, limit, resp.ContentLength)
+	if int64(len(buf)) <= limit {
+		return buf, false
+	}
+	drain := d.MaxDrain
+	if drain == 0 {
+		drain = DefaultMaxDrain
+	}
+	if drain > 0 {
+		_, _ = io.CopyN(io.Discard, resp.Body, drain)
+	}
+	return buf[:limit], true
+}
+
+// finish fills what every shape shares: request ID and retry-after from the
+// headers, the AWS error type header, a message, a condition and retryability.
+func (d *Decoder) finish(e *apierr.Error, h http.Header) {
+	if e.Code == "" {
+		if t := h.Get("X-Amzn-Errortype"); t != "" {
+			e.Code = sanitize(awsErrorType(t), maxMessage)
+		}
+	}
+	if e.RequestID == "" {
+		e.RequestID = requestIDFromHeader(h)
+	}
+	if v := h.Get("Retry-After"); v != "" {
+		if ra, ok := ParseRetryAfter(v, d.serverNow(h)); ok {
+			e.RetryAfter = ra
+		}
+	}
+	if e.RetryAfter == 0 && h.Get("X-Ratelimit-Remaining") == "0" {
+		// GitHub-style exhaustion: 403/429 with the reset as epoch seconds
+		// (or, for some APIs, as seconds from now).
+		if v := h.Get("X-Ratelimit-Reset"); isDigits(v) {
+			n := secondsDuration(v)
+			if n > 1e9*time.Second {
+				n = time.Unix(int64(n/time.Second), 0).Sub(d.serverNow(h))
+			}
+			e.RetryAfter = max(n, 0)
+		}
+		e.Retryable = true
+	}
+	if e.Message == "" {
+		switch {
+		case e.Detail != "":
+			e.Message = e.Detail
+		case e.Title != "":
+			e.Message = e.Title
+		case len(e.Fields) > 0:
+			f := e.Fields[0]
+			e.Message = f.Field + ": " + f.Message
+		case http.StatusText(e.Status) != "":
+			e.Message = http.StatusText(e.Status)
+		default:
+			e.Message = "HTTP " + strconv.Itoa(e.Status)
+		}
+	}
+	if e.Condition == "" {
+		e.Condition = conditionFor(e.Status)
+	}
+	if RetryableStatus(e.Status) || throttlingCodes[e.Code] {
+		e.Retryable = true
+	}
+}
+
+// serverNow is the response's Date, else the decoder's clock.
+func (d *Decoder) serverNow(h http.Header) time.Time {
+	if v := h.Get("Date"); v != "" {
+		if t, err := http.ParseTime(v); err == nil {
+			return t
+		}
+	}
+	if d.Now != nil {
+		return d.Now()
+	}
+	return time.Now()
+}
+
+// conditionFor maps the statuses that name one condition unambiguously, so
+// errors.Is(err, apierr.Cond(apierr.CondRateLimited)) works on any API.
+func conditionFor(status int) apierr.Condition {
+	switch status {
+	case http.StatusNotFound:
+		return apierr.CondNotFound
+	case http.StatusForbidden:
+		return apierr.CondForbidden
+	case http.StatusMethodNotAllowed:
+		return apierr.CondMethodNotAllowed
+	case http.StatusRequestEntityTooLarge:
+		return apierr.CondPayloadTooLarge
+	case http.StatusUnsupportedMediaType:
+		return apierr.CondUnsupportedMediaType
+	case http.StatusUnprocessableEntity:
+		return apierr.CondValidationFailed
+	case http.StatusTooManyRequests:
+		return apierr.CondRateLimited
+	case http.StatusInternalServerError:
+		return apierr.CondInternal
+	case http.StatusServiceUnavailable:
+		return apierr.CondUnavailable
+	case http.StatusGatewayTimeout:
+		return apierr.CondTimeout
+	}
+	return ""
+}
+
+// readAtMost reads up to limit+1 bytes (one more than kept, to detect a longer
+// body). hint is the Content-Length, or -1; a read error ends the body.
+func readAtMost(r io.Reader, limit, hint int64) []byte {
+	size := int64(512)
+	if hint >= 0 {
+		size = min(hint, limit) + 1
+	}
+	buf := make([]byte, 0, size)
+	for int64(len(buf)) <= limit {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := r.Read(buf[len(buf):min(int64(cap(buf)), limit+1)])
+		buf = buf[:len(buf)+n]
+		if err != nil {
+			break
+		}
+	}
+	return buf
+}
