@@ -2,13 +2,18 @@ package fax
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/apierr/apierr"
+	"github.com/apierr/apierr/docgen"
+	"github.com/apierr/apierr/middleware"
 )
 
-// routes wires the API: outermost the per-request state (request ID) and
-// panic recovery, then per route authentication, rate limiting and, on the
-// POST routes that create faxes, idempotency keys.
+// routes wires the API: outermost middleware.Stack (request ID and
+// per-request state, logger, recover, normalize: ServeMux's own 404 and 405
+// become catalog errors), then per route authentication, rate limiting and,
+// on the POST routes that create faxes, idempotency keys. The docs are
+// public.
 func (s *Server) routes() http.Handler {
 	h := func(f func(http.ResponseWriter, *http.Request) error) http.Handler { return apierr.HandlerFunc(f) }
 	limit := s.rateLimit()
@@ -21,9 +26,13 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("POST /fax/{id}/resend", api(s.idempotent(h(s.resendFax))))
 	mux.Handle("GET /fax/{id}/image", api(h(s.faxImage)))
 	mux.Handle("GET /account/balance", api(h(s.accountBalance)))
-	mux.Handle("GET "+s.docsPath(), s.docs())
-	mux.Handle("/", h(func(w http.ResponseWriter, r *http.Request) error {
-		return apierr.Cond(apierr.CondEndpointNotFound)
-	}))
-	return requestState(s.cat)(recoverer(mux))
+	docs := docgen.Handler(s.cat)
+	mux.Handle("GET "+s.docsPath(), docs)
+	mux.Handle("GET "+strings.TrimSuffix(s.docsPath(), "/"), docs)
+	mux.Handle("GET /llms.txt", docs)
+	var opts []middleware.Option
+	if s.cfg.Logger != nil {
+		opts = append(opts, middleware.WithLogger(s.cfg.Logger))
+	}
+	return middleware.Stack(s.cat, opts...)(mux)
 }

@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/base32"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -41,6 +42,8 @@ type Config struct {
 	RatePerSecond float64
 	// Burst is how many requests a key may make at once; 0 means 20.
 	Burst int
+	// Logger receives one record per error response; nil means slog.Default().
+	Logger *slog.Logger
 }
 
 func (c *Config) defaults() {

@@ -1,70 +1,20 @@
 package fax
 
 // Temporary shims, to be replaced one by one by the real packages as they
-// land (middleware, ratelimit, idempotency, docgen). Each is the thinnest
+// land (middleware, ratelimit, idempotency). Each is the thinnest
 // thing that keeps the demo's contract; none is meant to outlive its package.
 
 import (
-	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
-	"encoding/hex"
 	"encoding/json"
-	"fmt"
-	"html"
 	"net/http"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/apierr/apierr"
 	"golang.org/x/time/rate"
 )
-
-// requestState installs the per-request apierr.State and a request ID.
-func requestState(cat *apierr.Catalog) func(http.Handler) http.Handler {
-	return func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			id := r.Header.Get("X-Request-ID")
-			if !safeRequestID(id) {
-				var b [8]byte
-				_, _ = rand.Read(b[:])
-				id = "req_" + hex.EncodeToString(b[:])
-			}
-			w.Header().Set(cat.RequestIDHeader, id)
-			st := &apierr.State{Catalog: cat, RequestID: id}
-			next.ServeHTTP(w, r.WithContext(apierr.NewContext(r.Context(), st)))
-		})
-	}
-}
-
-func safeRequestID(s string) bool {
-	if s == "" || len(s) > 128 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("._:-", c) >= 0) {
-			return false
-		}
-	}
-	return true
-}
-
-// recoverer turns a panic into internal_server_error.
-func recoverer(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		defer func() {
-			if v := recover(); v != nil {
-				if v == http.ErrAbortHandler {
-					panic(v)
-				}
-				apierr.Write(w, r, apierr.Internal(fmt.Errorf("panic: %v", v)))
-			}
-		}()
-		next.ServeHTTP(w, r)
-	})
-}
 
 // keyring is an in-memory key store: digests of keys, looked up in constant
 // time per entry.
@@ -203,33 +153,3 @@ func owned(r *http.Request, tenant, owner string) error {
 	}
 	return apierr.Cond(apierr.CatalogFrom(r.Context()).ForeignResource)
 }
-
-// docs serves a plain page per code at the catalog's docs path.
-func (s *Server) docs() http.Handler {
-	prefix := s.docsPath()
-	return apierr.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
-		slug := strings.TrimPrefix(r.URL.Path, prefix)
-		var b strings.Builder
-		b.WriteString("<!doctype html><meta charset=utf-8><title>" + html.EscapeString(s.cat.Name) + " errors</title>")
-		found := false
-		for _, c := range s.cat.Codes() {
-			if slug != "" && s.cat.Slug.Apply(c.ID) != slug {
-				continue
-			}
-			found = true
-			body := s.cat.Render(s.cat.Formats()[0], c.ExampleError())
-			fmt.Fprintf(&b, "<section id=%q><h2>%s</h2><p>HTTP %d · action <code>%s</code></p><p>%s</p><p>%s</p><p>%s</p><p>%s</p><pre>%s</pre></section>",
-				s.cat.Slug.Apply(c.ID), html.EscapeString(c.ID), c.Status, html.EscapeString(c.Action),
-				html.EscapeString(c.Message), html.EscapeString(c.Docs.When), html.EscapeString(c.Docs.Cause),
-				html.EscapeString(c.Docs.Next), html.EscapeString(string(body)))
-		}
-		if !found {
-			return apierr.Cond(apierr.CondEndpointNotFound)
-		}
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		_, _ = w.Write([]byte(b.String()))
-		return nil
-	})
-}
-
-var _ = time.Second

@@ -1,0 +1,120 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/apierr/apierr/examples/fax"
+)
+
+// lockedBuffer is written by the demo's goroutine and read by the test.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+func TestDemo(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stdout, stderr lockedBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"demo", "--addr", "127.0.0.1:0"}, strings.NewReader(""), &stdout, &stderr)
+	}()
+
+	// The banner names the address; it is printed once the server is serving.
+	addrRE := regexp.MustCompile(`listening on (http://127\.0\.0\.1:\d+)`)
+	var base string
+	deadline := time.Now().Add(30 * time.Second)
+	for base == "" {
+		if m := addrRE.FindStringSubmatch(stdout.String()); m != nil {
+			base = m[1]
+			break
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("demo exited early: %v\nstderr: %s", err, stderr.String())
+		case <-time.After(10 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no banner after 30s; stdout: %s", stdout.String())
+		}
+	}
+	banner := stdout.String()
+	for _, want := range []string{fax.DemoSandboxKey, fax.DemoLiveKey, "Idempotency-Key", "/docs/errors/insufficient-balance",
+		"api_key_missing", "unauthenticated", "api_key_invalid", "workspace_inactive", "validation_failed",
+		"insufficient_balance", "not_found", "forbidden", "fax_data_purged", "fax_not_terminal",
+		"internal_server_error", "rate_limit_exceeded"} {
+		if !strings.Contains(banner, want) {
+			t.Errorf("banner lacks %q", want)
+		}
+	}
+
+	get := func(path, key string) (int, string) {
+		t.Helper()
+		req, _ := http.NewRequest("GET", base+path, nil)
+		if key != "" {
+			req.Header.Set("Authorization", "Bearer "+key)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	if code, body := get("/account/balance", fax.DemoSandboxKey); code != 200 || !strings.Contains(body, `"available":1000`) {
+		t.Errorf("balance: %d %s", code, body)
+	}
+	// Error bodies link to the demo's own docs, and the link resolves.
+	code, body := get("/fax/nope", fax.DemoSandboxKey)
+	if code != 404 || !strings.Contains(body, `"docs":"`+base+`/docs/errors/not-found"`) {
+		t.Errorf("not found: %d %s", code, body)
+	}
+	if code, body := get("/docs/errors/not-found", ""); code != 200 || !strings.Contains(body, "not_found") {
+		t.Errorf("docs page: %d", code)
+	}
+
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("demo returned %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("demo did not stop within 30s of cancellation")
+	}
+}
+
+func TestDemoUsage(t *testing.T) {
+	for _, args := range [][]string{{"demo", "extra"}, {"demo", "--burst", "0"}, {"demo", "--nope"}} {
+		err := run(context.Background(), args, strings.NewReader(""), io.Discard, io.Discard)
+		if exitCode(err, io.Discard) != 2 {
+			t.Errorf("%v: exit %d, want 2", args, exitCode(err, io.Discard))
+		}
+	}
+	var out lockedBuffer
+	if err := run(context.Background(), []string{"demo", "--addr", "256.0.0.1:1"}, nil, &out, io.Discard); exitCode(err, io.Discard) != 1 {
+		t.Errorf("unusable address: %v", err)
+	}
+}
