@@ -1,0 +1,125 @@
+package redisstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/apierr/apierr/idempotency"
+	"github.com/redis/go-redis/v9"
+)
+
+// IdempotencyConfig configures an IdempotencyStore. The zero value works.
+type IdempotencyConfig struct {
+	// Prefix is prepended to every key (default "apierr:idem:").
+	Prefix string
+}
+
+// IdempotencyStore is an idempotency.Store on Redis, shared by every process
+// that uses the same Redis and prefix. Each method is one Redis command, so
+// a first request costs two round trips (Acquire, then Complete) and a
+// replay one (Acquire returns the stored response):
+//
+//   - Acquire is SET key record PX lease NX GET: it takes the lease or
+//     returns the record already there, atomically. It needs Redis 7.0 or
+//     later (or Valkey), where SET accepts NX together with GET.
+//   - Complete and Release are Lua scripts that read the owner token from the
+//     stored record (GETRANGE, not the whole value) and write only when it is
+//     the caller's: a stale worker whose lease expired can never overwrite a
+//     newer owner's record or a completed response.
+//
+// Scripts run by EVALSHA; the first call after Redis loses its script cache
+// costs one more round trip (go-redis falls back to EVAL).
+//
+// Every key is a single Redis key, so Redis Cluster needs no hash tags. An
+// IdempotencyStore is safe for concurrent use.
+type IdempotencyStore struct {
+	client redis.UniversalClient
+	prefix string
+}
+
+var _ idempotency.Store = (*IdempotencyStore)(nil)
+
+// NewIdempotencyStore returns an IdempotencyStore on client.
+func NewIdempotencyStore(client redis.UniversalClient, cfg IdempotencyConfig) *IdempotencyStore {
+	if cfg.Prefix == "" {
+		cfg.Prefix = "apierr:idem:"
+	}
+	return &IdempotencyStore{client: client, prefix: cfg.Prefix}
+}
+
+// The scripts compare the 16-byte owner token at idempotency.TokenOffset and
+// the status byte at idempotency.StatusOffset (Lua strings count from 1).
+// GETRANGE on a missing key returns "", which matches no token.
+var (
+	idemCompleteScript = redis.NewScript(fmt.Sprintf(`
+local head = redis.call('GETRANGE', KEYS[1], 0, %[1]d)
+if head ~= '' and (string.byte(head, %[2]d) ~= %[3]d or string.sub(head, %[4]d, %[5]d) ~= ARGV[1]) then
+  return 0
+end
+redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+return 1`, idempotency.TokenOffset+15, idempotency.StatusOffset+1, idempotency.InFlight,
+		idempotency.TokenOffset+1, idempotency.TokenOffset+16))
+
+	idemReleaseScript = redis.NewScript(fmt.Sprintf(`
+local head = redis.call('GETRANGE', KEYS[1], 0, %[1]d)
+if head ~= '' and string.byte(head, %[2]d) == %[3]d and string.sub(head, %[4]d, %[5]d) == ARGV[1] then
+  return redis.call('DEL', KEYS[1])
+end
+return 0`, idempotency.TokenOffset+15, idempotency.StatusOffset+1, idempotency.InFlight,
+		idempotency.TokenOffset+1, idempotency.TokenOffset+16))
+)
+
+// Acquire implements idempotency.Store.
+func (s *IdempotencyStore) Acquire(ctx context.Context, key string, rec *idempotency.Record, lease time.Duration) (*idempotency.Record, error) {
+	var buf [64]byte
+	val, err := rec.AppendBinary(buf[:0])
+	if err != nil {
+		return nil, err
+	}
+	old, err := s.client.Do(ctx, "SET", s.prefix+key, val, "PX", idemMillis(lease), "NX", "GET").Text()
+	if errors.Is(err, redis.Nil) {
+		return nil, nil // the lease is ours
+	}
+	if err != nil {
+		return nil, fmt.Errorf("redisstore: idempotency acquire: %w", err)
+	}
+	prev := new(idempotency.Record)
+	if err := prev.UnmarshalBinary([]byte(old)); err != nil {
+		return nil, fmt.Errorf("redisstore: idempotency acquire: %w", err)
+	}
+	return prev, nil
+}
+
+// Complete implements idempotency.Store.
+func (s *IdempotencyStore) Complete(ctx context.Context, key string, rec *idempotency.Record, ttl time.Duration) error {
+	val, err := rec.MarshalBinary()
+	if err != nil {
+		return err
+	}
+	ok, err := idemCompleteScript.Run(ctx, s.client, []string{s.prefix + key}, rec.Token[:], val, idemMillis(ttl)).Int()
+	if err != nil {
+		return fmt.Errorf("redisstore: idempotency complete: %w", err)
+	}
+	if ok == 0 {
+		return idempotency.ErrLeaseLost
+	}
+	return nil
+}
+
+// Release implements idempotency.Store.
+func (s *IdempotencyStore) Release(ctx context.Context, key string, token idempotency.Token) error {
+	if err := idemReleaseScript.Run(ctx, s.client, []string{s.prefix + key}, token[:]).Err(); err != nil {
+		return fmt.Errorf("redisstore: idempotency release: %w", err)
+	}
+	return nil
+}
+
+// idemMillis is d in whole milliseconds, at least 1 (PX 0 is an error).
+func idemMillis(d time.Duration) int64 {
+	if ms := d.Milliseconds(); ms > 0 {
+		return ms
+	}
+	return 1
+}
