@@ -1,0 +1,160 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/apierr/apierr/probe"
+)
+
+func init() {
+	register(&command{name: "probe", summary: "check that a live API keeps its error contract", run: runProbe})
+}
+
+const probeHelp = `usage: apierr probe BASE_URL [options]
+
+Sends a bounded battery of requests that must fail (unknown endpoint, wrong
+method, missing or malformed credentials, unknown key, malformed JSON, wrong
+content type, oversized body, long header, odd Accept; a burst to 429 and a
+reused Idempotency-Key when asked) and checks every answer: status, JSON
+content type, decodable body, code in the catalog, docs URL, request ID in
+header and body, Retry-After / WWW-Authenticate / Allow, and no stack trace,
+file path, SQL or echoed key.
+
+The probe talks to BASE_URL's scheme and host only: it follows no redirect
+and fetches docs URLs only on that host (others are checked for form).
+
+Exit status: 0 when every check passes, 1 when one fails, 2 on a usage error.
+
+options:`
+
+func runProbe(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("probe", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	catalog := fs.String("catalog", "", "the API's catalog `file`: every code must be in it (- for stdin)")
+	key := fs.String("key", "", "a valid API `key` for the authenticated checks (default $APIERR_PROBE_KEY)")
+	post := fs.String("post", "", "a POST route `path`, relative to BASE_URL, for the body, method and idempotency checks")
+	data := fs.String("data", "", "`JSON` body the POST route accepts, or @file, for --idempotency (default {})")
+	asJSON := fs.Bool("json", false, "print the report as JSON")
+	burst := fs.Int("burst", 0, fmt.Sprintf("send up to `N` requests (max %d) to reach a 429 and check it", probe.MaxBurst))
+	idem := fs.Bool("idempotency", false, "reuse an Idempotency-Key with another body on --post (the first POST may create a resource)")
+	timeout := fs.Duration("timeout", probe.DefaultTimeout, "bound on the whole run")
+	reqTimeout := fs.Duration("request-timeout", probe.DefaultRequestTimeout, "bound on each request, body included")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, probeHelp)
+		fs.PrintDefaults()
+	}
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil
+			}
+			return &exitError{code: 2}
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+	switch {
+	case len(pos) == 0:
+		fs.Usage()
+		return usageError("probe needs a BASE_URL")
+	case len(pos) > 1:
+		return usageError("probe takes one BASE_URL, got %d arguments", len(pos))
+	case *burst < 0 || *burst > probe.MaxBurst:
+		return usageError("--burst %d: must be between 0 and %d", *burst, probe.MaxBurst)
+	case *timeout <= 0 || *reqTimeout <= 0:
+		return usageError("--timeout and --request-timeout must be positive")
+	}
+	cfg := probe.Config{
+		BaseURL:        pos[0],
+		Key:            *key,
+		PostPath:       *post,
+		Burst:          *burst,
+		Idempotency:    *idem,
+		Timeout:        *timeout,
+		RequestTimeout: *reqTimeout,
+	}
+	if cfg.Key == "" {
+		cfg.Key = os.Getenv("APIERR_PROBE_KEY")
+	}
+	if *data != "" {
+		b := []byte(*data)
+		if strings.HasPrefix(*data, "@") {
+			var err error
+			if b, err = readInput(strings.TrimPrefix(*data, "@"), stdin); err != nil {
+				return usageError("--data: %v", err)
+			}
+		}
+		if !json.Valid(b) {
+			return usageError("--data is not JSON")
+		}
+		cfg.Data = b
+	}
+	if *catalog != "" {
+		cat, err := loadCatalog(*catalog, stdin)
+		if err != nil {
+			return err
+		}
+		cfg.Catalog = cat
+	}
+	cfg.Progress = progressLine(stderr)
+	rep, err := probe.Run(ctx, cfg)
+	endProgress(stderr)
+	var ce *probe.ConfigError
+	switch {
+	case errors.As(err, &ce):
+		return usageError("%s", strings.TrimPrefix(ce.Error(), "probe: "))
+	case err != nil:
+		return err
+	}
+	if *asJSON {
+		err = rep.WriteJSON(stdout)
+	} else {
+		err = rep.WriteTable(stdout)
+	}
+	if err != nil {
+		return err
+	}
+	if !rep.OK() {
+		return findings()
+	}
+	return nil
+}
+
+// progressLine reports each step on stderr: rewritten in place on a
+// terminal, one line per step otherwise.
+func progressLine(w io.Writer) func(probe.Progress) {
+	tty := isTerminal(w)
+	return func(p probe.Progress) {
+		if tty {
+			fmt.Fprintf(w, "\r\033[Kprobe [%d/%d] %s", p.Step, p.Steps, p.Request)
+			return
+		}
+		fmt.Fprintf(w, "probe [%d/%d] %s\n", p.Step, p.Steps, p.Request)
+	}
+}
+
+func endProgress(w io.Writer) {
+	if isTerminal(w) {
+		fmt.Fprint(w, "\r\033[K")
+	}
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}

@@ -1,0 +1,103 @@
+package probe_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/apierr/apierr/probe"
+	"github.com/apierr/apierr/probe/probetest"
+)
+
+func table(rep *probe.Report) string {
+	var b strings.Builder
+	_ = rep.WriteTable(&b)
+	return b.String()
+}
+
+func TestCorrectServerPassesEveryCheck(t *testing.T) {
+	srv := probetest.Correct(60)
+	defer srv.Close()
+	rep, err := probe.Run(context.Background(), probe.Config{
+		BaseURL:     srv.URL,
+		Catalog:     srv.Catalog,
+		Key:         probetest.Key,
+		PostPath:    probetest.PostPath,
+		Burst:       200,
+		Idempotency: true,
+		Data:        []byte(`{"name":"probe"}`),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.OK() || rep.Skipped != 0 {
+		t.Fatalf("want every check to pass:\n%s", table(rep))
+	}
+	// Every kind of check ran at least once.
+	for _, c := range []string{probe.CheckStatus, probe.CheckContentType, probe.CheckDecodes, probe.CheckCodeInCatalog,
+		probe.CheckDocsURL, probe.CheckRequestID, probe.CheckRetryAfter, probe.CheckWWWAuthenticate, probe.CheckAllow,
+		probe.CheckNoStackTrace, probe.CheckNoFilePath, probe.CheckNoSQL, probe.CheckNoEchoedKey, probe.CheckIdempotency} {
+		if !rep.Has(c, "", probe.Pass) {
+			t.Errorf("no passing %s row:\n%s", c, table(rep))
+		}
+	}
+	// The burst stops at the first 429; requests in flight then may be
+	// cancelled before they arrive, so the server may see fewer.
+	if got := srv.Requests.Load(); got > int64(rep.Requests) || rep.Requests > 16+2+200+64 {
+		t.Errorf("server saw %d requests, report says %d", got, rep.Requests)
+	}
+}
+
+func TestBrokenServerDefectsAreNamed(t *testing.T) {
+	srv := probetest.Broken()
+	defer srv.Close()
+	run := func(t *testing.T) *probe.Report {
+		rep, err := probe.Run(context.Background(), probe.Config{
+			BaseURL:  srv.URL,
+			Catalog:  srv.Catalog,
+			Key:      probetest.Key,
+			PostPath: probetest.PostPath,
+			Burst:    20,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.OK() {
+			t.Fatalf("a broken server passed:\n%s", table(rep))
+		}
+		return rep
+	}
+	rep := run(t)
+	for _, tc := range []struct {
+		name, check, request string
+	}{
+		{"plain-text 404", probe.CheckContentType, "unknown_endpoint"},
+		{"plain-text 404 does not decode", probe.CheckDecodes, "unknown_endpoint"},
+		{"HTML 500 instead of 400", probe.CheckStatus, "malformed_json"},
+		{"HTML 500", probe.CheckContentType, "malformed_json"},
+		{"stack trace in a 500", probe.CheckNoStackTrace, "malformed_json"},
+		{"file path in a 500", probe.CheckNoFilePath, "malformed_json"},
+		{"SQL in a 400", probe.CheckNoSQL, "wrong_content_type"},
+		{"429 without Retry-After", probe.CheckRetryAfter, "burst"},
+		{"401 echoing the key", probe.CheckNoEchoedKey, "unknown_key"},
+		{"401 echoing the key with whitespace", probe.CheckNoEchoedKey, "key_whitespace"},
+		{"401 without a challenge", probe.CheckWWWAuthenticate, "no_credentials"},
+		{"405 without Allow", probe.CheckAllow, "wrong_method"},
+		{"missing request ID", probe.CheckRequestID, "unknown_key"},
+		{"code not in the catalog", probe.CheckCodeInCatalog, "unknown_key"},
+		{"no docs URL although the catalog has docs", probe.CheckDocsURL, "wrong_method"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if !rep.Has(tc.check, tc.request, probe.Fail) {
+				t.Errorf("no failed %s row for %s:\n%s", tc.check, tc.request, table(rep))
+			}
+		})
+	}
+	t.Run("the report never prints the key", func(t *testing.T) {
+		var b strings.Builder
+		_ = rep.WriteJSON(&b)
+		if out := table(rep) + b.String(); strings.Contains(out, probetest.Key) {
+			t.Errorf("the report leaks the key:\n%s", out)
+		}
+	})
+}
