@@ -1,0 +1,152 @@
+package ratelimit
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"github.com/apierr/apierr"
+)
+
+// Config configures a Limiter. Only Policies is required.
+type Config struct {
+	// Policies are the rates every request is checked against; the tightest
+	// decides and all are reported.
+	Policies []Policy
+	// Store keeps the state (default: a new Memory store).
+	Store Store
+	// Key picks the request's key (default ByTenantOrIP). A request whose key
+	// is "" is not limited.
+	Key KeyFunc
+	// Cost weighs a request (default 1 unit per request). A cost above a
+	// policy's burst can never be admitted.
+	Cost func(r *http.Request) int64
+	// Prefix is prepended to every key, so several limiters can share a store
+	// (default "rl:").
+	Prefix string
+	// OnStoreError is the FailurePolicy (default FailOpen).
+	OnStoreError FailurePolicy
+	// FailureRetryAfter is FailClosed's Retry-After (default 1s).
+	FailureRetryAfter time.Duration
+	// OnError, if set, is called with every store error (after counting,
+	// before the failure policy applies).
+	OnError func(ctx context.Context, err error)
+	// LegacyHeaders adds X-RateLimit-Limit, X-RateLimit-Remaining and
+	// X-RateLimit-Reset for the tightest policy.
+	LegacyHeaders bool
+	// NoHeaders turns the RateLimit and RateLimit-Policy fields off.
+	NoHeaders bool
+}
+
+// Limiter checks requests against GCRA policies. It is safe for concurrent use.
+type Limiter struct {
+	cfg      Config
+	prefix   string
+	failure  rlFailure
+	policyHV string // RateLimit-Policy value, built once
+	failures atomic.Int64
+}
+
+// Result is the outcome of one check.
+type Result struct {
+	// Allowed is true when every policy admitted the request (or the store
+	// failed open).
+	Allowed bool
+	// RetryAfter is, when refused, how long until the request would be admitted.
+	RetryAfter time.Duration
+	// Statuses holds one Status per policy, in the Limiter's order; empty when
+	// the store failed.
+	Statuses []Status
+}
+
+// New returns a Limiter. It panics on an invalid policy: policies are
+// program constants, and a typo should fail at start-up.
+func New(cfg Config) *Limiter {
+	if len(cfg.Policies) == 0 {
+		panic("ratelimit: New without policies")
+	}
+	seen := map[string]bool{}
+	for i := range cfg.Policies {
+		if err := cfg.Policies[i].Validate(); err != nil {
+			panic(err)
+		}
+		if seen[cfg.Policies[i].Name] {
+			panic("ratelimit: duplicate policy name " + cfg.Policies[i].Name)
+		}
+		seen[cfg.Policies[i].Name] = true
+	}
+	cfg.Policies = append([]Policy(nil), cfg.Policies...)
+	if cfg.Store == nil {
+		cfg.Store = NewMemory(MemoryConfig{})
+	}
+	if cfg.Key == nil {
+		cfg.Key = ByTenantOrIP
+	}
+	l := &Limiter{cfg: cfg, prefix: cfg.Prefix}
+	if l.prefix == "" {
+		l.prefix = "rl:"
+	}
+	l.failure = rlFailure{policy: cfg.OnStoreError, retryAfter: cfg.FailureRetryAfter,
+		onError: cfg.OnError, count: &l.failures, what: "rate"}
+	l.policyHV = string(AppendPolicyField(nil, cfg.Policies))
+	return l
+}
+
+// Limit returns a middleware limiting every request, keyed by tenant (or
+// client IP when unauthenticated), to the policies, in memory: the short form
+// of New(Config{Policies: policies}).Middleware.
+func Limit(policies ...Policy) func(http.Handler) http.Handler {
+	return New(Config{Policies: policies}).Middleware
+}
+
+// Policies returns the limiter's policies.
+func (l *Limiter) Policies() []Policy { return l.cfg.Policies }
+
+// Failures returns how many store errors this limiter has met.
+func (l *Limiter) Failures() int64 { return l.failures.Load() }
+
+// Allow checks one request of cost for key (the Prefix is added). A refused
+// request returns an *apierr.Error for the rate-limited condition with
+// Retry-After and context retry_after (whole seconds, rounded up);
+// a store failure returns nil (fail open) or the unavailable condition (fail
+// closed). res is filled either way.
+func (l *Limiter) Allow(ctx context.Context, key string, cost int64) (res Result, err error) {
+	res.Statuses = make([]Status, len(l.cfg.Policies))
+	return res, l.allow(ctx, key, cost, &res)
+}
+
+func (l *Limiter) allow(ctx context.Context, key string, cost int64, res *Result) error {
+	if cost <= 0 {
+		cost = 1
+	}
+	ok, err := l.cfg.Store.Allow(ctx, l.prefix+key, cost, l.cfg.Policies, res.Statuses)
+	if err != nil {
+		res.Statuses = res.Statuses[:0]
+		if e := l.failure.handle(ctx, key, err); e != nil {
+			return e
+		}
+		res.Allowed = true
+		return nil
+	}
+	res.Allowed = ok
+	if ok {
+		return nil
+	}
+	for i := range res.Statuses {
+		if s := &res.Statuses[i]; !s.Allowed && s.RetryAfter > res.RetryAfter {
+			res.RetryAfter = s.RetryAfter
+		}
+	}
+	// The context carries only retry_after, the figure every catalog
+	// documents; the RateLimit field names the policies.
+	e := apierr.Cond(apierr.CondRateLimited).WithRetryAfter(res.RetryAfter)
+	return e.With("retry_after", e.RetryAfterSeconds())
+}
+
+// IsRateLimited reports whether err is the rate-limited condition.
+func IsRateLimited(err error) bool {
+	var e *apierr.Error
+	return errors.As(err, &e) && e.Condition == apierr.CondRateLimited
+}
