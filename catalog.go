@@ -226,6 +226,11 @@ func (c *Catalog) index(fallbacks []*Code) {
 		if c.byCond[fb.Condition] != nil {
 			continue
 		}
+		if broader, ok := refines[fb.Condition]; ok && c.byCond[broader] != nil && !c.byCond[broader].Fallback {
+			// The catalog's own code for the broader condition covers it.
+			c.byCond[fb.Condition] = c.byCond[broader]
+			continue
+		}
 		cp := *fb
 		cp.ID = c.style.convert(fb.ID)
 		// An API may already use the fallback's id for another purpose.

@@ -30,7 +30,18 @@ const (
 	CondInternal              Condition = "internal"
 	CondUnavailable           Condition = "unavailable"
 	CondTimeout               Condition = "timeout"
+	// CondTokenInvalid is a bearer token (e.g. an OIDC JWT) that fails
+	// verification. It refines CondAuthInvalid: a catalog that binds
+	// auth_invalid but not token_invalid renders token failures with its
+	// auth_invalid code.
+	CondTokenInvalid Condition = "token_invalid"
 )
+
+// refines maps a condition to the broader one it falls back to, within the
+// same catalog, before the default catalog is consulted.
+var refines = map[Condition]Condition{
+	CondTokenInvalid: CondAuthInvalid,
+}
 
 // Conditions lists every built-in condition in a stable order.
 var Conditions = []Condition{
@@ -39,7 +50,7 @@ var Conditions = []Condition{
 	CondAuthInvalid, CondForbidden, CondTenantInactive, CondNotFound, CondRateLimited,
 	CondConcurrencyLimited, CondQuotaExceeded, CondIdempotencyKeyMissing,
 	CondIdempotencyKeyInUse, CondIdempotencyKeyReused, CondInternal, CondUnavailable,
-	CondTimeout,
+	CondTimeout, CondTokenInvalid,
 }
 
 // Valid reports whether c is a built-in condition.

@@ -233,3 +233,24 @@ func TestConditionList(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+func TestRefinedConditionFallsBackWithinCatalog(t *testing.T) {
+	own, err := NewCatalog(Spec{Codes: []Code{{ID: "bad_key", Status: 401, Message: "m", Condition: CondAuthInvalid}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := own.ForCondition(CondTokenInvalid).ID; got != "bad_key" {
+		t.Errorf("token_invalid with auth_invalid bound → %q, want the catalog's bad_key", got)
+	}
+	none, _ := NewCatalog(Spec{Codes: []Code{{ID: "x", Status: 400, Message: "m"}}})
+	if got := none.ForCondition(CondTokenInvalid).ID; got != "invalid_token" {
+		t.Errorf("token_invalid unbound → %q, want the default invalid_token", got)
+	}
+	both, _ := NewCatalog(Spec{Codes: []Code{
+		{ID: "bad_key", Status: 401, Message: "m", Condition: CondAuthInvalid},
+		{ID: "bad_token", Status: 401, Message: "m", Condition: CondTokenInvalid},
+	}})
+	if got := both.ForCondition(CondTokenInvalid).ID; got != "bad_token" {
+		t.Errorf("→ %q", got)
+	}
+}

@@ -41,7 +41,7 @@ func FuzzAuthenticate(f *testing.F) {
 		if !errors.As(err, &e) {
 			t.Fatalf("error %T is not an *apierr.Error", err)
 		}
-		if e.Condition != apierr.CondAuthInvalid && e.Condition != apierr.CondUnavailable {
+		if e.Condition != apierr.CondTokenInvalid && e.Condition != apierr.CondUnavailable {
 			t.Fatalf("condition %q", e.Condition)
 		}
 		if len(token) >= 8 {

@@ -14,7 +14,7 @@
 // JWKS cache refreshed on an unknown key id (rate-limited), a strict
 // algorithm allow-list (never "none", never HMAC, so a public key can never
 // be used as an HMAC secret), and one precise, typed failure per cause: each
-// becomes a catalog condition with a "reason" in its context and an RFC 6750
+// becomes CondTokenInvalid with a "reason" in its context and an RFC 6750
 // WWW-Authenticate header. An issuer that cannot be reached is 503 with
 // Retry-After, not a 401: the client's token may be fine. The token itself is
 // never echoed or logged.
@@ -169,7 +169,7 @@ type header struct {
 }
 
 // Authenticate verifies token and returns its principal, or an *apierr.Error:
-// CondAuthInvalid with a reason (and WWW-Authenticate) for a token that is
+// CondTokenInvalid (which catalogs may fold into auth_invalid) with a reason and WWW-Authenticate, for a token that is
 // not acceptable, CondUnavailable with Retry-After when the issuer cannot be
 // reached.
 func (v *Verifier) Authenticate(ctx context.Context, token string) (*apierr.Principal, error) {
@@ -263,7 +263,7 @@ func (v *Verifier) algAllowed(alg string) bool {
 // invalid returns the 401 for a refused token, with RFC 6750's
 // WWW-Authenticate. desc is ours, never the token's text.
 func (v *Verifier) invalid(reason, desc string) *apierr.Error {
-	return apierr.Cond(apierr.CondAuthInvalid).
+	return apierr.Cond(apierr.CondTokenInvalid).
 		With("reason", reason).
 		WithDetail(desc).
 		WithHeader("WWW-Authenticate", fmt.Sprintf(`Bearer realm=%q, error="invalid_token", error_description=%q`, v.cfg.Realm, desc))

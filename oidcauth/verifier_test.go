@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/apierr/apierr"
+	"github.com/apierr/apierr/examples/inbox"
+	"github.com/apierr/apierr/middleware"
 	jose "github.com/go-jose/go-jose/v4"
 	"github.com/go-jose/go-jose/v4/jwt"
 )
@@ -98,7 +100,7 @@ func TestVerifierOverHTTP(t *testing.T) {
 			c := f.iss.valid(now)
 			c.Expiry = jwt.NewNumericDate(now.Add(-5 * time.Minute))
 			return f.iss.sign(f.rs, c)
-		}, 401, "invalid_credentials", ReasonExpired, func(t *testing.T, r result) {
+		}, 401, "invalid_token", ReasonExpired, func(t *testing.T, r result) {
 			if r.body["context"].(map[string]any)["expired_at"] != "2026-11-25T11:55:00Z" {
 				t.Errorf("expired_at = %v", r.body["context"])
 			}
@@ -112,13 +114,13 @@ func TestVerifierOverHTTP(t *testing.T) {
 			c := f.iss.valid(now)
 			c.NotBefore = jwt.NewNumericDate(now.Add(10 * time.Minute))
 			return f.iss.sign(f.rs, c)
-		}, 401, "invalid_credentials", ReasonNotYetValid, nil},
+		}, 401, "invalid_token", ReasonNotYetValid, nil},
 		{"issued in the future", func() string {
 			c := f.iss.valid(now)
 			c.IssuedAt = jwt.NewNumericDate(now.Add(10 * time.Minute))
 			return f.iss.sign(f.rs, c)
-		}, 401, "invalid_credentials", ReasonIssuedInFuture, nil},
-		{"bad signature", func() string { return f.iss.sign(other, f.iss.valid(now)) }, 401, "invalid_credentials", ReasonBadSignature, nil},
+		}, 401, "invalid_token", ReasonIssuedInFuture, nil},
+		{"bad signature", func() string { return f.iss.sign(other, f.iss.valid(now)) }, 401, "invalid_token", ReasonBadSignature, nil},
 		{"tampered payload", func() string {
 			tok := f.iss.sign(f.rs, f.iss.valid(now))
 			parts := strings.Split(tok, ".")
@@ -127,22 +129,22 @@ func TestVerifierOverHTTP(t *testing.T) {
 			payload, _ := json.Marshal(map[string]any{"iss": c.Issuer, "aud": c.Audience, "exp": c.Expiry, "sub": "user_1", "tenant": "ws_other"})
 			parts[1] = base64.RawURLEncoding.EncodeToString(payload)
 			return strings.Join(parts, ".")
-		}, 401, "invalid_credentials", ReasonBadSignature, nil},
+		}, 401, "invalid_token", ReasonBadSignature, nil},
 		{"wrong issuer", func() string {
 			c := f.iss.valid(now)
 			c.Issuer = "https://evil.example.com"
 			return f.iss.sign(f.rs, c)
-		}, 401, "invalid_credentials", ReasonWrongIssuer, nil},
+		}, 401, "invalid_token", ReasonWrongIssuer, nil},
 		{"another audience", func() string {
 			c := f.iss.valid(now)
 			c.Audience = jwt.Audience{"https://other-api.example.com"}
 			return f.iss.sign(f.rs, c)
-		}, 401, "invalid_credentials", ReasonWrongAudience, nil},
+		}, 401, "invalid_token", ReasonWrongAudience, nil},
 		{"missing tenant claim", func() string {
 			c := f.iss.valid(now)
 			c.Tenant = ""
 			return f.iss.sign(f.rs, c)
-		}, 401, "invalid_credentials", ReasonMissingClaim, func(t *testing.T, r result) {
+		}, 401, "invalid_token", ReasonMissingClaim, func(t *testing.T, r result) {
 			if r.body["context"].(map[string]any)["claim"] != "tenant" {
 				t.Errorf("claim = %v", r.body["context"])
 			}
@@ -151,19 +153,19 @@ func TestVerifierOverHTTP(t *testing.T) {
 			c := f.iss.valid(now)
 			c.Subject = ""
 			return f.iss.sign(f.rs, c)
-		}, 401, "invalid_credentials", ReasonMissingClaim, nil},
+		}, 401, "invalid_token", ReasonMissingClaim, nil},
 		{"missing exp", func() string {
 			c := f.iss.valid(now)
 			c.Expiry = nil
 			return f.iss.sign(f.rs, c)
-		}, 401, "invalid_credentials", ReasonMissingClaim, nil},
-		{"unknown kid", func() string { return f.iss.sign(newSigningKey(t, "ghost", jose.ES256, 0), f.iss.valid(now)) }, 401, "invalid_credentials", ReasonUnknownKey, nil},
-		{"alg none", func() string { return unsignedToken(f.iss.valid(now)) }, 401, "invalid_credentials", ReasonAlgorithm, nil},
-		{"HS256 signed with the RSA public key", func() string { return hmacWithPublicKey(t, f, f.iss.valid(now)) }, 401, "invalid_credentials", ReasonAlgorithm, nil},
-		{"100 KB token", func() string { return "eyJ" + strings.Repeat("a", 100<<10) + ".e30.sig" }, 401, "invalid_credentials", ReasonTooLarge, nil},
-		{"garbage segments", func() string { return "eyJhbGciOiJSUzI1NiJ9.!!!.???" }, 401, "invalid_credentials", ReasonMalformed, nil},
-		{"header not JSON", func() string { return base64.RawURLEncoding.EncodeToString([]byte("nope")) + ".e30.c2ln" }, 401, "invalid_credentials", ReasonMalformed, nil},
-		{"two segments", func() string { return "eyJhbGciOiJSUzI1NiJ9.e30" }, 401, "invalid_credentials", ReasonMalformed, nil},
+		}, 401, "invalid_token", ReasonMissingClaim, nil},
+		{"unknown kid", func() string { return f.iss.sign(newSigningKey(t, "ghost", jose.ES256, 0), f.iss.valid(now)) }, 401, "invalid_token", ReasonUnknownKey, nil},
+		{"alg none", func() string { return unsignedToken(f.iss.valid(now)) }, 401, "invalid_token", ReasonAlgorithm, nil},
+		{"HS256 signed with the RSA public key", func() string { return hmacWithPublicKey(t, f, f.iss.valid(now)) }, 401, "invalid_token", ReasonAlgorithm, nil},
+		{"100 KB token", func() string { return "eyJ" + strings.Repeat("a", 100<<10) + ".e30.sig" }, 401, "invalid_token", ReasonTooLarge, nil},
+		{"garbage segments", func() string { return "eyJhbGciOiJSUzI1NiJ9.!!!.???" }, 401, "invalid_token", ReasonMalformed, nil},
+		{"header not JSON", func() string { return base64.RawURLEncoding.EncodeToString([]byte("nope")) + ".e30.c2ln" }, 401, "invalid_token", ReasonMalformed, nil},
+		{"two segments", func() string { return "eyJhbGciOiJSUzI1NiJ9.e30" }, 401, "invalid_token", ReasonMalformed, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -173,11 +175,23 @@ func TestVerifierOverHTTP(t *testing.T) {
 				t.Fatalf("status %d, want %d: %s", r.status, tt.status, r.raw)
 			}
 			if tt.status == 401 {
-				if r.body["error"] != tt.code || r.reason() != tt.reason {
+				// The verifier's own verdict, whatever route the middleware takes.
+				_, verr := f.v.Authenticate(context.Background(), tok)
+				if e := apierr.From(verr); e == nil || e.Context["reason"] != tt.reason {
+					t.Errorf("Authenticate: %v, want reason %s", verr, tt.reason)
+				}
+				if !middleware.LooksLikeJWT(tok) {
+					// Not JWT-shaped: the middleware treats it as an API key,
+					// which is refused the same clean way.
+					if c := r.body["error"]; c != "invalid_credentials" && c != "malformed_credentials" {
+						t.Errorf("non-JWT value: body %s", r.raw)
+					}
+				} else if r.body["error"] != tt.code || r.reason() != tt.reason {
 					t.Errorf("body %s, want code %s reason %s", r.raw, tt.code, tt.reason)
 				}
 				wa := r.header.Get("WWW-Authenticate")
-				if !strings.HasPrefix(wa, `Bearer realm="api", error="invalid_token", error_description="`) {
+				if !strings.HasPrefix(wa, `Bearer realm="api", error="invalid_token"`) ||
+					(middleware.LooksLikeJWT(tok) && !strings.Contains(wa, `error_description="`)) {
 					t.Errorf("WWW-Authenticate = %q", wa)
 				}
 				if r.header.Get("X-Request-ID") == "" || r.body["request_id"] == "" {
@@ -308,6 +322,57 @@ func TestNewRejectsUnsafeConfig(t *testing.T) {
 			_, err := New(tc.cfg)
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("err = %v, want %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestKeysAndTokensSideBySide(t *testing.T) {
+	f := newFixture(t)
+	byKey := f.call(t, "Bearer "+testAPIKey)
+	byToken := f.call(t, "Bearer "+f.iss.sign(f.rs, f.iss.valid(f.clk.Now())))
+	if byKey.status != 200 || byToken.status != 200 {
+		t.Fatalf("key %d %s; token %d %s", byKey.status, byKey.raw, byToken.status, byToken.raw)
+	}
+	if byKey.body["tenant"] != byToken.body["tenant"] {
+		t.Errorf("tenants differ: %v vs %v", byKey.body, byToken.body)
+	}
+	if byToken.body["method"] != "token" {
+		t.Errorf("token principal = %v", byToken.body)
+	}
+	// A bad key is still a key error, a bad token a token error.
+	if r := f.call(t, "Bearer sk_test_nope_nope_nope"); r.status != 401 || r.body["error"] != "invalid_credentials" {
+		t.Errorf("bad key: %d %s", r.status, r.raw)
+	}
+	if r := f.call(t, "Bearer eyJhbGciOiJSUzI1NiIsImtpZCI6InJzYS0xIn0.e30.c2ln"); r.status != 401 || r.body["error"] != "invalid_token" {
+		t.Errorf("bad token: %d %s", r.status, r.raw)
+	}
+}
+
+func TestTenantInactiveStatusIsTheCatalogs(t *testing.T) {
+	fax, err := apierr.LoadFile("../examples/fax/errors.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name   string
+		cat    *apierr.Catalog
+		status int
+		code   string
+	}{
+		{"seed 000 says 403", fax, 403, "workspace_inactive"},
+		{"seed 001 says 401", inbox.Catalog(), 401, "tenant_inactive"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixture(t)
+			srv := httptest.NewServer(authServerWith(t, f.v, tc.cat, map[string]bool{"ws_1": true}))
+			t.Cleanup(srv.Close)
+			f.srv = srv
+			for _, cred := range []string{f.iss.sign(f.rs, f.iss.valid(f.clk.Now())), testAPIKey} {
+				r := f.call(t, "Bearer "+cred)
+				if r.status != tc.status || !strings.Contains(r.raw, tc.code) {
+					t.Fatalf("status %d, want %d %s: %s", r.status, tc.status, tc.code, r.raw)
+				}
 			}
 		})
 	}
