@@ -1,8 +1,8 @@
 package probe_test
 
 import (
-	"encoding/base64"
 	"context"
+	"encoding/base64"
 	"net/http"
 	"net/http/httptest"
 	"strings"
