@@ -25,29 +25,29 @@ func members(cat *apierr.Catalog) []member {
 
 func envelopeMembers(cat *apierr.Catalog) []member {
 	return []member{
-		{"error", "string", "The error code: stable and machine-readable, one of the codes below. Match on it."},
-		{"message", "string", "A human-readable message. Show it to people; it may change, so never match on it."},
-		{"action", "string", "The programmatic next step, e.g. " + exampleAction(cat) + "."},
-		{"docs", "string (URL)", "The permalink to the code's entry in this reference."},
-		{"detail", "string", "Optional explanation of this occurrence."},
-		{"context", "object", "Documented, code-specific data (see each code). For validation errors, context.errors maps each field to its messages."},
-		{"request_id", "string", "The request's ID, also sent in the " + cat.RequestIDHeader + " header. Quote it to support."},
+		{Name: "error", Type: "string", Description: "The error code: stable and machine-readable, one of the codes below. Match on it."},
+		{Name: "message", Type: "string", Description: "A human-readable message. Show it to people; it may change, so never match on it."},
+		{Name: "action", Type: "string", Description: "The programmatic next step, e.g. " + exampleAction(cat) + "."},
+		{Name: "docs", Type: "string (URL)", Description: "The permalink to the code's entry in this reference."},
+		{Name: "detail", Type: "string", Description: "Optional explanation of this occurrence."},
+		{Name: "context", Type: "object", Description: "Documented, code-specific data (see each code). For validation errors, context.errors maps each field to its messages."},
+		{Name: "request_id", Type: "string", Description: "The request's ID, also sent in the " + cat.RequestIDHeader + " header. Quote it to support."},
 	}
 }
 
 func problemMembers(cat *apierr.Catalog) []member {
 	return []member{
-		{"type", "string (URI)", "The permalink to the code's entry in this reference (about:blank when there is none)."},
-		{"title", "string", "A short summary of the code; the same for every occurrence."},
-		{"status", "integer", "The HTTP status code."},
-		{"detail", "string", "A human-readable explanation of this occurrence."},
-		{"instance", "string (URI)", "The request path this occurrence concerns."},
-		{"code", "string", "The error code: stable and machine-readable, one of the codes below. Match on it."},
-		{"action", "string", "The programmatic next step, e.g. " + exampleAction(cat) + "."},
-		{"request_id", "string", "The request's ID, also sent in the " + cat.RequestIDHeader + " header."},
-		{"retry_after", "integer", "Seconds to wait before retrying, as in the Retry-After header."},
-		{"errors", "array", "Field errors of a validation failure: objects with field, rule and message."},
-		{"context", "object", "Documented, code-specific data (see each code)."},
+		{Name: "type", Type: "string (URI)", Description: "The permalink to the code's entry in this reference (about:blank when there is none)."},
+		{Name: "title", Type: "string", Description: "A short summary of the code; the same for every occurrence."},
+		{Name: "status", Type: "integer", Description: "The HTTP status code."},
+		{Name: "detail", Type: "string", Description: "A human-readable explanation of this occurrence."},
+		{Name: "instance", Type: "string (URI)", Description: "The request path this occurrence concerns."},
+		{Name: "code", Type: "string", Description: "The error code: stable and machine-readable, one of the codes below. Match on it."},
+		{Name: "action", Type: "string", Description: "The programmatic next step, e.g. " + exampleAction(cat) + "."},
+		{Name: "request_id", Type: "string", Description: "The request's ID, also sent in the " + cat.RequestIDHeader + " header."},
+		{Name: "retry_after", Type: "integer", Description: "Seconds to wait before retrying, as in the Retry-After header."},
+		{Name: "errors", Type: "array", Description: "Field errors of a validation failure: objects with field, rule and message."},
+		{Name: "context", Type: "object", Description: "Documented, code-specific data (see each code)."},
 	}
 }
 
@@ -130,6 +130,7 @@ func derivedMembers(cat *apierr.Catalog, f apierr.Format) []member {
 				desc = m
 			}
 		}
+		meaning := desc
 		if desc == "" && len(s.values) == 1 && len(s.types) == 1 && s.count > 1 {
 			for v := range s.values {
 				desc = "Always " + v + "."
@@ -142,7 +143,7 @@ func derivedMembers(cat *apierr.Catalog, f apierr.Format) []member {
 		default:
 			desc = strings.TrimSpace(desc + fmt.Sprintf(" Present in %d of %d codes' examples.", s.count, total))
 		}
-		out = append(out, member{Name: p, Type: strings.Join(types, " | "), Description: desc})
+		out = append(out, member{Name: p, Type: strings.Join(types, " | "), Description: desc, Meaning: meaning})
 	}
 	return out
 }

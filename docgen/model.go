@@ -30,6 +30,7 @@ type member struct {
 	Name        string
 	Type        string
 	Description string
+	Meaning     string // what the member carries, when known (derived members)
 }
 
 // codeDoc is one code's section.

@@ -6,6 +6,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -13,6 +14,8 @@ import (
 	"sort"
 	"strings"
 	"syscall"
+
+	"github.com/apierr/apierr"
 )
 
 // command is one subcommand. Each lives in its own file and registers itself
@@ -133,4 +136,83 @@ func inputName(name string) string {
 	return name
 }
 
-var _ = strings.TrimSpace
+// parseFlags parses args with fs and returns the positional arguments.
+// Flags may come before or after them ("docs FILE -o DIR"); "--" ends the
+// flags and a lone "-" is a positional argument (stdin or stdout). --help
+// prints help (the text, then the flags) to stdout and returns flag.ErrHelp,
+// which the caller turns into a nil error (exit 0); a bad flag prints the
+// problem and the help to stderr and returns a usage error (exit 2).
+func parseFlags(fs *flag.FlagSet, help string, args []string, stdout, stderr io.Writer) ([]string, error) {
+	fs.SetOutput(io.Discard)
+	printHelp := func(w io.Writer) {
+		fmt.Fprintln(w, strings.TrimRight(help, "\n"))
+		fs.SetOutput(w)
+		fs.PrintDefaults()
+		fs.SetOutput(io.Discard)
+	}
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				printHelp(stdout)
+				return nil, flag.ErrHelp
+			}
+			printHelp(stderr)
+			return nil, usageError("%s: %v", fs.Name(), err)
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return pos, nil
+		}
+		if len(args) > len(rest) && args[len(args)-len(rest)-1] == "--" {
+			return append(pos, rest...), nil
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
+	}
+}
+
+// loadFile loads the catalog at path ("-" for stdin) with the example
+// formats known. An unreadable input is a usage error (exit 2); a catalog
+// that does not load prints each problem as file:line:col: message on
+// stderr and exits 1.
+func loadFile(path string, stdin io.Reader, stderr io.Writer) (*apierr.Catalog, error) {
+	data, err := readInput(path, stdin)
+	if err != nil {
+		return nil, usageError("%v", err)
+	}
+	cat, err := apierr.Load(data, inputName(path), exampleFormats()...)
+	if err != nil {
+		printLoadErrors(stderr, err)
+		return nil, findings()
+	}
+	return cat, nil
+}
+
+// printLoadErrors writes each load problem on its own line, as compilers do.
+func printLoadErrors(w io.Writer, err error) {
+	var les apierr.LoadErrors
+	if errors.As(err, &les) {
+		for _, e := range les {
+			fmt.Fprintln(w, strings.TrimPrefix(e.Error(), "apierr: "))
+		}
+		return
+	}
+	fmt.Fprintln(w, strings.TrimPrefix(err.Error(), "apierr: "))
+}
+
+// writeOutput writes data to path, or to stdout when path is "" or "-".
+func writeOutput(path string, data []byte, stdout io.Writer) error {
+	if path == "" || path == "-" {
+		_, err := stdout.Write(data)
+		return err
+	}
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			return &exitError{code: 1, err: fmt.Errorf("cannot write %s: %v", path, pe.Err)}
+		}
+		return &exitError{code: 1, err: err}
+	}
+	return nil
+}

@@ -1,0 +1,363 @@
+package docgen
+
+import (
+	"fmt"
+	"net/http"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/apierr/apierr"
+)
+
+// OpenAPI returns OpenAPI 3.1 components for cat's errors, in "yaml" or
+// "json": a schema per format the catalog offers (written out for the
+// built-in envelope and problem formats, derived from the rendered examples
+// for others), the field-error schemas, the request-ID and Retry-After
+// headers, one response per status (components.responses.Error422 …) whose
+// content lists, per media type, an example for every code with that status
+// (components.examples). The components sit in a minimal valid document
+// (openapi, info, components) so the output lints as is; merge its
+// components into your spec and reference the responses from operations:
+//
+//	responses:
+//	  "402": {$ref: "#/components/responses/Error402"}
+func OpenAPI(cat *apierr.Catalog, format string) ([]byte, error) {
+	doc := openAPIDoc(cat)
+	switch format {
+	case "yaml", "yml", "":
+		return encodeYAML(doc)
+	case "json":
+		return encodeJSON(doc), nil
+	}
+	return nil, fmt.Errorf("docgen: unknown OpenAPI format %q (yaml or json)", format)
+}
+
+func openAPIDoc(cat *apierr.Catalog) *object {
+	name := cat.Name
+	if name == "" {
+		name = "API"
+	}
+	info := obj("title", name+" errors", "version", "1.0.0")
+	if cat.Description != "" {
+		info.set("description", oneLine(cat.Description))
+	}
+	schemas := obj()
+	examples := obj()
+	headers := obj(
+		cat.RequestIDHeader, obj("description", "The request's ID; quote it to support.", "schema", obj("type", "string")),
+		"Retry-After", obj("description", "Seconds to wait before retrying.", "schema", obj("type", "integer", "minimum", 0)),
+		"Allow", obj("description", "The methods the resource supports.", "schema", obj("type", "string")),
+	)
+	type media struct {
+		contentType string
+		schema      string // component name
+		suffix      string // example-name suffix
+		f           apierr.Format
+	}
+	var medias []media
+	for i, f := range cat.Formats() {
+		m := media{contentType: f.ContentType(), f: f}
+		switch f {
+		case apierr.Envelope:
+			m.schema = "Error"
+			schemas.set("Error", envelopeSchema(cat))
+			schemas.set("FieldErrors", fieldErrorsSchema())
+		case apierr.Problem:
+			m.schema = "Problem"
+			schemas.set("Problem", problemSchema())
+			schemas.set("FieldError", fieldErrorSchema())
+		default:
+			m.schema = componentName(f.Name()) + "Error"
+			schemas.set(m.schema, derivedSchema(cat, f))
+		}
+		if i > 0 {
+			m.suffix = "." + exampleName(f.Name())
+		}
+		// Two formats with one media type cannot both be content of a
+		// response: the first (the default) wins.
+		dup := false
+		for _, o := range medias {
+			dup = dup || o.contentType == m.contentType
+		}
+		if !dup {
+			medias = append(medias, m)
+		}
+	}
+	byStatus := map[int][]*apierr.Code{}
+	var statuses []int
+	for _, c := range cat.Codes() {
+		if byStatus[c.Status] == nil {
+			statuses = append(statuses, c.Status)
+		}
+		byStatus[c.Status] = append(byStatus[c.Status], c)
+		for _, m := range medias {
+			value, err := decodeOrdered(cat.Render(m.f, c.ExampleError()))
+			if err != nil {
+				value = string(cat.Render(m.f, c.ExampleError()))
+			}
+			ex := obj("summary", c.ID+": "+orID(c.Title, c.ID))
+			if c.Docs.When != "" {
+				ex.set("description", oneLine(c.Docs.When))
+			}
+			ex.set("value", value)
+			examples.set(exampleName(c.ID)+m.suffix, ex)
+		}
+	}
+	sort.Ints(statuses)
+	responses := obj()
+	for _, st := range statuses {
+		codes := byStatus[st]
+		var ids []string
+		retryAfter := st == 429 || st == 503
+		for _, c := range codes {
+			ids = append(ids, c.ID)
+			if c.Example != nil && c.Example.RetryAfter > 0 {
+				retryAfter = true
+			}
+		}
+		hs := obj(cat.RequestIDHeader, obj("$ref", "#/components/headers/"+cat.RequestIDHeader))
+		if retryAfter {
+			hs.set("Retry-After", obj("$ref", "#/components/headers/Retry-After"))
+		}
+		if st == 405 {
+			hs.set("Allow", obj("$ref", "#/components/headers/Allow"))
+		}
+		content := obj()
+		for _, m := range medias {
+			exs := obj()
+			for _, c := range codes {
+				exs.set(exampleName(c.ID), obj("$ref", "#/components/examples/"+exampleName(c.ID)+m.suffix))
+			}
+			content.set(m.contentType, obj("schema", obj("$ref", "#/components/schemas/"+m.schema), "examples", exs))
+		}
+		responses.set("Error"+strconv.Itoa(st), obj(
+			"description", fmt.Sprintf("%s: %s.", statusText(st), strings.Join(ids, ", ")),
+			"headers", hs,
+			"content", content,
+		))
+	}
+	return obj(
+		"openapi", "3.1.0",
+		"info", info,
+		"components", obj(
+			"schemas", schemas,
+			"responses", responses,
+			"headers", headers,
+			"examples", examples,
+		),
+	)
+}
+
+func statusText(st int) string {
+	if t := http.StatusText(st); t != "" {
+		return t
+	}
+	return "Status " + strconv.Itoa(st)
+}
+
+func orID(title, id string) string {
+	if title == "" {
+		return id
+	}
+	return title
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+var notComponentChar = regexp.MustCompile(`[^a-zA-Z0-9._-]`)
+
+// exampleName makes a code id a valid component name (^[a-zA-Z0-9._-]+$).
+func exampleName(id string) string { return notComponentChar.ReplaceAllString(id, "_") }
+
+// componentName turns a format name into a PascalCase schema name.
+func componentName(s string) string {
+	var b strings.Builder
+	up := true
+	for _, r := range s {
+		switch {
+		case r >= 'a' && r <= 'z':
+			if up {
+				r -= 'a' - 'A'
+			}
+			b.WriteRune(r)
+			up = false
+		case r >= 'A' && r <= 'Z' || r >= '0' && r <= '9':
+			b.WriteRune(r)
+			up = false
+		default:
+			up = true
+		}
+	}
+	return b.String()
+}
+
+func str(desc string) *object { return obj("type", "string", "description", desc) }
+
+func envelopeSchema(cat *apierr.Catalog) *object {
+	return obj(
+		"type", "object",
+		"description", "An error of the "+orID(cat.Name, "API")+". Match on error; show message to people.",
+		"required", []string{"error", "message"},
+		"properties", obj(
+			"error", str("The error code: stable and machine-readable."),
+			"message", str("A human-readable message. It may change; never match on it."),
+			"action", str("The programmatic next step."),
+			"docs", obj("type", "string", "format", "uri-reference", "description", "The permalink to the code's documentation."),
+			"detail", str("Optional explanation of this occurrence."),
+			"context", obj(
+				"type", "object",
+				"description", "Documented, code-specific data.",
+				"properties", obj("errors", obj("$ref", "#/components/schemas/FieldErrors")),
+				"additionalProperties", true,
+			),
+			"request_id", str("The request's ID, also in the "+cat.RequestIDHeader+" header."),
+		),
+	)
+}
+
+func fieldErrorsSchema() *object {
+	return obj(
+		"type", "object",
+		"description", "Validation messages per field, keyed by the field's JSON path.",
+		"additionalProperties", obj("type", "array", "items", obj("type", "string")),
+	)
+}
+
+func fieldErrorSchema() *object {
+	return obj(
+		"type", "object",
+		"description", "One violation of one request field.",
+		"required", []string{"field", "message"},
+		"properties", obj(
+			"field", str("The field's JSON path, e.g. participant.number."),
+			"rule", str("The rule that failed, e.g. required, e164, uuid."),
+			"message", str("A human-readable message about the field."),
+		),
+	)
+}
+
+func problemSchema() *object {
+	return obj(
+		"type", "object",
+		"description", "RFC 9457 problem details, with the apierr extension members.",
+		"required", []string{"type", "title", "status", "detail", "code"},
+		"properties", obj(
+			"type", obj("type", "string", "format", "uri-reference", "description", "The permalink to the code's documentation, or about:blank."),
+			"title", str("A short summary of the code."),
+			"status", obj("type", "integer", "minimum", 400, "maximum", 599, "description", "The HTTP status code."),
+			"detail", str("A human-readable explanation of this occurrence."),
+			"instance", obj("type", "string", "format", "uri-reference", "description", "The request path of this occurrence."),
+			"code", str("The error code: stable and machine-readable."),
+			"action", str("The programmatic next step."),
+			"request_id", str("The request's ID."),
+			"retry_after", obj("type", "integer", "minimum", 0, "description", "Seconds to wait before retrying."),
+			"errors", obj("type", "array", "items", obj("$ref", "#/components/schemas/FieldError"), "description", "Field errors of a validation failure."),
+			"context", obj("type", "object", "additionalProperties", true, "description", "Documented, code-specific data."),
+		),
+	)
+}
+
+// derivedSchema infers a JSON Schema from the example body of every code:
+// the union of the members seen, their JSON types, and as required the
+// members present in every example. Every example validates against it by
+// construction; members' descriptions say what they carry when known.
+func derivedSchema(cat *apierr.Catalog, f apierr.Format) *object {
+	var values []any
+	for _, c := range cat.Codes() {
+		if v, err := decodeOrdered(cat.Render(f, c.ExampleError())); err == nil {
+			values = append(values, v)
+		}
+	}
+	meaning := map[string]string{}
+	for _, m := range derivedMembers(cat, f) {
+		meaning[m.Name] = m.Meaning
+	}
+	inferred := infer("", values, meaning)
+	s := obj("description", "An error of the "+orID(cat.Name, "API")+" ("+f.ContentType()+", format "+f.Name()+"), derived from the documented examples.")
+	for _, k := range inferred.keys {
+		if k != "description" {
+			s.set(k, inferred.vals[k])
+		}
+	}
+	return s
+}
+
+func infer(path string, values []any, meaning map[string]string) *object {
+	types := map[string]bool{}
+	var objs []*object
+	var items []any
+	for _, v := range values {
+		t := jsonType(v)
+		types[t] = true
+		switch x := v.(type) {
+		case *object:
+			objs = append(objs, x)
+		case []any:
+			items = append(items, x...)
+		}
+	}
+	if types["integer"] && types["number"] {
+		delete(types, "integer")
+	}
+	s := obj()
+	var ts []string
+	for _, t := range []string{"object", "array", "string", "integer", "number", "boolean", "null"} {
+		if types[t] {
+			ts = append(ts, t)
+		}
+	}
+	switch len(ts) {
+	case 0:
+	case 1:
+		s.set("type", ts[0])
+	default:
+		s.set("type", ts)
+	}
+	if d := meaning[path]; d != "" {
+		s.set("description", d)
+	}
+	if len(objs) > 0 {
+		props := obj()
+		count := map[string]int{}
+		var order []string
+		for _, o := range objs {
+			for _, k := range o.keys {
+				if count[k] == 0 {
+					order = append(order, k)
+				}
+				count[k]++
+			}
+		}
+		var required []string
+		for _, k := range order {
+			var vs []any
+			for _, o := range objs {
+				if v, ok := o.vals[k]; ok {
+					vs = append(vs, v)
+				}
+			}
+			p := k
+			if path != "" {
+				p = path + "." + k
+			}
+			props.set(k, infer(p, vs, meaning))
+			if count[k] == len(objs) {
+				required = append(required, k)
+			}
+		}
+		if len(required) > 0 {
+			s.set("required", required)
+		}
+		s.set("properties", props)
+	}
+	if types["array"] {
+		if len(items) > 0 {
+			s.set("items", infer(path+"[]", items, meaning))
+		} else {
+			s.set("items", obj())
+		}
+	}
+	return s
+}
