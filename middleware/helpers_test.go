@@ -191,3 +191,5 @@ func checkCatalogError(t *testing.T, res *response, status int, code string) {
 }
 
 var _ = middleware.Stack
+
+func discardLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }
