@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/apierr/apierr"
+	"github.com/apierr/apierr/middleware"
 )
 
 // caller returns the authenticated workspace and environment.
@@ -52,12 +53,12 @@ func (s *Server) createFax(w http.ResponseWriter, r *http.Request) error {
 // not_found when it does not exist in the caller's environment, the
 // catalog's foreign-resource answer (forbidden) when another workspace owns it.
 func (s *Server) visible(r *http.Request) (Fax, error) {
-	ws, env := caller(r)
+	_, env := caller(r)
 	f, err := s.store.lookup(env, r.PathValue("id"))
 	if err != nil {
 		return Fax{}, err
 	}
-	if err := owned(r, ws, f.workspace); err != nil {
+	if err := middleware.Owned(r, f.workspace); err != nil {
 		return Fax{}, err
 	}
 	return f, nil

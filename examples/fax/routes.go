@@ -1,11 +1,13 @@
 package fax
 
 import (
+	"context"
 	"net/http"
 	"strings"
 
 	"github.com/apierr/apierr"
 	"github.com/apierr/apierr/docgen"
+	"github.com/apierr/apierr/idempotency"
 	"github.com/apierr/apierr/middleware"
 )
 
@@ -16,14 +18,28 @@ import (
 // public.
 func (s *Server) routes() http.Handler {
 	h := func(f func(http.ResponseWriter, *http.Request) error) http.Handler { return apierr.HandlerFunc(f) }
+	auth := middleware.Auth(middleware.AuthConfig{
+		Keys:     s.keys,
+		Prefixes: map[string]string{KeyPrefix(Sandbox): string(Sandbox), KeyPrefix(Live): string(Live)},
+		TenantActive: func(_ context.Context, p *apierr.Principal) (bool, error) {
+			_, active := s.store.active(p.Tenant)
+			return active, nil
+		},
+		Realm: "fax",
+	})
+	idem := idempotency.New(idempotency.Config{
+		Store:        s.cfg.IdempotencyStore,
+		MaxBodyBytes: s.maxJSONBody(),
+		Logger:       s.cfg.Logger,
+	})
 	limit := s.rateLimit()
-	api := func(next http.Handler) http.Handler { return s.auth(limit(next)) }
+	api := func(next http.Handler) http.Handler { return auth(limit(next)) }
 
 	mux := http.NewServeMux()
-	mux.Handle("POST /fax", api(s.idempotent(h(s.createFax))))
+	mux.Handle("POST /fax", api(idem(h(s.createFax))))
 	mux.Handle("GET /fax/{id}", api(h(s.getFax)))
 	mux.Handle("DELETE /fax/{id}", api(h(s.deleteFax)))
-	mux.Handle("POST /fax/{id}/resend", api(s.idempotent(h(s.resendFax))))
+	mux.Handle("POST /fax/{id}/resend", api(idem(h(s.resendFax))))
 	mux.Handle("GET /fax/{id}/image", api(h(s.faxImage)))
 	mux.Handle("GET /account/balance", api(h(s.accountBalance)))
 	docs := docgen.Handler(s.cat)

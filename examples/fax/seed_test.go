@@ -71,7 +71,8 @@ func seedCases() []seedCase {
 			},
 			status: 401,
 			want: `{"error":"unauthenticated","message":"No valid credentials were provided.","action":"check_credentials",
-				"docs":"` + docs + `unauthenticated"}`,
+				"docs":"` + docs + `unauthenticated","context":{"reason":"The Authorization header must use the Bearer scheme: Authorization: Bearer <key>."}}`,
+			header: map[string]string{"WWW-Authenticate": `Bearer realm="fax", error="invalid_token"`},
 		},
 		{
 			name:   "api_key_missing: no Authorization header",
@@ -79,6 +80,7 @@ func seedCases() []seedCase {
 			status: 401,
 			want: `{"error":"api_key_missing","message":"No Authorization header was sent.","action":"check_credentials",
 				"docs":"` + docs + `api-key-missing"}`,
+			header: map[string]string{"WWW-Authenticate": `Bearer realm="fax"`},
 		},
 		{
 			name: "api_key_invalid: unknown key",
@@ -88,13 +90,21 @@ func seedCases() []seedCase {
 			status: 401,
 			want: `{"error":"api_key_invalid","message":"The API key was sent but is not recognized.","action":"check_credentials",
 				"docs":"` + docs + `api-key-invalid"}`,
+			header: map[string]string{"WWW-Authenticate": `Bearer realm="fax", error="invalid_token"`},
 		},
 		{
 			name:   "api_key_invalid: whitespace around the key gets a hint",
 			send:   func(e *env) response { return e.do("GET", "/account/balance", " "+DemoSandboxKey, nil, nil) },
 			status: 401,
 			want: `{"error":"api_key_invalid","message":"The API key was sent but is not recognized.","action":"check_credentials",
-				"docs":"` + docs + `api-key-invalid","context":{"hint":"The key has surrounding whitespace; remove it."}}`,
+				"docs":"` + docs + `api-key-invalid","context":{"hint":"The API key has whitespace around it (often a trailing newline or space copied with it); send the key alone."}}`,
+		},
+		{
+			name:   "api_key_invalid: a key without the fx_test_/fx_live_ prefix gets a hint",
+			send:   func(e *env) response { return e.do("GET", "/account/balance", "sk_test_4eC39HqLyjWDarjtT1zdp7dc", nil, nil) },
+			status: 401,
+			want: `{"error":"api_key_invalid","message":"The API key was sent but is not recognized.","action":"check_credentials",
+				"docs":"` + docs + `api-key-invalid","context":{"hint":"API keys start with fx_live_ or fx_test_."}}`,
 		},
 		{
 			name:   "forbidden: another workspace's fax",

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/apierr/apierr"
+	"github.com/apierr/apierr/idempotency"
+	"github.com/apierr/apierr/middleware"
 )
 
 // Config configures a Server. The zero value works: seed 000's catalog, the
@@ -42,6 +44,9 @@ type Config struct {
 	RatePerSecond float64
 	// Burst is how many requests a key may make at once; 0 means 20.
 	Burst int
+	// IdempotencyStore keeps Idempotency-Key records; nil means an
+	// in-process memory store. Share a Redis store across processes.
+	IdempotencyStore idempotency.Store
 	// Logger receives one record per error response; nil means slog.Default().
 	Logger *slog.Logger
 }
@@ -79,7 +84,7 @@ type Server struct {
 	cfg     Config
 	cat     *apierr.Catalog
 	store   *store
-	keys    *keyring
+	keys    *middleware.MemoryKeyStore
 	outcome Outcome
 	handler http.Handler
 }
@@ -95,7 +100,7 @@ func New(cfg Config) (*Server, error) {
 		}
 	}
 	s := &Server{cfg: cfg, cat: cat, store: newStore(cfg.Now, cfg.Retention),
-		keys: newKeyring(), outcome: cfg.Outcome}
+		keys: middleware.NewMemoryKeyStore(), outcome: cfg.Outcome}
 	s.handler = s.routes()
 	return s, nil
 }
@@ -143,9 +148,8 @@ func (s *Server) AddKey(key, workspace string, env Env) error {
 	if !strings.HasPrefix(key, KeyPrefix(env)) {
 		return fmt.Errorf("fax: key for %s must start with %s", env, KeyPrefix(env))
 	}
-	s.keys.add(key, &apierr.Principal{Tenant: workspace, Environment: string(env),
+	return s.keys.Add(key, apierr.Principal{Tenant: workspace, Environment: string(env),
 		KeyID: keyID(key), Method: "api_key"})
-	return nil
 }
 
 // KeyPrefix returns the prefix of env's keys.

@@ -1,84 +1,17 @@
 package fax
 
 // Temporary shims, to be replaced one by one by the real packages as they
-// land (middleware, ratelimit, idempotency). Each is the thinnest
+// land (middleware.Bind, ratelimit). Each is the thinnest
 // thing that keeps the demo's contract; none is meant to outlive its package.
 
 import (
-	"crypto/sha256"
-	"crypto/subtle"
 	"encoding/json"
 	"net/http"
-	"strings"
 	"sync"
 
 	"github.com/apierr/apierr"
 	"golang.org/x/time/rate"
 )
-
-// keyring is an in-memory key store: digests of keys, looked up in constant
-// time per entry.
-type keyring struct {
-	mu   sync.RWMutex
-	keys map[[32]byte]*apierr.Principal
-}
-
-func newKeyring() *keyring { return &keyring{keys: map[[32]byte]*apierr.Principal{}} }
-
-func (k *keyring) add(key string, p *apierr.Principal) {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	k.keys[sha256.Sum256([]byte(key))] = p
-}
-
-func (k *keyring) lookup(key string) *apierr.Principal {
-	d := sha256.Sum256([]byte(key))
-	k.mu.RLock()
-	defer k.mu.RUnlock()
-	for kd, p := range k.keys {
-		if subtle.ConstantTimeCompare(kd[:], d[:]) == 1 {
-			return p
-		}
-	}
-	return nil
-}
-
-// auth reads Authorization: Bearer <key> and tells missing, malformed,
-// invalid and inactive apart.
-func (s *Server) auth(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h, ok := r.Header["Authorization"]
-		if !ok {
-			apierr.Write(w, r, apierr.Cond(apierr.CondAuthMissing))
-			return
-		}
-		scheme, key, found := strings.Cut(h[0], " ")
-		if len(h) != 1 || !found || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(key) == "" {
-			apierr.Write(w, r, apierr.Cond(apierr.CondAuthMalformed))
-			return
-		}
-		p := s.keys.lookup(key)
-		if p == nil {
-			e := apierr.Cond(apierr.CondAuthInvalid)
-			switch {
-			case strings.TrimSpace(key) != key:
-				e.With("hint", "The key has surrounding whitespace; remove it.")
-			case !strings.HasPrefix(key, "fx_test_") && !strings.HasPrefix(key, "fx_live_"):
-				e.With("hint", "Sandbox keys start with fx_test_, live keys with fx_live_.")
-			}
-			apierr.Write(w, r, e)
-			return
-		}
-		if known, active := s.store.active(p.Tenant); !known || !active {
-			apierr.Write(w, r, apierr.Cond(apierr.CondTenantInactive))
-			return
-		}
-		if st := apierr.StateFrom(r.Context()); st != nil {
-			st.Principal = p
-		}
-		next.ServeHTTP(w, r)
-	})
-}
 
 // rateLimit allows RatePerSecond requests a second per key, Burst at once.
 func (s *Server) rateLimit() func(http.Handler) http.Handler {
@@ -116,10 +49,6 @@ func (s *Server) rateLimit() func(http.Handler) http.Handler {
 	}
 }
 
-// idempotent is where the idempotency middleware goes; until it lands a key
-// is accepted and ignored.
-func (s *Server) idempotent(next http.Handler) http.Handler { return next }
-
 // bind decodes a JSON body into v and checks the fax request's rules.
 func bind(r *http.Request, v *faxRequest) error {
 	dec := json.NewDecoder(r.Body)
@@ -143,13 +72,4 @@ func bind(r *http.Request, v *faxRequest) error {
 		return e
 	}
 	return nil
-}
-
-// owned answers a resource of another workspace as the catalog says
-// (foreign_resource: forbidden).
-func owned(r *http.Request, tenant, owner string) error {
-	if tenant == owner {
-		return nil
-	}
-	return apierr.Cond(apierr.CatalogFrom(r.Context()).ForeignResource)
 }

@@ -47,6 +47,10 @@ func fieldMessage(field, rule string) string {
 	return "The " + field + " field is invalid."
 }
 
+// maxJSONBody is the largest JSON body POST /fax reads: base64 makes it a
+// third bigger than the file, plus room for the number.
+func (s *Server) maxJSONBody() int64 { return (s.cfg.MaxFileSize+2)/3*4 + 64<<10 }
+
 // readSubmission reads POST /fax as JSON or multipart/form-data and checks
 // everything at once: every invalid field is reported in one
 // validation_failed, whose message is the first field's.
@@ -60,8 +64,7 @@ func (s *Server) readSubmission(w http.ResponseWriter, r *http.Request) (submiss
 	)
 	switch mt {
 	case "application/json":
-		// Base64 makes the body a third bigger than the file.
-		r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxFileSize/3*4+64<<10)
+		r.Body = http.MaxBytesReader(w, r.Body, s.maxJSONBody())
 		var req faxRequest
 		err := bind(r, &req)
 		var e *apierr.Error
