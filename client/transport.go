@@ -1,0 +1,345 @@
+package client
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+)
+
+// Defaults for a zero Transport.
+const (
+	DefaultMaxRetries      = 3
+	DefaultMinWait         = 100 * time.Millisecond
+	DefaultMaxWait         = 20 * time.Second
+	DefaultMaxRetryAfter   = 30 * time.Second
+	DefaultMaxBufferedBody = 1 << 20
+	// DefaultIdempotencyHeader is the header that makes a request replayable.
+	DefaultIdempotencyHeader = "Idempotency-Key"
+)
+
+// Transport is an http.RoundTripper that retries what is safe to retry. Its
+// zero value works: every zero field has the default its comment names. A
+// Transport is safe for concurrent use; do not change or copy it after first
+// use.
+//
+// What it retries: transport failures (RetryableError) and the statuses
+// CheckRetry accepts (DefaultRetryStatuses: 408, 429, 500, 502, 503, 504;
+// never other 4xx), and only requests that are safe to send twice: methods
+// GET, HEAD, OPTIONS, PUT, DELETE and TRACE, or any request with an
+// Idempotency-Key header (see IdempotencyKey to add one to POST and PATCH).
+//
+// How long it waits: the server's Retry-After header (delta-seconds or an
+// HTTP-date measured against the response's Date) or a retry hint in the
+// error body (seed 003's error.retryAfter, Google's RetryInfo, Kubernetes'
+// retryAfterSeconds, …), capped by MaxRetryAfter; otherwise Backoff. It never
+// sleeps past the request context's deadline: when the next wait would end
+// after it, it returns at once a *RetryError with Reason ErrDeadline.
+//
+// What it returns: the first response CheckRetry does not want retried.
+// When it gives up on a retryable status (retries spent, budget empty, or a
+// request not safe to replay) it returns that last response, untouched, with
+// its whole body still readable, and a nil error: the status is the answer
+// (client.Decode(resp) turns it into an error, client.Attempts(resp) counts
+// the attempts). go-retryablehttp instead drains it and returns a generic
+// error (its issue #212). A non-nil error — always a *RetryError carrying the
+// attempt count and the last error, the decoded *ResponseError when that
+// attempt got a response — comes with a nil response, as RoundTripper
+// requires.
+type Transport struct {
+	// Base sends each attempt; nil means http.DefaultTransport.
+	Base http.RoundTripper
+	// MaxRetries is the number of retries after the first attempt; 0 means
+	// DefaultMaxRetries, negative means none.
+	MaxRetries int
+	// CheckRetry decides which outcomes are retried; nil means
+	// DefaultCheckRetry. Use RetryOn(statuses...) for another status set.
+	CheckRetry CheckRetry
+	// Backoff computes the wait when the server gives no hint; nil means
+	// DefaultBackoff (exponential with full jitter).
+	Backoff Backoff
+	// MinWait and MaxWait bound Backoff; 0 means DefaultMinWait and
+	// DefaultMaxWait.
+	MinWait, MaxWait time.Duration
+	// MaxRetryAfter caps a wait the server asks for (go-retryablehttp does
+	// not cap it, its issue #247); 0 means DefaultMaxRetryAfter.
+	MaxRetryAfter time.Duration
+	// IdempotencyKey, when set, gives POST and PATCH requests that carry no
+	// idempotency header a key (the same one on every attempt), which makes
+	// them retryable. RandomKey is a ready one. nil means such requests are
+	// sent once.
+	IdempotencyKey func() string
+	// IdempotencyHeader is the header that carries the key; "" means
+	// DefaultIdempotencyHeader.
+	IdempotencyHeader string
+	// MaxBufferedBody bounds how much of a request body without GetBody is
+	// buffered so it can be sent again; a longer body is sent once, not
+	// retried. 0 means DefaultMaxBufferedBody.
+	MaxBufferedBody int64
+	// Budget limits retries to a share of recent traffic; nil means a
+	// budget of its own, NewBudget(DefaultBudgetTokens, DefaultBudgetRatio).
+	Budget *Budget
+	// OnRetry, when set, is called before each wait; it must not read or
+	// keep ev.Request's body.
+	OnRetry func(ev RetryEvent)
+	// Logger, when set, gets one Info record per retry and one Warn record
+	// when the Transport gives up, with method, URL, attempt, status, wait and
+	// request_id; nil means no logging.
+	Logger *slog.Logger
+	// Decoder reads the error bodies of retried responses (for hints and the
+	// final error); nil means a zero Decoder on this Transport's clock.
+	Decoder *Decoder
+	// Now and Sleep are the clock; nil means time.Now and a timer that
+	// returns ctx.Err() early when ctx ends. Tests set them so that no test
+	// waits for real backoff.
+	Now   func() time.Time
+	Sleep func(ctx context.Context, d time.Duration) error
+
+	once   sync.Once
+	budget *Budget
+	dec    *Decoder
+}
+
+// RetryEvent describes a retry about to happen.
+type RetryEvent struct {
+	// Request is the request being retried.
+	Request *http.Request
+	// Attempt is the number of the attempt that failed, from 1.
+	Attempt int
+	// Wait is how long the Transport will wait before the next attempt.
+	Wait time.Duration
+	// StatusCode is the failed attempt's status, 0 for a transport error.
+	StatusCode int
+	// Err is the failed attempt's error: a transport error or a
+	// *ResponseError with the decoded error.
+	Err error
+	// RequestID is the server's request ID for the failed attempt, if any.
+	RequestID string
+}
+
+// New returns an *http.Client whose transport is t (a zero Transport when t
+// is nil). Set deadlines per request with a context, or with Client.Timeout:
+// the Transport sees either as the request context's deadline.
+func New(t *Transport) *http.Client {
+	if t == nil {
+		t = &Transport{}
+	}
+	return &http.Client{Transport: t}
+}
+
+// RandomKey returns a random UUID (version 4), for Transport.IdempotencyKey.
+func RandomKey() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:]) // never fails (crypto/rand)
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
+
+var _ http.RoundTripper = (*Transport)(nil)
+
+func (t *Transport) init() {
+	t.budget = t.Budget
+	if t.budget == nil {
+		t.budget = NewBudget(DefaultBudgetTokens, DefaultBudgetRatio)
+	}
+	t.dec = t.Decoder
+	if t.dec == nil {
+		t.dec = &Decoder{Now: t.Now}
+	}
+}
+
+func (t *Transport) now() time.Time {
+	if t.Now != nil {
+		return t.Now()
+	}
+	return time.Now()
+}
+
+func (t *Transport) sleep(ctx context.Context, d time.Duration) error {
+	if t.Sleep != nil {
+		return t.Sleep(ctx, d)
+	}
+	if d <= 0 {
+		return ctx.Err()
+	}
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-timer.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func orDefault[T int | int64 | time.Duration](v, def T) T {
+	if v == 0 {
+		return def
+	}
+	return v
+}
+
+// RoundTrip sends req, retrying as the Transport's doc says.
+func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	t.once.Do(t.init)
+	base := t.Base
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	maxRetries := orDefault(t.MaxRetries, DefaultMaxRetries)
+	check := t.CheckRetry
+	if check == nil {
+		check = DefaultCheckRetry
+	}
+	keyHeader := t.IdempotencyHeader
+	if keyHeader == "" {
+		keyHeader = DefaultIdempotencyHeader
+	}
+
+	replayable := idempotent(req.Method) || req.Header.Get(keyHeader) != ""
+	if !replayable && t.IdempotencyKey != nil && maxRetries > 0 &&
+		(req.Method == http.MethodPost || req.Method == http.MethodPatch) {
+		r2 := req.Clone(req.Context()) // RoundTrip must not modify req
+		r2.Header.Set(keyHeader, t.IdempotencyKey())
+		req, replayable = r2, true
+	}
+
+	getBody := req.GetBody
+	hasBody := req.Body != nil && req.Body != http.NoBody
+	if hasBody && getBody == nil && replayable && maxRetries > 0 {
+		buf, rest, ok, err := bufferBody(req.Body, orDefault(t.MaxBufferedBody, DefaultMaxBufferedBody))
+		if err != nil {
+			return nil, t.giveUp(req, &RetryError{Attempts: 0, Err: err})
+		}
+		r2 := new(http.Request)
+		*r2 = *req
+		if ok {
+			getBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(buf)), nil }
+			r2.Body, _ = getBody()
+			r2.GetBody = getBody
+		} else {
+			r2.Body, replayable = rest, false
+		}
+		req = r2
+	}
+
+	ctx := req.Context()
+	for attempt := 1; ; attempt++ {
+		r := req
+		if attempt > 1 && hasBody {
+			body, err := getBody()
+			if err != nil {
+				return nil, t.giveUp(req, &RetryError{Attempts: attempt - 1, Err: err, Reason: ErrNotReplayable})
+			}
+			r = new(http.Request)
+			*r = *req
+			r.Body = body
+		}
+		resp, err := base.RoundTrip(r)
+		if !check(resp, err) {
+			t.budget.Success()
+			if err != nil {
+				return nil, t.giveUp(req, &RetryError{Attempts: attempt, Err: err})
+			}
+			return withAttempts(resp, attempt), nil
+		}
+		t.budget.Failure()
+
+		var reason error
+		switch {
+		case attempt > maxRetries:
+			reason = ErrRetriesExhausted
+		case !replayable || (hasBody && getBody == nil):
+			reason = ErrNotReplayable
+		case !t.budget.Allow():
+			reason = ErrBudgetExhausted
+		}
+		if reason != nil {
+			if err != nil {
+				return nil, t.giveUp(req, &RetryError{Attempts: attempt, Err: err, Reason: reason})
+			}
+			t.logGiveUp(req, attempt, resp.StatusCode, requestIDFromHeader(resp.Header), reason)
+			return withAttempts(resp, attempt), nil // the body untouched: the caller reads it
+		}
+
+		// Another attempt will be made: read what the failure says, then
+		// free the connection.
+		last, status, hint, rid := err, 0, time.Duration(0), ""
+		if resp != nil {
+			re := t.dec.Decode(resp).(*ResponseError)
+			last, status, hint, rid = re, resp.StatusCode, re.API.RetryAfter, re.API.RequestID
+		}
+		wait := t.wait(attempt, hint)
+		if dl, ok := ctx.Deadline(); ok && t.now().Add(wait).After(dl) {
+			return nil, t.giveUp(req, &RetryError{Attempts: attempt, Err: last, Reason: ErrDeadline, Wait: wait})
+		}
+		if t.OnRetry != nil {
+			t.OnRetry(RetryEvent{Request: req, Attempt: attempt, Wait: wait, StatusCode: status, Err: last, RequestID: rid})
+		}
+		if t.Logger != nil {
+			t.Logger.LogAttrs(ctx, slog.LevelInfo, "client: retrying",
+				slog.String("method", req.Method), slog.String("url", redactURL(req)),
+				slog.Int("attempt", attempt), slog.Int("status", status),
+				slog.Duration("wait", wait), slog.String("request_id", rid),
+				slog.String("error", last.Error()))
+		}
+		if err := t.sleep(ctx, wait); err != nil {
+			return nil, t.giveUp(req, &RetryError{Attempts: attempt, Err: last, Reason: err})
+		}
+	}
+}
+
+// wait is the server's hint capped by MaxRetryAfter, else Backoff.
+func (t *Transport) wait(attempt int, hint time.Duration) time.Duration {
+	if hint > 0 {
+		return min(hint, orDefault(t.MaxRetryAfter, DefaultMaxRetryAfter))
+	}
+	backoff := t.Backoff
+	if backoff == nil {
+		backoff = DefaultBackoff
+	}
+	return max(backoff(attempt, orDefault(t.MinWait, DefaultMinWait), orDefault(t.MaxWait, DefaultMaxWait)), 0)
+}
+
+// giveUp fills the request identity into e and logs it.
+func (t *Transport) giveUp(req *http.Request, e *RetryError) error {
+	e.Method, e.URL = req.Method, redactURL(req)
+	if e.Method == "" {
+		e.Method = http.MethodGet
+	}
+	if e.Attempts > 1 || e.Reason != nil {
+		rid := ""
+		if re, ok := e.Err.(*ResponseError); ok {
+			rid = re.API.RequestID
+		}
+		t.logGiveUp(req, e.Attempts, 0, rid, e)
+	}
+	return e
+}
+
+func (t *Transport) logGiveUp(req *http.Request, attempts, status int, rid string, err error) {
+	if t.Logger == nil {
+		return
+	}
+	t.Logger.LogAttrs(req.Context(), slog.LevelWarn, "client: giving up",
+		slog.String("method", req.Method), slog.String("url", redactURL(req)),
+		slog.Int("attempts", attempts), slog.Int("status", status),
+		slog.String("request_id", rid), slog.String("error", err.Error()))
+}
+
+// redactURL is the URL without user info, query or fragment, which may hold
+// credentials.
+func redactURL(req *http.Request) string {
+	if req.URL == nil {
+		return ""
+	}
+	u := *req.URL
+	u.User, u.RawQuery, u.Fragment, u.RawFragment, u.ForceQuery = nil, "", "", "", false
+	return u.String()
+}
