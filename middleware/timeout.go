@@ -1,0 +1,129 @@
+package middleware
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"net/http"
+	"runtime/debug"
+	"sync"
+	"time"
+
+	"github.com/apierr/apierr"
+)
+
+// ErrHandlerTimeout is returned by the ResponseWriter's Write of a handler
+// that is still writing after its Timeout expired.
+var ErrHandlerTimeout = errors.New("middleware: handler wrote after its deadline")
+
+// Timeout returns a middleware that gives the handler d to answer. The
+// request's context carries the deadline, so a handler that passes it on
+// stops early, and apierr.Write renders the context.DeadlineExceeded it gets
+// back as CondTimeout. A handler that has not answered when d expires is
+// answered for: CondTimeout as a catalog error (not http.TimeoutHandler's
+// HTML page).
+//
+// Like http.TimeoutHandler, the handler writes into a buffer that is copied
+// to the client when it returns in time, so a late write never reaches the
+// response (it gets ErrHandlerTimeout). The handler runs on its own goroutine
+// with its own copy of the request's apierr.State, copied back when it
+// returns in time. Streaming (http.Flusher) and hijacking are not available
+// under Timeout; use the context deadline instead for those routes.
+func Timeout(d time.Duration) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			ctx, cancel := context.WithTimeout(r.Context(), d)
+			defer cancel()
+			outer := apierr.StateFrom(ctx)
+			var inner *apierr.State
+			if outer != nil {
+				cp := *outer
+				inner = &cp
+				ctx = apierr.NewContext(ctx, inner)
+			}
+			r2 := r.WithContext(ctx)
+			tw := &timeoutWriter{h: make(http.Header)}
+			done := make(chan struct{})
+			panicked := make(chan *handlerPanic, 1)
+			go func() {
+				defer func() {
+					if v := recover(); v != nil {
+						panicked <- &handlerPanic{value: v, stack: debug.Stack()}
+					}
+				}()
+				next.ServeHTTP(tw, r2)
+				close(done)
+			}()
+			select {
+			case p := <-panicked:
+				panic(p)
+			case <-done:
+				tw.mu.Lock()
+				defer tw.mu.Unlock()
+				if outer != nil {
+					outer.Principal, outer.Route, outer.Err, outer.Rendered = inner.Principal, inner.Route, inner.Err, inner.Rendered
+				}
+				if r.Pattern == "" {
+					r.Pattern = r2.Pattern
+				}
+				dst := w.Header()
+				for k, v := range tw.h {
+					dst[k] = v
+				}
+				if !tw.wroteHeader {
+					tw.code = http.StatusOK
+				}
+				w.WriteHeader(tw.code)
+				_, _ = w.Write(tw.buf.Bytes())
+			case <-ctx.Done():
+				tw.mu.Lock()
+				tw.timedOut = true
+				tw.mu.Unlock()
+				if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+					apierr.Write(w, r, apierr.Cond(apierr.CondTimeout).WithCause(ctx.Err()).
+						With("timeout_ms", d.Milliseconds()))
+					return
+				}
+				// The client went away: nobody reads an answer.
+			}
+		})
+	}
+}
+
+// timeoutWriter buffers a handler's response until it returns.
+type timeoutWriter struct {
+	mu          sync.Mutex
+	h           http.Header
+	buf         bytes.Buffer
+	code        int
+	wroteHeader bool
+	timedOut    bool
+}
+
+func (tw *timeoutWriter) Header() http.Header { return tw.h }
+
+func (tw *timeoutWriter) Write(p []byte) (int, error) {
+	tw.mu.Lock()
+	defer tw.mu.Unlock()
+	if tw.timedOut {
+		return 0, ErrHandlerTimeout
+	}
+	if !tw.wroteHeader {
+		tw.writeHeaderLocked(http.StatusOK)
+	}
+	return tw.buf.Write(p)
+}
+
+func (tw *timeoutWriter) WriteHeader(code int) {
+	tw.mu.Lock()
+	defer tw.mu.Unlock()
+	if tw.timedOut || tw.wroteHeader || code < 200 {
+		return
+	}
+	tw.writeHeaderLocked(code)
+}
+
+func (tw *timeoutWriter) writeHeaderLocked(code int) {
+	tw.wroteHeader = true
+	tw.code = code
+}
