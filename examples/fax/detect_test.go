@@ -71,18 +71,6 @@ func TestCountPages(t *testing.T) {
 	}
 }
 
-func TestValidE164(t *testing.T) {
-	for n, want := range map[string]bool{
-		"+14155550123": true, "+442071838750": true, "+123456789012345": true,
-		"+1234567890123456": false, "14155550123": false, "+04155550123": false,
-		"+1 415 555 0123": false, "+": false, "": false, "+1": false, "+1415555012a": false,
-	} {
-		if got := validE164(n); got != want {
-			t.Errorf("validE164(%q) = %v, want %v", n, got, want)
-		}
-	}
-}
-
 // FuzzCountPages: no document makes the sniffer or the page counters panic
 // or report fewer than one page. The seeds run in plain go test.
 func FuzzCountPages(f *testing.F) {

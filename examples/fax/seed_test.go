@@ -100,8 +100,10 @@ func seedCases() []seedCase {
 				"docs":"` + docs + `api-key-invalid","context":{"hint":"The API key has whitespace around it (often a trailing newline or space copied with it); send the key alone."}}`,
 		},
 		{
-			name:   "api_key_invalid: a key without the fx_test_/fx_live_ prefix gets a hint",
-			send:   func(e *env) response { return e.do("GET", "/account/balance", "sk_test_4eC39HqLyjWDarjtT1zdp7dc", nil, nil) },
+			name: "api_key_invalid: a key without the fx_test_/fx_live_ prefix gets a hint",
+			send: func(e *env) response {
+				return e.do("GET", "/account/balance", "sk_test_4eC39HqLyjWDarjtT1zdp7dc", nil, nil)
+			},
 			status: 401,
 			want: `{"error":"api_key_invalid","message":"The API key was sent but is not recognized.","action":"check_credentials",
 				"docs":"` + docs + `api-key-invalid","context":{"hint":"API keys start with fx_live_ or fx_test_."}}`,

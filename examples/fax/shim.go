@@ -1,11 +1,10 @@
 package fax
 
 // Temporary shims, to be replaced one by one by the real packages as they
-// land (middleware.Bind, ratelimit). Each is the thinnest
+// land (ratelimit). Each is the thinnest
 // thing that keeps the demo's contract; none is meant to outlive its package.
 
 import (
-	"encoding/json"
 	"net/http"
 	"sync"
 
@@ -47,29 +46,4 @@ func (s *Server) rateLimit() func(http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 		})
 	}
-}
-
-// bind decodes a JSON body into v and checks the fax request's rules.
-func bind(r *http.Request, v *faxRequest) error {
-	dec := json.NewDecoder(r.Body)
-	if err := dec.Decode(v); err != nil {
-		if _, ok := err.(*http.MaxBytesError); ok {
-			return err
-		}
-		return apierr.Cond(apierr.CondMalformedBody).WithCause(err)
-	}
-	e := apierr.Cond(apierr.CondValidationFailed)
-	switch {
-	case v.To == "":
-		e.WithField("to", "required", "to is required")
-	case !validE164(v.To):
-		e.WithField("to", "e164", "to must be an E.164 number")
-	}
-	if v.File == "" {
-		e.WithField("file", "required", "file is required")
-	}
-	if len(e.Fields) > 0 {
-		return e
-	}
-	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"strconv"
 
 	"github.com/apierr/apierr"
+	"github.com/apierr/apierr/middleware"
 )
 
 // faxRequest is the JSON form of POST /fax: the document travels base64-encoded.
@@ -61,57 +62,38 @@ func (s *Server) readSubmission(w http.ResponseWriter, r *http.Request) (submiss
 		fields   []apierr.FieldError
 		hasFile  bool
 		tooLarge bool
+		req      faxRequest
 	)
 	switch mt {
 	case "application/json":
 		r.Body = http.MaxBytesReader(w, r.Body, s.maxJSONBody())
-		var req faxRequest
-		err := bind(r, &req)
-		var e *apierr.Error
-		switch {
-		case err == nil:
-		case errors.As(err, &e) && e.Condition == apierr.CondValidationFailed:
-			for _, f := range e.Fields {
-				if f.Field == "to" || f.Field == "file" {
-					fields = append(fields, apierr.FieldError{Field: f.Field, Rule: f.Rule, Message: fieldMessage(f.Field, f.Rule)})
-				} else {
-					fields = append(fields, f)
-				}
-			}
-		case errors.As(err, &e) && e.Condition == apierr.CondPayloadTooLarge:
-			tooLarge = true
-		default:
-			var mbe *http.MaxBytesError
-			if !errors.As(err, &mbe) {
-				return sub, err
-			}
-			tooLarge = true
+		err := middleware.Bind(r, &req, middleware.BindMaxBytes(s.maxJSONBody()))
+		if tooLarge, err = s.fieldErrors(err, &fields); err != nil {
+			return sub, err
 		}
 		sub.to = req.To
 		if req.File != "" && !tooLarge {
-			hasFile = true
 			doc, err := base64.StdEncoding.DecodeString(req.File)
 			if err != nil {
 				fields = append(fields, apierr.FieldError{Field: "file", Rule: "base64", Message: msgFileBase64})
-				hasFile = false
+			} else {
+				sub.doc, hasFile = doc, true
 			}
-			sub.doc = doc
 		}
 	case "multipart/form-data":
-		r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxFileSize+64<<10)
-		to, doc, gotTo, gotFile, large, err := s.readMultipart(r)
+		r.Body = http.MaxBytesReader(w, r.Body, s.maxMultipartBody())
+		to, doc, gotFile, large, err := s.readMultipart(r)
 		if err != nil {
 			return sub, err
 		}
 		sub.to, sub.doc, hasFile, tooLarge = to, doc, gotFile, large
-		switch {
-		case !gotTo || to == "":
-			fields = append(fields, apierr.FieldError{Field: "to", Rule: "required", Message: msgToRequired})
-		case !validE164(to):
-			fields = append(fields, apierr.FieldError{Field: "to", Rule: "e164", Message: msgToE164})
+		// The form is checked by the same rules as the JSON body.
+		req.To = to
+		if gotFile || large {
+			req.File = "present"
 		}
-		if !gotFile && !large {
-			fields = append(fields, apierr.FieldError{Field: "file", Rule: "required", Message: msgFileRequired})
+		if _, err := s.fieldErrors(middleware.Validate(&req), &fields); err != nil {
+			return sub, err
 		}
 	default:
 		return sub, apierr.Cond(apierr.CondUnsupportedMediaType).
@@ -133,36 +115,58 @@ func (s *Server) readSubmission(w http.ResponseWriter, r *http.Request) (submiss
 	return sub, nil
 }
 
+// fieldErrors sorts the error of middleware.Bind or middleware.Validate:
+// field violations are appended to fields in the API's wording, a body over
+// the limit reports tooLarge (the file is what makes a body big), anything
+// else (a malformed body) is returned.
+func (s *Server) fieldErrors(err error, fields *[]apierr.FieldError) (tooLarge bool, _ error) {
+	var e *apierr.Error
+	switch {
+	case err == nil:
+		return false, nil
+	case errors.As(err, &e) && e.Condition == apierr.CondValidationFailed:
+		for _, f := range e.Fields {
+			if f.Field == "to" || f.Field == "file" {
+				f.Message = fieldMessage(f.Field, f.Rule)
+			}
+			*fields = append(*fields, f)
+		}
+		return false, nil
+	case errors.As(err, &e) && e.Condition == apierr.CondPayloadTooLarge:
+		return true, nil
+	}
+	return false, err
+}
+
+// maxMultipartBody is the largest multipart body POST /fax reads.
+func (s *Server) maxMultipartBody() int64 { return s.cfg.MaxFileSize + 64<<10 }
+
 // readMultipart streams the form: no temporary files, the document read at
 // most once and never beyond the size limit.
-func (s *Server) readMultipart(r *http.Request) (to string, doc []byte, gotTo, gotFile, tooLarge bool, err error) {
+func (s *Server) readMultipart(r *http.Request) (to string, doc []byte, gotFile, tooLarge bool, err error) {
 	mr, err := r.MultipartReader()
 	if err != nil {
-		return "", nil, false, false, false, apierr.Cond(apierr.CondMalformedBody).WithCause(err)
+		return "", nil, false, false, apierr.Cond(apierr.CondMalformedBody).WithCause(err)
 	}
 	for {
 		part, err := mr.NextPart()
 		if err == io.EOF {
-			return to, doc, gotTo, gotFile, tooLarge, nil
+			return to, doc, gotFile, tooLarge, nil
 		}
 		if err != nil {
-			var mbe *http.MaxBytesError
-			if errors.As(err, &mbe) {
-				return to, nil, gotTo, false, true, nil
-			}
-			return "", nil, false, false, false, apierr.Cond(apierr.CondMalformedBody).WithCause(err)
+			return multipartFailure(to, err)
 		}
 		switch part.FormName() {
 		case "to":
 			b, err := io.ReadAll(io.LimitReader(part, 64))
 			if err != nil {
-				return s.multipartFailure(to, gotTo, err)
+				return multipartFailure(to, err)
 			}
-			to, gotTo = string(b), true
+			to = string(b)
 		case "file":
 			b, err := io.ReadAll(io.LimitReader(part, s.cfg.MaxFileSize+1))
 			if err != nil {
-				return s.multipartFailure(to, gotTo, err)
+				return multipartFailure(to, err)
 			}
 			if int64(len(b)) > s.cfg.MaxFileSize {
 				tooLarge = true
@@ -173,24 +177,12 @@ func (s *Server) readMultipart(r *http.Request) (to string, doc []byte, gotTo, g
 	}
 }
 
-func (s *Server) multipartFailure(to string, gotTo bool, err error) (string, []byte, bool, bool, bool, error) {
+// multipartFailure: a body over the limit is a file too large, anything
+// else a malformed body.
+func multipartFailure(to string, err error) (string, []byte, bool, bool, error) {
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
-		return to, nil, gotTo, false, true, nil
+		return to, nil, false, true, nil
 	}
-	return "", nil, false, false, false, apierr.Cond(apierr.CondMalformedBody).WithCause(err)
-}
-
-// validE164 reports whether n is an E.164 number: +, a non-zero digit, at
-// most 15 digits in all.
-func validE164(n string) bool {
-	if len(n) < 3 || len(n) > 16 || n[0] != '+' || n[1] < '1' || n[1] > '9' {
-		return false
-	}
-	for i := 2; i < len(n); i++ {
-		if n[i] < '0' || n[i] > '9' {
-			return false
-		}
-	}
-	return true
+	return "", nil, false, false, apierr.Cond(apierr.CondMalformedBody).WithCause(err)
 }
