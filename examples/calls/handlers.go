@@ -80,7 +80,7 @@ func (s *Server) getCall(w http.ResponseWriter, r *http.Request) error {
 	s.mu.Unlock()
 	// A call of another workspace is as absent as one that never existed.
 	if c == nil || c.tenant != p.Tenant {
-		return apierr.New("RESOURCE_NOT_FOUND").WithDetail("Call with ID '" + id + "' not found").With("id", id)
+		return apierr.New("RESOURCE_NOT_FOUND").WithDetail("Call with ID '"+id+"' not found").With("id", id)
 	}
 	return writeJSON(w, http.StatusOK, map[string]any{"success": true, "data": c})
 }

@@ -2,8 +2,8 @@ package calls
 
 import (
 	"context"
-	"log/slog"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"sync"
 	"sync/atomic"
@@ -152,4 +152,3 @@ func (s *Server) newID() string {
 	h := fmt.Sprintf("%032x", n)
 	return h[0:8] + "-" + h[8:12] + "-4" + h[13:16] + "-8" + h[17:20] + "-" + h[20:32]
 }
-
