@@ -79,13 +79,23 @@ func (s *MemoryStore) Complete(_ context.Context, key string, rec *Record, ttl t
 	now := s.now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if e := s.m[key]; e != nil {
-		if now.Before(e.expires) && (e.rec.Status != InFlight || e.rec.Token != rec.Token) {
-			return ErrLeaseLost
+	e := s.m[key]
+	if e == nil || !now.Before(e.expires) {
+		if e != nil {
+			s.remove(e)
 		}
-		s.remove(e)
+		s.insert(key, rec, now.Add(ttl))
+		return nil
 	}
-	s.insert(key, rec, now.Add(ttl))
+	if e.rec.Status != InFlight || e.rec.Token != rec.Token {
+		return ErrLeaseLost
+	}
+	// Same entry, new record; it moves to the young end of the ring.
+	e.rec, e.expires = rec, now.Add(ttl)
+	e.prev.next, e.next.prev = e.next, e.prev
+	e.prev, e.next = s.head.prev, &s.head
+	s.head.prev.next = e
+	s.head.prev = e
 	return nil
 }
 

@@ -206,11 +206,24 @@ func (m *middleware) readBody(r *http.Request) ([]byte, *apierr.Error) {
 	if r.ContentLength > limit {
 		return nil, tooLarge(limit)
 	}
-	var buf bytes.Buffer
+	var body []byte
+	var err error
 	if r.ContentLength > 0 {
-		buf.Grow(int(r.ContentLength))
+		// Known length: one exact allocation, then make sure nothing follows.
+		body = make([]byte, r.ContentLength)
+		if _, err = io.ReadFull(r.Body, body); err == nil {
+			var one [1]byte
+			if n, _ := r.Body.Read(one[:]); n > 0 {
+				err = errors.New("idempotency: body longer than its Content-Length")
+			}
+		}
+	} else {
+		body, err = io.ReadAll(io.LimitReader(r.Body, limit+1))
+		if err == nil && int64(len(body)) > limit {
+			_ = r.Body.Close()
+			return nil, tooLarge(limit)
+		}
 	}
-	n, err := buf.ReadFrom(io.LimitReader(r.Body, limit+1))
 	_ = r.Body.Close()
 	if err != nil {
 		var mbe *http.MaxBytesError
@@ -219,10 +232,6 @@ func (m *middleware) readBody(r *http.Request) ([]byte, *apierr.Error) {
 		}
 		return nil, apierr.Cond(apierr.CondMalformedBody).With("reason", "unreadable_body").WithCause(err)
 	}
-	if n > limit {
-		return nil, tooLarge(limit)
-	}
-	body := buf.Bytes()
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	return body, nil
 }
