@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -14,33 +15,37 @@ func init() {
 	register(&command{name: "explain", summary: "show what a code means, and its example body", run: runExplain})
 }
 
+const explainHelp = `usage: apierr explain CODE [--catalog FILE]
+
+Prints what CODE means in the catalog FILE (- for stdin; default: the
+built-in default catalog): its status, action, retryable, condition, docs
+permalink, message, when it fires, what caused it, the next step, and its
+example body in the catalog's default format. CODE may also be given in
+another case or as its docs slug.
+
+Exit status: 0 when the code is found, 1 when it is not or the catalog does
+not load, 2 on a usage error or an unreadable FILE.
+
+flags:`
+
 func runExplain(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("explain", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	catalog := fs.String("catalog", "", "catalog `file` (- for stdin); default: the built-in default catalog")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: apierr explain CODE [--catalog FILE]")
-		fmt.Fprintln(stderr, "\nPrints a code's status, action, docs and example body.")
-		fs.PrintDefaults()
-	}
-	code, rest := splitFirst(args)
-	if err := fs.Parse(rest); err != nil {
-		if err == flag.ErrHelp {
+	pos, err := parseFlags(fs, explainHelp, args, stdout, stderr)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
 			return nil
 		}
-		return &exitError{code: 2}
+		return err
 	}
-	if code == "" && fs.NArg() > 0 {
-		code = fs.Arg(0)
+	if len(pos) != 1 {
+		return usageError("explain needs exactly one CODE, got %d arguments (see apierr explain --help)", len(pos))
 	}
-	if code == "" || code == "--help" || code == "-h" {
-		fs.Usage()
-		if code == "" {
-			return usageError("explain needs a CODE")
-		}
-		return nil
+	code := pos[0]
+	cat := apierr.Default()
+	if *catalog != "" {
+		cat, err = loadFile(*catalog, stdin, stderr)
 	}
-	cat, err := loadCatalog(*catalog, stdin)
 	if err != nil {
 		return err
 	}
@@ -73,30 +78,15 @@ func runExplain(ctx context.Context, args []string, stdin io.Reader, stdout, std
 			fmt.Fprintf(stdout, "\n%s: %s\n", s[0], s[1])
 		}
 	}
+	if len(c.ContextKeys) > 0 {
+		fmt.Fprintf(stdout, "\nContext:\n")
+		for _, k := range c.ContextKeys {
+			fmt.Fprintf(stdout, "  %-14s %-8s %s\n", k.Name, orDefault(k.Type, "any"), k.Description)
+		}
+	}
 	body := cat.Render(cat.Formats()[0], c.ExampleError())
 	fmt.Fprintf(stdout, "\nExample body (%s):\n%s\n", cat.Formats()[0].ContentType(), indentJSON(body))
 	return nil
-}
-
-// splitFirst takes the first non-flag argument out of args.
-func splitFirst(args []string) (string, []string) {
-	for i, a := range args {
-		if !strings.HasPrefix(a, "-") || a == "-" {
-			if i > 0 && strings.HasPrefix(args[i-1], "-") && !strings.Contains(args[i-1], "=") && takesValue(args[i-1]) {
-				continue
-			}
-			return a, append(append([]string(nil), args[:i]...), args[i+1:]...)
-		}
-	}
-	return "", args
-}
-
-func takesValue(flagArg string) bool {
-	switch strings.TrimLeft(flagArg, "-") {
-	case "catalog", "o", "format", "pkg", "key", "post", "burst", "timeout", "addr", "redis", "out":
-		return true
-	}
-	return false
 }
 
 func orDefault(s, d string) string {
