@@ -1,0 +1,105 @@
+package redisstore
+
+import (
+	"context"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/apierr/apierr/ratelimit"
+)
+
+// ConcurrencyConfig configures a ConcurrencyStore. The zero value works.
+type ConcurrencyConfig struct {
+	// Prefix is prepended to every key (default "apierr:cc:"); no braces.
+	Prefix string
+	// Timeout bounds each call (default DefaultTimeout, 100ms).
+	Timeout time.Duration
+	// LeaseTTL is how long a slot outlives a holder that never releases it
+	// (a crashed process), when the limiter passes none (default 1m). Set it
+	// above your longest request: a lease that expires while its request
+	// still runs frees the slot early.
+	LeaseTTL time.Duration
+}
+
+// ConcurrencyStore is a ratelimit.ConcurrencyStore on Redis. A key's slots
+// are leases in a sorted set (member: lease ID, score: expiry in Redis's µs
+// clock); Acquire drops expired leases and adds one in a single Lua script,
+// release removes it (ZREM), so a crashed process's slots come back when its
+// leases expire. Safe for concurrent use.
+type ConcurrencyStore struct {
+	call   rlCaller
+	prefix string
+	ttl    time.Duration
+	seq    atomic.Uint64
+}
+
+var _ ratelimit.ConcurrencyStore = (*ConcurrencyStore)(nil)
+
+// NewConcurrencyStore returns a ConcurrencyStore on client.
+func NewConcurrencyStore(client redis.UniversalClient, cfg ConcurrencyConfig) *ConcurrencyStore {
+	if cfg.Prefix == "" {
+		cfg.Prefix = "apierr:cc:"
+	}
+	if cfg.LeaseTTL <= 0 {
+		cfg.LeaseTTL = time.Minute
+	}
+	return &ConcurrencyStore{call: rlNewCaller(client, cfg.Timeout), prefix: rlCheckPrefix(cfg.Prefix), ttl: cfg.LeaseTTL}
+}
+
+// rlAcquireScript: ARGV limit, lease ttl µs, lease id → {ok, in flight}.
+var rlAcquireScript = redis.NewScript(`
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', string.format('%d', now))
+local n = redis.call('ZCARD', KEYS[1])
+if n >= tonumber(ARGV[1]) then return {0, n} end
+local ttl = tonumber(ARGV[2])
+redis.call('ZADD', KEYS[1], string.format('%d', now + ttl), ARGV[3])
+local ms = math.ceil(ttl / 1000)
+if redis.call('PTTL', KEYS[1]) < ms then redis.call('PEXPIRE', KEYS[1], ms) end
+return {1, n + 1}
+`)
+
+// Acquire implements ratelimit.ConcurrencyStore.
+func (s *ConcurrencyStore) Acquire(ctx context.Context, key string, limit int64, ttl time.Duration) (func(), int64, bool, error) {
+	if ttl <= 0 {
+		ttl = s.ttl
+	}
+	k := s.prefix + "{" + key + "}"
+	id := rlLeasePrefix + strconv.FormatUint(s.seq.Add(1), 36)
+	res, err := s.call.run(ctx, func(ctx context.Context) *redis.Cmd {
+		return rlAcquireScript.Run(ctx, s.call.client, []string{k}, limit, ttl.Microseconds(), id)
+	})
+	if err != nil {
+		return func() {}, 0, false, err
+	}
+	if len(res) != 2 || rlInt(res[0]) != 1 {
+		n := int64(0)
+		if len(res) == 2 {
+			n = rlInt(res[1])
+		}
+		return func() {}, n, false, nil
+	}
+	var done atomic.Bool
+	release := func() {
+		if done.Swap(true) {
+			return
+		}
+		// The request's context may be cancelled by now; the release gets
+		// its own, bounded. If it fails, the lease expires on its own.
+		zrem := func() {
+			ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.call.timeout)
+			defer cancel()
+			_ = s.call.client.ZRem(ctx, k, id).Err()
+		}
+		if s.call.guard {
+			go zrem() // the client may ignore the deadline: never hold the handler
+			return
+		}
+		zrem()
+	}
+	return release, rlInt(res[1]), true, nil
+}

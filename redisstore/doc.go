@@ -1,0 +1,29 @@
+// Package redisstore keeps apierr's rate limits, concurrency limits, quotas
+// and idempotency records in Redis (or Valkey, or Redis Cluster), so every
+// process of an API shares them. It is the only apierr package that imports
+// go-redis.
+//
+//	rdb := redis.NewClient(&redis.Options{Addr: "localhost:6379", ContextTimeoutEnabled: true})
+//	lim := ratelimit.New(ratelimit.Config{
+//		Policies: []ratelimit.Policy{ratelimit.PerSecond(10), ratelimit.PerDay(10000)},
+//		Store:    redisstore.NewRateLimitStore(rdb, redisstore.RateLimitConfig{}),
+//	})
+//
+// Rate limits (RateLimitStore): GCRA in one Lua script per check, one round
+// trip whatever the number of policies, Redis's clock (TIME), keys
+// hash-tagged ({key}) for Cluster, TTL = time until the key is full again.
+// Concurrency (ConcurrencyStore): slots are leases in a sorted set that
+// expire, so a crashed process cannot leak them. Quotas (QuotaStore): a
+// checked INCRBY in one script.
+//
+// Every rate-limit, concurrency and quota call is bounded by a timeout
+// (DefaultTimeout, 100ms); the limiter's FailurePolicy decides what an error
+// or a timeout means (fail open by default). Enable ContextTimeoutEnabled on
+// the go-redis client: without it go-redis ignores context deadlines on the
+// socket, and the stores must run each call on a goroutine of its own to
+// keep the bound.
+//
+// The scripts use only commands Redis 6 and Valkey have (no Redis-7-only
+// command), and scripts with TIME followed by writes, which Redis ≥ 5
+// replicates as effects.
+package redisstore
