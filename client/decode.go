@@ -81,6 +81,22 @@ var defaultDecoder Decoder
 // wrapping the decoded *apierr.Error, whatever the body's shape. It never
 // panics; an unknown or empty body still yields the status, a message (a
 // sanitized snippet or the status text) and retryability.
+//
+// The decoded error has: Status (the HTTP status); Code (the API's code:
+// "error", "code", Google's ErrorInfo.reason or status, Kubernetes' reason,
+// AWS's __type or x-amzn-ErrorType, S3's <Code>, a numeric code as digits);
+// Message, Title, Detail, Action, Docs (docs, doc_url, documentation_url,
+// more_info, an RFC 9457 type URL, JSON:API links.about, Google's Help);
+// RequestID (from the body, else RequestIDHeaders); RetryAfter (the
+// Retry-After header, delta-seconds or an HTTP-date measured against the
+// response's Date, wins over a body hint: retryAfter, retry_after,
+// RetryInfo.retryDelay, retryAfterSeconds; X-RateLimit-Reset when
+// X-RateLimit-Remaining is 0); Fields (every field-level error found);
+// Retryable (408, 425, 429, 500, 502, 503, 504, a throttling code such as
+// AWS's ThrottlingException, or the body says so); Condition (for the
+// statuses that name one, so errors.Is(err, apierr.Cond(...)) works); and
+// Context (the rest worth keeping, as encoding/json decodes it: numbers are
+// float64). Strings are sanitized: no control characters, bounded length.
 func Decode(resp *http.Response) error { return defaultDecoder.Decode(resp) }
 
 // Decode is the package-level Decode with d's bounds and clock.

@@ -1,8 +1,8 @@
 package client
 
 import (
-	"bytes"
 	"encoding/json"
+	"math"
 	"net/http"
 	"slices"
 	"strconv"
@@ -17,10 +17,8 @@ import (
 // outer objects before the nested "error" object. It reports false when the
 // body is not JSON.
 func fromJSON(e *apierr.Error, body []byte) bool {
-	d := json.NewDecoder(bytes.NewReader(body))
-	d.UseNumber()
 	var v any
-	if err := d.Decode(&v); err != nil {
+	if err := json.Unmarshal(body, &v); err != nil {
 		return false
 	}
 	switch t := v.(type) {
@@ -147,8 +145,8 @@ func (j *jsonWalk) object(m map[string]any, depth int) {
 			}
 		}
 	}
-	if n, ok := m["code"].(json.Number); ok && j.numCode == "" {
-		j.numCode = n.String() // Twilio's 20404; Google's and Kubernetes' HTTP status
+	if n, ok := intString(m["code"]); ok && j.numCode == "" {
+		j.numCode = n // Twilio's 20404; Google's and Kubernetes' HTTP status
 	}
 
 	for _, k := range []string{"retryable", "retriable", "is_retryable", "isRetryable"} {
@@ -322,8 +320,8 @@ func (j *jsonWalk) item(m map[string]any) {
 		}
 	}
 	if rule == "" {
-		if n, ok := m["code"].(json.Number); ok {
-			rule = n.String()
+		if n, ok := intString(m["code"]); ok {
+			rule = n
 		}
 	}
 	field := str("field", "param", "parameter", "target", "name", "property",
@@ -451,8 +449,8 @@ func (j *jsonWalk) kubernetes(m map[string]any) {
 	if s, ok := m["message"].(string); ok {
 		e.Message = sanitize(s, maxMessage*4)
 	}
-	if n, ok := m["code"].(json.Number); ok && e.Code == "" {
-		j.numCode = n.String()
+	if n, ok := intString(m["code"]); ok && e.Code == "" {
+		j.numCode = n
 	}
 	d, ok := m["details"].(map[string]any)
 	if !ok {
@@ -605,8 +603,9 @@ func locPath(loc []any) string {
 				b.WriteByte('.')
 			}
 			b.WriteString(v)
-		case json.Number:
-			b.WriteString("[" + v.String() + "]")
+		case float64:
+			n, _ := intString(v)
+			b.WriteString("[" + n + "]")
 		}
 	}
 	return sanitize(b.String(), maxMessage)
@@ -615,9 +614,6 @@ func locPath(loc []any) string {
 // numberOf reads a JSON number or numeric string.
 func numberOf(v any) (float64, bool) {
 	switch x := v.(type) {
-	case json.Number:
-		f, err := x.Float64()
-		return f, err == nil
 	case float64:
 		return x, true
 	case string:
@@ -641,4 +637,14 @@ var problemMembers = map[string]bool{
 	"type": true, "title": true, "status": true, "detail": true, "instance": true,
 	"code": true, "action": true, "request_id": true, "retry_after": true,
 	"errors": true, "context": true, "invalid-params": true, "invalid_params": true,
+}
+
+// intString formats a JSON number (a float64 once decoded) as Twilio's 20404
+// or a list index, not as 2.0404e+04.
+func intString(v any) (string, bool) {
+	f, ok := v.(float64)
+	if !ok || math.IsNaN(f) || math.IsInf(f, 0) {
+		return "", false
+	}
+	return strconv.FormatFloat(f, 'f', -1, 64), true
 }

@@ -48,14 +48,14 @@ func RetryOn(statuses ...int) CheckRetry {
 
 // RetryableError reports whether a transport error may go away on another
 // attempt: refused and reset connections, EOF before a response, timeouts
-// of a dial or of the response header. The caller's own cancellation and
-// deadline, certificate and TLS failures, and names that do not resolve are
-// not retryable; errors of unknown kind are (the budget bounds the cost).
+// of a dial or of the response header (net/http's "timeout awaiting response
+// headers", which errors.Is reports as context.DeadlineExceeded too).
+// Cancellation, certificate and TLS failures, and names that do not resolve
+// are not retryable; errors of unknown kind are (the budget bounds the
+// cost). The Transport itself stops, before asking, once the request's own
+// context is done.
 func RetryableError(err error) bool {
-	if err == nil {
-		return false
-	}
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+	if err == nil || errors.Is(err, context.Canceled) {
 		return false
 	}
 	var (

@@ -73,10 +73,6 @@ func hintDuration(v any) (time.Duration, bool) {
 		if d, err := time.ParseDuration(s); err == nil && d >= 0 {
 			return d, true
 		}
-	case interface{ String() string }: // json.Number
-		if f, err := strconv.ParseFloat(x.String(), 64); err == nil {
-			return floatSeconds(f)
-		}
 	case float64:
 		return floatSeconds(x)
 	case map[string]any: // protobuf Duration as an object: {"seconds": 3, "nanos": 0}

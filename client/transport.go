@@ -242,6 +242,11 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			r.Body = body
 		}
 		resp, err := base.RoundTrip(r)
+		if err != nil && ctx.Err() != nil {
+			// The caller's deadline or cancellation: never retried, and no
+			// evidence about the backend either way, so the budget is untouched.
+			return nil, t.giveUp(req, &RetryError{Attempts: attempt, Err: err, Reason: context.Cause(ctx)})
+		}
 		if !check(resp, err) {
 			t.budget.Success()
 			if err != nil {

@@ -595,3 +595,94 @@ func TestExponentialCeiling(t *testing.T) {
 		}
 	}
 }
+
+func TestResponseHeaderTimeoutIsRetried(t *testing.T) {
+	release := make(chan struct{})
+	defer close(release)
+	rec := &recorder{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if rec.record(r) == 1 {
+			select { // hang until the client gives up on this attempt
+			case <-r.Context().Done():
+			case <-release:
+			}
+			return
+		}
+		io.WriteString(w, "ok")
+	}))
+	defer srv.Close()
+	clock := newFakeClock()
+	base := &http.Transport{ResponseHeaderTimeout: 50 * time.Millisecond}
+	defer base.CloseIdleConnections()
+	tr := &Transport{Base: base, Now: clock.Now, Sleep: clock.Sleep}
+	resp, err := New(tr).Get(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 || Attempts(resp) != 2 {
+		t.Errorf("status=%d attempts=%d", resp.StatusCode, Attempts(resp))
+	}
+}
+
+func TestCanceledWhileWaiting(t *testing.T) {
+	rec := &recorder{}
+	srv := httptest.NewServer(failing(rec, 503, 100))
+	defer srv.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	tr := testTransport(t, newFakeClock())
+	tr.Sleep = func(ctx context.Context, d time.Duration) error { cancel(); return ctx.Err() }
+	req, _ := http.NewRequestWithContext(ctx, "GET", srv.URL, nil)
+	_, err := tr.RoundTrip(req)
+	var re *RetryError
+	if !errors.As(err, &re) || !errors.Is(err, context.Canceled) || re.Attempts != 1 {
+		t.Fatalf("err = %v", err)
+	}
+	var e *apierr.Error
+	if !errors.As(err, &e) || e.Code != "E503" {
+		t.Errorf("last decoded error = %v", e)
+	}
+}
+
+func TestRealSleepHonoursContext(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := (&Transport{}).sleep(ctx, time.Hour); !errors.Is(err, context.Canceled) {
+		t.Errorf("sleep = %v", err)
+	}
+	if err := (&Transport{}).sleep(context.Background(), 0); err != nil {
+		t.Errorf("sleep(0) = %v", err)
+	}
+}
+
+func TestNoRetries(t *testing.T) {
+	rec := &recorder{}
+	srv := httptest.NewServer(failing(rec, 503, 100))
+	defer srv.Close()
+	tr := testTransport(t, newFakeClock())
+	tr.MaxRetries = -1
+	resp, err := New(tr).Get(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if rec.Hits() != 1 || resp.StatusCode != 503 {
+		t.Errorf("hits=%d", rec.Hits())
+	}
+}
+
+func TestCustomRetryStatuses(t *testing.T) {
+	rec := &recorder{}
+	srv := httptest.NewServer(failing(rec, 409, 1))
+	defer srv.Close()
+	tr := testTransport(t, newFakeClock())
+	tr.CheckRetry = RetryOn(409)
+	resp, err := New(tr).Get(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if rec.Hits() != 2 || resp.StatusCode != 200 {
+		t.Errorf("hits=%d status=%d", rec.Hits(), resp.StatusCode)
+	}
+}
