@@ -116,6 +116,12 @@ func (m *middleware) serve(next http.Handler, w http.ResponseWriter, r *http.Req
 	case prev.Status == InFlight:
 		apierr.Write(w, r, apierr.Cond(apierr.CondIdempotencyKeyInUse).WithRetryAfter(m.cfg.RetryAfter))
 	default:
+		if st := apierr.StateFrom(r.Context()); st != nil && prev.Code >= 400 {
+			// A stored error is a catalog error the handler rendered (the
+			// policy stores no other kind behind the normalizer); tell
+			// apierr's middleware not to render it again.
+			st.Rendered = true
+		}
 		replay(w, prev)
 	}
 }
