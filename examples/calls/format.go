@@ -14,7 +14,9 @@ import (
 // details is the error's detail or, for a validation failure that has none,
 // the first field error's message; field is the first field error's path
 // (validation failures only); retryAfter is the Retry-After figure in whole
-// seconds, present when the error carries one.
+// seconds on a 429 that carries one. The page documents retryAfter only in
+// the rate-limit body, so other statuses (a 503 in maintenance, say) send
+// Retry-After as a header alone and keep their documented members.
 var Format apierr.Format = format{}
 
 type format struct{}
@@ -39,7 +41,7 @@ func (format) AppendBody(dst []byte, e *apierr.Error) []byte {
 		dst = append(dst, `,"field":`...)
 		dst = apierr.AppendString(dst, e.Fields[0].Field)
 	}
-	if s := e.RetryAfterSeconds(); s > 0 {
+	if s := e.RetryAfterSeconds(); s > 0 && e.Status == 429 {
 		dst = append(dst, `,"retryAfter":`...)
 		dst = strconv.AppendInt(dst, s, 10)
 	}

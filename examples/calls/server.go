@@ -51,7 +51,7 @@ type Server struct {
 	cfg         Config
 	handler     http.Handler
 	limiter     *ratelimit.Limiter
-	maintenance atomic.Bool
+	maintenance middleware.Maintenance
 
 	mu    sync.Mutex
 	calls map[string]*Call
@@ -97,7 +97,7 @@ func NewServer(cfg Config) *Server {
 	mux.Handle("POST /api/v1/call", api(apierr.HandlerFunc(s.startCall), ScopeWrite))
 	mux.Handle("GET /api/v1/calls", api(apierr.HandlerFunc(s.listCalls)))
 	mux.Handle("GET /api/v1/calls/{id}", api(apierr.HandlerFunc(s.getCall)))
-	s.handler = middleware.Stack(Catalog(), middleware.WithLogger(cfg.Logger))(s.unavailable(http.MaxBytesHandler(mux, cfg.MaxBody)))
+	s.handler = middleware.Stack(Catalog(), middleware.WithLogger(cfg.Logger))(s.maintenance.Handler(http.MaxBytesHandler(mux, cfg.MaxBody)))
 	return s
 }
 
@@ -105,17 +105,13 @@ func NewServer(cfg Config) *Server {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
 
 // SetMaintenance turns maintenance mode on or off: while on, every request
-// gets SERVICE_UNAVAILABLE.
-func (s *Server) SetMaintenance(on bool) { s.maintenance.Store(on) }
-
-func (s *Server) unavailable(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if s.maintenance.Load() {
-			apierr.Write(w, r, apierr.Cond(apierr.CondUnavailable))
-			return
-		}
-		next.ServeHTTP(w, r)
-	})
+// gets SERVICE_UNAVAILABLE, with Retry-After (the middleware's default).
+func (s *Server) SetMaintenance(on bool) {
+	if on {
+		s.maintenance.Enable(0)
+	} else {
+		s.maintenance.Disable()
+	}
 }
 
 // rateLimit is ratelimit's limiter with the page's wording: the detail names

@@ -160,6 +160,9 @@ func TestServiceUnavailable(t *testing.T) {
 	e.srv.SetMaintenance(true)
 	res := seedtest.Do(t, e.c, "GET", e.url+"/api/v1/calls", nil, bearer(writeToken)...)
 	seedtest.CheckError(t, res, 503, seedtest.Seed(t, "003", "SERVICE_UNAVAILABLE"))
+	if ra, err := strconv.Atoi(res.Header.Get("Retry-After")); err != nil || ra < 1 {
+		t.Errorf("Retry-After %q, want seconds", res.Header.Get("Retry-After"))
+	}
 	e.srv.SetMaintenance(false)
 	if res := seedtest.Do(t, e.c, "GET", e.url+"/api/v1/calls", nil, bearer(writeToken)...); res.Status != 200 {
 		t.Errorf("after maintenance: %d", res.Status)

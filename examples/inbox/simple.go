@@ -1,0 +1,45 @@
+package inbox
+
+import (
+	"net/http"
+	"sync"
+
+	"github.com/apierr/apierr"
+)
+
+// Simple makes the errors of the routes it wraps FastAPI's plain
+// {"detail": message} body instead of the structured one. The page says some
+// errors come back that way; which routes do is the service's choice (here,
+// the invitation routes). It swaps the request's catalog for one with the
+// same codes whose format is SimpleFormat, so codes, statuses and headers are
+// unchanged: only the body's shape differs. Install it outside Auth so that
+// authentication errors on those routes are simple too.
+func Simple(next http.Handler) http.Handler {
+	cat := simpleCatalog()
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if st := apierr.StateFrom(r.Context()); st != nil {
+			st.Catalog = cat
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// SimpleCatalog returns the inbox catalog with SimpleFormat as its format.
+func SimpleCatalog() *apierr.Catalog { return simpleCatalog() }
+
+var simpleCatalog = sync.OnceValue(func() *apierr.Catalog {
+	c := Catalog()
+	spec := apierr.Spec{Name: c.Name, Description: c.Description, DocsURL: c.DocsURL, Slug: c.Slug,
+		Format: SimpleFormat.Name(), Formats: []string{}, RequestIDHeader: c.RequestIDHeader,
+		ForeignResource: c.ForeignResource}
+	for _, k := range c.Codes() {
+		if !k.Fallback {
+			spec.Codes = append(spec.Codes, *k)
+		}
+	}
+	sc, err := apierr.NewCatalog(spec, apierr.WithFormats(SimpleFormat))
+	if err != nil {
+		panic(err)
+	}
+	return sc
+})
