@@ -7,12 +7,15 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"strings"
 	"time"
 
 	"github.com/apierr/apierr/examples/fax"
+	"github.com/apierr/apierr/redisstore"
+	"github.com/redis/go-redis/v9"
 )
 
 func init() {
@@ -26,8 +29,9 @@ func runDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	redisURL := fs.String("redis", "", "Redis `URL` for rate limits and idempotency keys (default: in memory)")
 	docsURL := fs.String("docs-url", "", "docs permalink `template` in error bodies (default: http://ADDR/docs/errors/{slug}, served by the demo)")
 	tick := fs.Duration("tick", 2*time.Second, "transmitter step: a fax takes three steps to finish")
-	rps := fs.Float64("rate", 10, "requests per second per API key (negative: no limit)")
-	burst := fs.Int("burst", 20, "requests per API key at once")
+	rps := fs.Int64("rate", 10, "requests per second per API key (negative: no limit)")
+	burst := fs.Int64("burst", 20, "requests per API key at once")
+	quiet := fs.Bool("quiet", false, "do not log error responses (they go to stderr, one line each)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: apierr demo [--addr 127.0.0.1:8080] [--redis URL]")
 		fmt.Fprintln(stderr, "\nRuns the fax API of seed 000 in memory, prints its API keys and curl")
@@ -59,10 +63,21 @@ func runDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if err != nil {
 		return usageError("--docs-url: %v", err)
 	}
-	if *redisURL != "" {
-		fmt.Fprintln(stderr, "apierr demo: --redis: the Redis stores are not wired in yet; using memory")
+	logOut := stderr
+	if *quiet {
+		logOut = io.Discard
 	}
-	srv, err := fax.NewDemo(fax.Config{Catalog: cat, TickInterval: *tick, RatePerSecond: *rps, Burst: *burst})
+	cfg := fax.Config{Catalog: cat, TickInterval: *tick, RatePerSecond: *rps, Burst: *burst,
+		Logger: slog.New(slog.NewTextHandler(logOut, nil))}
+	if *redisURL != "" {
+		client, err := demoRedis(ctx, *redisURL)
+		if err != nil {
+			return &exitError{code: 1, err: fmt.Errorf("demo: --redis: %v", err)}
+		}
+		defer client.Close()
+		cfg.IdempotencyStore = redisstore.NewIdempotencyStore(client, redisstore.IdempotencyConfig{Prefix: "apierr:demo:idem:"})
+	}
+	srv, err := fax.NewDemo(cfg)
 	if err != nil {
 		return err
 	}
@@ -72,7 +87,11 @@ func runDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: time.Minute}
 	done := make(chan error, 1)
 	go func() { done <- hs.Serve(ln) }()
-	printBanner(stdout, base)
+	stores := "in memory"
+	if *redisURL != "" {
+		stores = "on Redis (idempotency keys)"
+	}
+	printBanner(stdout, base, stores)
 
 	select {
 	case err := <-done:
@@ -90,6 +109,22 @@ func runDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	return nil
 }
 
+// demoRedis connects to url and checks the server answers.
+func demoRedis(ctx context.Context, url string) (*redis.Client, error) {
+	opt, err := redis.ParseURL(url)
+	if err != nil {
+		return nil, err
+	}
+	client := redis.NewClient(opt)
+	pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if err := client.Ping(pctx).Err(); err != nil {
+		client.Close()
+		return nil, fmt.Errorf("cannot reach %s: %v", opt.Addr, err)
+	}
+	return client, nil
+}
+
 // dialable turns a listen address into one a client can use: an unspecified
 // host (0.0.0.0, ::) becomes localhost.
 func dialable(a *net.TCPAddr) string {
@@ -100,12 +135,12 @@ func dialable(a *net.TCPAddr) string {
 	return net.JoinHostPort(host, fmt.Sprint(a.Port))
 }
 
-func printBanner(w io.Writer, base string) {
+func printBanner(w io.Writer, base, stores string) {
 	pdf := base64.StdEncoding.EncodeToString(fax.DemoPDF())
 	auth := `-H "Authorization: Bearer $SANDBOX"`
 	json := `-H 'Content-Type: application/json'`
 	lines := []string{
-		"apierr demo: the fax API of seed 000, in memory, listening on " + base,
+		"apierr demo: the fax API of seed 000, listening on " + base + "; limits and idempotency keys " + stores,
 		"",
 		"Keys (demo only, fixed):",
 		"  export SANDBOX=" + fax.DemoSandboxKey + "   # workspace Acme, sandbox, " + fmt.Sprint(fax.DemoSandboxCredits) + " credits",

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"io"
 	"net/http"
 	"regexp"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/apierr/apierr/examples/fax"
+	"github.com/apierr/apierr/internal/redistest"
 )
 
 // lockedBuffer is written by the demo's goroutine and read by the test.
@@ -116,5 +118,79 @@ func TestDemoUsage(t *testing.T) {
 	var out lockedBuffer
 	if err := run(context.Background(), []string{"demo", "--addr", "256.0.0.1:1"}, nil, &out, io.Discard); exitCode(err, io.Discard) != 1 {
 		t.Errorf("unusable address: %v", err)
+	}
+}
+
+// startDemo runs the demo with args and returns its base URL; the demo stops
+// when the test ends.
+func startDemo(t *testing.T, args ...string) string {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	var stdout, stderr lockedBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, append([]string{"demo", "--addr", "127.0.0.1:0"}, args...), strings.NewReader(""), &stdout, &stderr)
+	}()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("demo returned %v", err)
+			}
+		case <-time.After(30 * time.Second):
+			t.Error("demo did not stop")
+		}
+	})
+	addrRE := regexp.MustCompile(`listening on (http://127\.0\.0\.1:\d+)`)
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		if m := addrRE.FindStringSubmatch(stdout.String()); m != nil {
+			return m[1]
+		}
+		select {
+		case err := <-done:
+			done <- err
+			t.Fatalf("demo exited early: %v\nstderr: %s", err, stderr.String())
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	t.Fatalf("no banner after 30s")
+	return ""
+}
+
+func TestDemoRedis(t *testing.T) {
+	rd := redistest.New(t)
+	base := startDemo(t, "--redis", rd.URL)
+	post := func() *http.Response {
+		t.Helper()
+		body := `{"to":"+14155550123","file":"` + base64.StdEncoding.EncodeToString(fax.DemoPDF()) + `"}`
+		req, _ := http.NewRequest("POST", base+"/fax", strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+fax.DemoSandboxKey)
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Idempotency-Key", "redis-demo-1")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp
+	}
+	if r := post(); r.StatusCode != 201 || r.Header.Get("Idempotent-Replayed") != "" {
+		t.Fatalf("first: %d", r.StatusCode)
+	}
+	if r := post(); r.StatusCode != 201 || r.Header.Get("Idempotent-Replayed") != "true" {
+		t.Fatalf("retry: %d replayed=%q", r.StatusCode, r.Header.Get("Idempotent-Replayed"))
+	}
+	keys, err := rd.Client().Keys(context.Background(), "apierr:demo:idem:*").Result()
+	if err != nil || len(keys) == 0 {
+		t.Fatalf("no idempotency record in Redis: %v %v", keys, err)
+	}
+}
+
+func TestDemoRedisUnreachable(t *testing.T) {
+	err := run(context.Background(), []string{"demo", "--addr", "127.0.0.1:0", "--redis", "redis://127.0.0.1:1"}, nil, io.Discard, io.Discard)
+	if exitCode(err, io.Discard) != 1 {
+		t.Fatalf("exit %d, want 1 (%v)", exitCode(err, io.Discard), err)
 	}
 }

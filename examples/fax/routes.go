@@ -9,6 +9,7 @@ import (
 	"github.com/apierr/apierr/docgen"
 	"github.com/apierr/apierr/idempotency"
 	"github.com/apierr/apierr/middleware"
+	"github.com/apierr/apierr/ratelimit"
 )
 
 // routes wires the API: outermost middleware.Stack (request ID and
@@ -51,4 +52,23 @@ func (s *Server) routes() http.Handler {
 		opts = append(opts, middleware.WithLogger(s.cfg.Logger))
 	}
 	return middleware.Stack(s.cat, opts...)(mux)
+}
+
+// rateLimit limits each API key to RatePerSecond requests a second, Burst at
+// once: 429 rate_limit_exceeded with Retry-After beyond, RateLimit and
+// RateLimit-Policy headers on every response.
+func (s *Server) rateLimit() func(http.Handler) http.Handler {
+	if s.cfg.RatePerSecond < 0 {
+		return func(next http.Handler) http.Handler { return next }
+	}
+	store := s.cfg.RateLimitStore
+	if store == nil {
+		store = ratelimit.NewMemory(ratelimit.MemoryConfig{Now: s.cfg.Now})
+	}
+	return ratelimit.New(ratelimit.Config{
+		Policies: []ratelimit.Policy{ratelimit.PerSecond(s.cfg.RatePerSecond).WithBurst(s.cfg.Burst)},
+		Store:    store,
+		Key:      ratelimit.ByKeyID,
+		Prefix:   "fax:rl:",
+	}).Middleware
 }

@@ -181,7 +181,7 @@ func seedCases() []seedCase {
 			status: 429,
 			want: `{"error":"rate_limit_exceeded","message":"Too many requests in too short a window.","action":"wait_and_retry",
 				"docs":"` + docs + `rate-limit-exceeded","context":{"retry_after":1}}`,
-			header: map[string]string{"Retry-After": "1"},
+			header: map[string]string{"Retry-After": "1", "RateLimit-Policy": `"second";q=1;w=1`},
 		},
 		{
 			name:   "internal_server_error: the sandbox's failing number",
@@ -212,8 +212,11 @@ func seedCases() []seedCase {
 // real middleware and compares status, headers and body with the seed.
 func TestSeedContract(t *testing.T) {
 	seen := map[string]bool{}
-	for _, tc := range seedCases() {
+	ran := 0
+	cases := seedCases()
+	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
+			ran++
 			e := newEnv(t, tc.cfg)
 			r := tc.send(e)
 			if r.Status != tc.status {
@@ -245,6 +248,9 @@ func TestSeedContract(t *testing.T) {
 				t.Errorf("body\n got %s\nwant %s", compact(r.Body), compact([]byte(tc.want)))
 			}
 		})
+	}
+	if ran < len(cases) {
+		return // -run picked some cases
 	}
 	// Every code the catalog declares was sent by a real request.
 	cat, err := NewCatalog("")

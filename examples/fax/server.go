@@ -13,6 +13,7 @@ import (
 	"github.com/apierr/apierr"
 	"github.com/apierr/apierr/idempotency"
 	"github.com/apierr/apierr/middleware"
+	"github.com/apierr/apierr/ratelimit"
 )
 
 // Config configures a Server. The zero value works: seed 000's catalog, the
@@ -41,9 +42,13 @@ type Config struct {
 	Outcome Outcome
 	// RatePerSecond is the requests a second each API key may make; 0
 	// means 10, a negative value turns rate limiting off.
-	RatePerSecond float64
+	RatePerSecond int64
 	// Burst is how many requests a key may make at once; 0 means 20.
-	Burst int
+	Burst int64
+	// RateLimitStore keeps the rate limiter's state; nil means an
+	// in-process ratelimit.Memory on the Now clock. Share a Redis store
+	// across processes.
+	RateLimitStore ratelimit.Store
 	// IdempotencyStore keeps Idempotency-Key records; nil means an
 	// in-process memory store. Share a Redis store across processes.
 	IdempotencyStore idempotency.Store
