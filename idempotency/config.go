@@ -73,21 +73,28 @@ type Config struct {
 // carries no caller.
 type ScopeFunc func(r *http.Request) (scope string, ok bool)
 
-// DefaultScope scopes keys by the authenticated principal's tenant and
-// environment (apierr.PrincipalFrom), so tenant A's key "1" and tenant B's
-// key "1" are different keys, and a test-mode key never replays live data.
+// DefaultScope scopes keys by the authenticated principal
+// (apierr.PrincipalFrom): its tenant and environment, so tenant A's key "1"
+// and tenant B's key "1" are different keys and a test-mode key never
+// replays live data. A principal with no tenant is scoped by its subject.
 //
-// Without a principal it reports false, and a request that carries a key is
-// refused with the internal condition (500, cause logged): the middleware is
-// mounted before authentication, or on a public route that needs its own
-// ScopeFunc. Guessing a shared scope instead would let strangers replay each
-// other's responses.
+// Without a principal (or with neither tenant nor subject) it reports
+// false, and a request that carries a key is refused with the internal
+// condition (500, cause logged): the middleware is mounted before
+// authentication, or on a public route that needs its own ScopeFunc.
+// Guessing a shared scope instead would let strangers replay each other's
+// responses.
 func DefaultScope(r *http.Request) (string, bool) {
 	p := apierr.PrincipalFrom(r.Context())
-	if p == nil || p.Tenant == "" {
+	switch {
+	case p == nil:
 		return "", false
+	case p.Tenant != "":
+		return "t" + strconv.Itoa(len(p.Tenant)) + ":" + p.Tenant + ":" + p.Environment, true
+	case p.Subject != "":
+		return "s" + strconv.Itoa(len(p.Subject)) + ":" + p.Subject + ":" + p.Environment, true
 	}
-	return strconv.Itoa(len(p.Tenant)) + ":" + p.Tenant + ":" + p.Environment, true
+	return "", false
 }
 
 // StorePolicy decides whether a response is stored for replay. status is the
