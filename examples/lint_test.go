@@ -45,6 +45,8 @@ func TestFoldedConditions(t *testing.T) {
 		{"mail malformed token", mail.Catalog(), apierr.CondAuthMalformed, "invalid_token"},
 		{"mail failed validation", mail.Catalog(), apierr.CondValidationFailed, "bad_request"},
 		{"inbox malformed header", inbox.Catalog(), apierr.CondAuthMalformed, "invalid_api_key"},
+		{"inbox OIDC token", inbox.Catalog(), apierr.CondTokenInvalid, "invalid_token"},
+		{"calls OIDC token folds into auth_invalid", calls.Catalog(), apierr.CondTokenInvalid, "INVALID_AUTH_TOKEN"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := tc.cat.ForCondition(tc.cond); got == nil || got.ID != tc.code {

@@ -20,8 +20,9 @@ type AuthConfig struct {
 	// Subject the user's email (used to accept invitations). Nil: no keys.
 	Keys middleware.KeyStore
 	// Tokens verifies OIDC access tokens (bearer values that look like JWTs),
-	// e.g. an oidcauth.Verifier. Its failures are the invalid_token code
-	// (expired, bad signature, missing claim). Nil: API keys only.
+	// e.g. an oidcauth.Verifier. Its failures (the token_invalid condition:
+	// expired, bad signature, missing claim) are the invalid_token code.
+	// Nil: API keys only.
 	Tokens middleware.Authenticator
 }
 
@@ -149,7 +150,7 @@ func NewServer(cfg Config) *Server {
 		Store:    ratelimit.NewMemory(ratelimit.MemoryConfig{Now: cfg.Now}),
 		Key:      ratelimit.FirstOf(ratelimit.ByKeyID, ratelimit.ByTenant),
 	})
-	authn := middleware.Auth(middleware.AuthConfig{Keys: cfg.Auth.Keys, Tokens: tokenErrors(cfg.Auth.Tokens)})
+	authn := middleware.Auth(middleware.AuthConfig{Keys: cfg.Auth.Keys, Tokens: cfg.Auth.Tokens})
 	auth := func(h http.Handler) http.Handler { return authn(s.activeTenant(h)) }
 	api := func(f apierr.HandlerFunc, mw ...func(http.Handler) http.Handler) http.Handler {
 		var h http.Handler = f
