@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/apierr/apierr"
+	"github.com/apierr/apierr/docgen"
 	"github.com/apierr/apierr/middleware"
 	"github.com/apierr/apierr/ratelimit"
 )
@@ -94,10 +95,14 @@ func NewServer(cfg Config) *Server {
 		return auth(s.rateLimit(h))
 	}
 	mux := http.NewServeMux()
+	// The error reference, so every docs URL the catalog hands out resolves.
+	docs := docgen.Handler(Catalog())
+	mux.Handle("GET /docs/errors/", docs)
+	mux.Handle("GET /llms.txt", docs)
 	mux.Handle("POST /api/v1/call", api(apierr.HandlerFunc(s.startCall), ScopeWrite))
 	mux.Handle("GET /api/v1/calls", api(apierr.HandlerFunc(s.listCalls)))
 	mux.Handle("GET /api/v1/calls/{id}", api(apierr.HandlerFunc(s.getCall)))
-	s.handler = middleware.Stack(Catalog(), middleware.WithLogger(cfg.Logger))(s.maintenance.Handler(http.MaxBytesHandler(mux, cfg.MaxBody)))
+	s.handler = middleware.Stack(Catalog(), middleware.WithLogger(cfg.Logger))(s.maintenance.Handler(middleware.BodyLimit(cfg.MaxBody)(mux)))
 	return s
 }
 

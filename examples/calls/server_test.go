@@ -194,3 +194,8 @@ func code(res *seedtest.Response) string {
 	s, _ := m["code"].(string)
 	return s
 }
+
+func TestDocsResolve(t *testing.T) {
+	e := start(t, calls.Config{})
+	seedtest.CheckDocs(t, e.c, e.url, calls.Catalog())
+}

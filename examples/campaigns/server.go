@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/apierr/apierr"
+	"github.com/apierr/apierr/docgen"
 	"github.com/apierr/apierr/middleware"
 	"github.com/apierr/apierr/ratelimit"
 )
@@ -106,11 +107,15 @@ func NewServer(cfg Config) *Server {
 	auth := middleware.Auth(middleware.AuthConfig{Keys: cfg.Keys})
 	h := func(f apierr.HandlerFunc) http.Handler { return auth(f) }
 	mux := http.NewServeMux()
+	// The error reference, so every docs URL the catalog hands out resolves.
+	docs := docgen.Handler(Catalog())
+	mux.Handle("GET /docs/errors/", docs)
+	mux.Handle("GET /llms.txt", docs)
 	mux.Handle("POST /api/v1/campaigns/{id}/generate", h(s.generate))
 	mux.Handle("POST /api/v1/campaigns/{id}/generate-batch", h(s.generateBatch))
 	mux.Handle("GET /api/v1/lists/{id}", h(s.getList))
 	mux.Handle("GET /api/v1/lists/{id}/export", h(s.exportList))
-	s.handler = middleware.Stack(Catalog(), middleware.WithLogger(cfg.Logger))(http.MaxBytesHandler(mux, cfg.MaxBody))
+	s.handler = middleware.Stack(Catalog(), middleware.WithLogger(cfg.Logger))(middleware.BodyLimit(cfg.MaxBody)(mux))
 	return s
 }
 

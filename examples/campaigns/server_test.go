@@ -214,3 +214,8 @@ func TestBodyTooLarge(t *testing.T) {
 		t.Errorf("%d %s", res.Status, res.Raw)
 	}
 }
+
+func TestDocsResolve(t *testing.T) {
+	e := start(t, campaigns.Config{})
+	seedtest.CheckDocs(t, e.c, e.url, campaigns.Catalog())
+}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/apierr/apierr"
+	"github.com/apierr/apierr/docgen"
 	"github.com/apierr/apierr/middleware"
 	"github.com/apierr/apierr/ratelimit"
 )
@@ -160,6 +161,10 @@ func NewServer(cfg Config) *Server {
 		return auth(limiter.Middleware(h))
 	}
 	mux := http.NewServeMux()
+	// The error reference, so every docs URL the catalog hands out resolves.
+	docs := docgen.Handler(Catalog())
+	mux.Handle("GET /docs/errors/", docs)
+	mux.Handle("GET /llms.txt", docs)
 	mux.Handle("POST /v1/tenants", apierr.HandlerFunc(s.createTenant))
 	mux.Handle("POST /v1/inboxes", api(s.createInbox))
 	mux.Handle("GET /v1/inboxes/{inbox_id}", api(s.getInbox))
@@ -170,7 +175,7 @@ func NewServer(cfg Config) *Server {
 	mux.Handle("GET /v1/deliveries/{delivery_id}", api(s.getDelivery))
 	mux.Handle("POST /v1/invitations", Simple(api(s.invite, middleware.RequireScope(ScopeInvite))))
 	mux.Handle("POST /v1/invitations/{token}/accept", Simple(api(s.acceptInvitation)))
-	s.handler = middleware.Stack(Catalog(), middleware.WithLogger(cfg.Logger))(http.MaxBytesHandler(mux, cfg.MaxBody))
+	s.handler = middleware.Stack(Catalog(), middleware.WithLogger(cfg.Logger))(middleware.BodyLimit(cfg.MaxBody)(mux))
 	return s
 }
 

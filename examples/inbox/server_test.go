@@ -260,3 +260,8 @@ func TestPayloadTooLarge(t *testing.T) {
 	checkStructured(t, res, 413, structured("payload_too_large", "The request body or upload exceeds the size limit.",
 		map[string]any{"limit_bytes": float64(100)}))
 }
+
+func TestDocsResolve(t *testing.T) {
+	e := start(t, inbox.Config{})
+	seedtest.CheckDocs(t, e.c, e.url, inbox.Catalog())
+}

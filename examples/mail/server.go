@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/apierr/apierr"
+	"github.com/apierr/apierr/docgen"
 	"github.com/apierr/apierr/middleware"
 	"github.com/apierr/apierr/ratelimit"
 )
@@ -155,6 +156,10 @@ func NewServer(cfg Config) *Server {
 	authed := func(f apierr.HandlerFunc) http.Handler { return auth(f) }
 
 	mux := http.NewServeMux()
+	// The error reference, so every docs URL the catalog hands out resolves.
+	docs := docgen.Handler(Catalog())
+	mux.Handle("GET /docs/errors/", docs)
+	mux.Handle("GET /llms.txt", docs)
 	mux.Handle("POST /api/accounts", h(s.createAccount))
 	mux.Handle("POST /api/token", h(s.createToken))
 	mux.Handle("GET /api/messages", authed(s.listMessages))
@@ -163,7 +168,7 @@ func NewServer(cfg Config) *Server {
 	mux.Handle("POST /api/domains", authed(s.addDomain))
 	mux.Handle("POST /api/domains/{domain}/verify", authed(s.verifyDomain))
 	mux.Handle("POST /api/webhooks", authed(s.addWebhook))
-	s.handler = middleware.Stack(Catalog(), middleware.WithLogger(cfg.Logger))(limiter.Middleware(http.MaxBytesHandler(mux, cfg.MaxBody)))
+	s.handler = middleware.Stack(Catalog(), middleware.WithLogger(cfg.Logger))(limiter.Middleware(middleware.BodyLimit(cfg.MaxBody)(mux)))
 	return s
 }
 

@@ -234,3 +234,8 @@ func TestBodyTooLarge(t *testing.T) {
 		t.Errorf("%d %s", res.Status, res.Raw)
 	}
 }
+
+func TestDocsResolve(t *testing.T) {
+	e := start(t, mail.Config{})
+	seedtest.CheckDocs(t, e.c, e.url, mail.Catalog())
+}

@@ -18,6 +18,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/apierr/apierr"
 )
 
 // Seed returns the documented body testdata/seeds/<seed>/<name>.json of the
@@ -183,4 +185,25 @@ func (c *Clock) Advance(d time.Duration) {
 	c.mu.Lock()
 	c.t = c.t.Add(d)
 	c.mu.Unlock()
+}
+
+// CheckDocs fetches every code's docs URL (a path on the service) and the
+// llms.txt index from the service at base: each must be served.
+func CheckDocs(t testing.TB, c *http.Client, base string, cat *apierr.Catalog) {
+	t.Helper()
+	urls := []string{"/llms.txt"}
+	for _, code := range cat.Codes() {
+		urls = append(urls, cat.DocsFor(code.ID))
+	}
+	for _, u := range urls {
+		res, err := c.Get(base + u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _ = io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		if res.StatusCode != 200 {
+			t.Errorf("GET %s: %d", u, res.StatusCode)
+		}
+	}
 }
