@@ -1,6 +1,7 @@
 package client
 
 import (
+	"bytes"
 	"io"
 	"net/http"
 	"strconv"
@@ -117,20 +118,7 @@ func (d *Decoder) Decode(resp *http.Response) error {
 func (d *Decoder) DecodeBody(status int, h http.Header, body []byte, truncated bool) *ResponseError {
 	e := &apierr.Error{Status: status}
 	ct := h.Get("Content-Type")
-	switch sniff(ct, body) {
-	case kindJSON:
-		if !fromJSON(e, body) {
-			fromText(e, body)
-		}
-	case kindXML:
-		if !fromXML(e, body) {
-			fromHTML(e, body)
-		}
-	case kindHTML:
-		fromHTML(e, body)
-	default:
-		fromText(e, body)
-	}
+	decodeShape(e, sniff(ct, body), body)
 	d.finish(e, h)
 	return &ResponseError{API: e, StatusCode: status, Header: h, Body: body, Truncated: truncated}
 }
@@ -271,4 +259,35 @@ func readAtMost(r io.Reader, limit, hint int64) []byte {
 		}
 	}
 	return buf
+}
+
+// decodeShape fills e from body parsed as k. A body that is not what its
+// Content-Type claims (JSON sent as text/html, a proxy's HTML page labelled
+// application/json) is parsed as what its bytes say.
+func decodeShape(e *apierr.Error, k kind, body []byte) {
+	if k != kindJSON && sniff("", body) == kindJSON && fromJSON(e, body) {
+		return
+	}
+	switch k {
+	case kindJSON:
+		if fromJSON(e, body) {
+			return
+		}
+		if b := bytes.TrimSpace(body); len(b) > 0 && b[0] == '{' && fromJSONPrefix(e, body) {
+			return
+		}
+		if k2 := sniff("", body); k2 != kindJSON {
+			decodeShape(e, k2, body)
+			return
+		}
+		fromText(e, body)
+	case kindXML:
+		if !fromXML(e, body) {
+			fromHTML(e, body)
+		}
+	case kindHTML:
+		fromHTML(e, body)
+	default:
+		fromText(e, body)
+	}
 }

@@ -333,15 +333,27 @@ func TestDecodeBoundsHugeBody(t *testing.T) {
 	}
 }
 
-func TestDecodeTruncatedJSONFallsBack(t *testing.T) {
-	body := `{"error":"too_big","message":"` + strings.Repeat("x", 100) + `"}`
-	d := &Decoder{MaxBody: 40}
-	var re *ResponseError
-	if !errors.As(d.Decode(serveBody(t, 500, nil, []byte(body))), &re) {
-		t.Fatal("not a ResponseError")
-	}
-	if !re.Truncated || len(re.Body) != 40 || re.API.Message == "" {
-		t.Errorf("truncated=%v len=%d message=%q", re.Truncated, len(re.Body), re.API.Message)
+func TestDecodeTruncatedJSON(t *testing.T) {
+	for _, tc := range []struct {
+		name, body, code, msg string
+	}{
+		{"cut inside the message", `{"error":"too_big","message":"` + strings.Repeat("x", 100) + `"}`, "too_big", "Internal Server Error"},
+		{"cut after a nested error", `{"error":{"code":"E1","message":"Boom","details":[{"a":1},{"b":` + strings.Repeat(" ", 100), "E1", "Boom"},
+		{"cut inside context", `{"error":"validation_failed","message":"Bad.","context":{"errors":{"to":["x"` + strings.Repeat(",\"y\"", 50), "validation_failed", "Bad."},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d := &Decoder{MaxBody: 60}
+			var re *ResponseError
+			if !errors.As(d.Decode(serveBody(t, 500, nil, []byte(tc.body))), &re) {
+				t.Fatal("not a ResponseError")
+			}
+			if !re.Truncated || len(re.Body) != 60 {
+				t.Errorf("truncated=%v len=%d", re.Truncated, len(re.Body))
+			}
+			if re.API.Code != tc.code || re.API.Message != tc.msg {
+				t.Errorf("got %q %q, want %q %q", re.API.Code, re.API.Message, tc.code, tc.msg)
+			}
+		})
 	}
 }
 
@@ -362,5 +374,27 @@ func TestDecodeIsConditions(t *testing.T) {
 	}
 	if got := err.Error(); got != "client: 429 slow_down: Too Many Requests" {
 		t.Errorf("Error() = %q", got)
+	}
+}
+
+func TestDecodeMislabelledBodies(t *testing.T) {
+	for _, tc := range []struct {
+		name, ct, body, code, msg string
+	}{
+		{"HTML page labelled JSON", "application/json", "<html><title>502 Bad Gateway</title></html>", "", "502 Bad Gateway"},
+		{"JSON labelled HTML", "text/html", `{"error":"oops","message":"Broken."}`, "oops", "Broken."},
+		{"JSON labelled text", "text/plain; charset=utf-8", `{"error":"oops","message":"Broken."}`, "oops", "Broken."},
+		{"XML labelled JSON", "application/json", "<Error><Code>SlowDown</Code><Message>Easy.</Message></Error>", "SlowDown", "Easy."},
+		{"text labelled JSON", "application/json", "Internal error\nstack trace", "", "Internal error"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var e *apierr.Error
+			if !errors.As(Decode(serveBody(t, 502, map[string]string{"Content-Type": tc.ct}, []byte(tc.body))), &e) {
+				t.Fatal("no *apierr.Error")
+			}
+			if e.Code != tc.code || e.Message != tc.msg {
+				t.Errorf("got %q %q, want %q %q", e.Code, e.Message, tc.code, tc.msg)
+			}
+		})
 	}
 }
