@@ -2,12 +2,15 @@ package client
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
 )
@@ -98,6 +101,58 @@ func BenchmarkTransport200(b *testing.B) {
 		defer base.CloseIdleConnections()
 		rc := retryablehttp.NewClient()
 		rc.Logger = nil
+		rc.HTTPClient = &http.Client{Transport: base}
+		run(b, func(req *http.Request) (*http.Response, error) {
+			rr, err := retryablehttp.FromRequest(req)
+			if err != nil {
+				return nil, err
+			}
+			return rc.Do(rr)
+		})
+	})
+}
+
+// BenchmarkTransportRetry503 is one retry cycle: a 503 with a JSON error
+// body, then a 200, with no wait (the sleep is stubbed out for apierr's
+// Transport; go-retryablehttp's waits are set to 0).
+func BenchmarkTransportRetry503(b *testing.B) {
+	var n atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if n.Add(1)%2 == 1 {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusServiceUnavailable)
+			io.WriteString(w, `{"success":false,"message":"Service temporarily unavailable","error":{"code":"SERVICE_UNAVAILABLE"}}`)
+			return
+		}
+		io.WriteString(w, `{"ok":true}`)
+	}))
+	defer srv.Close()
+	run := func(b *testing.B, do func(*http.Request) (*http.Response, error)) {
+		n.Store(0)
+		b.ReportAllocs()
+		for b.Loop() {
+			req, _ := http.NewRequest("GET", srv.URL, nil)
+			resp, err := do(req)
+			if err != nil || resp.StatusCode != 200 {
+				b.Fatal(err)
+			}
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+		}
+	}
+	b.Run("apierr_client", func(b *testing.B) {
+		base := &http.Transport{}
+		defer base.CloseIdleConnections()
+		c := New(&Transport{Base: base, Budget: NewBudget(1e9, 1),
+			Sleep: func(context.Context, time.Duration) error { return nil }})
+		run(b, c.Do)
+	})
+	b.Run("go_retryablehttp", func(b *testing.B) {
+		base := &http.Transport{}
+		defer base.CloseIdleConnections()
+		rc := retryablehttp.NewClient()
+		rc.Logger = nil
+		rc.RetryWaitMin, rc.RetryWaitMax = 0, 0
 		rc.HTTPClient = &http.Client{Transport: base}
 		run(b, func(req *http.Request) (*http.Response, error) {
 			rr, err := retryablehttp.FromRequest(req)

@@ -123,7 +123,10 @@ func (j *jsonWalk) object(m map[string]any, depth int) {
 	if s, ok := m["type"].(string); ok {
 		s = sanitize(s, maxMessage*4)
 		switch {
-		case strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://"):
+		case strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://") ||
+			strings.HasPrefix(s, "/") && !strings.HasPrefix(s, "//"):
+			// An RFC 9457 type: a URL, or a relative reference such as apierr's
+			// "/errors/rate-limited", names the docs.
 			if e.Docs == "" {
 				e.Docs = s
 			}
