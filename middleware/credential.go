@@ -87,10 +87,10 @@ func parseAuthorization(v string) credential {
 		if strings.EqualFold(v, "Bearer") {
 			return credential{fault: credMalformed, reason: "The Authorization header has no credential after Bearer."}
 		}
-		return credential{fault: credMalformed, reason: "The Authorization header must use the Bearer scheme: Authorization: Bearer <key>."}
+		return credential{fault: credMalformed, reason: "The Authorization header must use the Bearer scheme: Bearer followed by the key."}
 	}
 	if !strings.EqualFold(scheme, "Bearer") {
-		return credential{fault: credMalformed, reason: "The Authorization header must use the Bearer scheme: Authorization: Bearer <key>."}
+		return credential{fault: credMalformed, reason: "The Authorization header must use the Bearer scheme: Bearer followed by the key."}
 	}
 	c := parseKeyValue(rest, true)
 	c.bearer = true
