@@ -201,4 +201,3 @@ func ExampleMemoryKeyStore() {
 	// ws_1 key_1 api_key <nil>
 	// middleware: unknown or revoked API key
 }
-
