@@ -33,8 +33,11 @@ type ConcurrencyStore struct {
 	call   rlCaller
 	prefix string
 	ttl    time.Duration
-	seq    atomic.Uint64
 }
+
+// rlLeaseSeq numbers leases process-wide: with rlLeasePrefix (random per
+// process) it makes every lease ID unique, even across stores sharing a Redis.
+var rlLeaseSeq atomic.Uint64
 
 var _ ratelimit.ConcurrencyStore = (*ConcurrencyStore)(nil)
 
@@ -69,7 +72,7 @@ func (s *ConcurrencyStore) Acquire(ctx context.Context, key string, limit int64,
 		ttl = s.ttl
 	}
 	k := s.prefix + "{" + key + "}"
-	id := rlLeasePrefix + strconv.FormatUint(s.seq.Add(1), 36)
+	id := rlLeasePrefix + strconv.FormatUint(rlLeaseSeq.Add(1), 36)
 	res, err := s.call.run(ctx, func(ctx context.Context) *redis.Cmd {
 		return rlAcquireScript.Run(ctx, s.call.client, []string{k}, limit, ttl.Microseconds(), id)
 	})

@@ -132,7 +132,7 @@ func TestRateLimitRedisPoliciesOneRoundTrip(t *testing.T) {
 	client := rlClient(t, srv)
 	hook := &rlRoundTrips{}
 	client.AddHook(hook)
-	store := redisstore.NewRateLimitStore(client, redisstore.RateLimitConfig{Prefix: srv.Prefix()})
+	store := redisstore.NewRateLimitStore(client, redisstore.RateLimitConfig{Prefix: srv.Prefix(), Timeout: rlTestTimeout})
 	pols := []ratelimit.Policy{ratelimit.PerSecond(5), ratelimit.PerMinute(7), ratelimit.PerDay(1000)}
 	out := make([]ratelimit.Status, 3)
 	ctx := context.Background()
@@ -178,7 +178,7 @@ func TestRateLimitRedisPoliciesOneRoundTrip(t *testing.T) {
 func TestRateLimitRedisTTL(t *testing.T) {
 	srv := redistest.New(t)
 	client := rlClient(t, srv)
-	store := redisstore.NewRateLimitStore(client, redisstore.RateLimitConfig{Prefix: srv.Prefix()})
+	store := redisstore.NewRateLimitStore(client, redisstore.RateLimitConfig{Prefix: srv.Prefix(), Timeout: rlTestTimeout})
 	pols := []ratelimit.Policy{{Name: "hour", Limit: 60, Period: time.Hour}} // a unit a minute, burst 60
 	out := make([]ratelimit.Status, 1)
 	for i := 0; i < 3; i++ {
@@ -205,7 +205,7 @@ func TestRateLimitRedisMiddlewareOutage(t *testing.T) {
 		t.Skip("outage test needs a redis-server it can stop")
 	}
 	client := rlClient(t, srv)
-	store := redisstore.NewRateLimitStore(client, redisstore.RateLimitConfig{Prefix: srv.Prefix()})
+	store := redisstore.NewRateLimitStore(client, redisstore.RateLimitConfig{Prefix: srv.Prefix(), Timeout: rlOutageTimeout})
 	pols := []ratelimit.Policy{ratelimit.PerHour(2)}
 	open := ratelimit.New(ratelimit.Config{Policies: pols, Store: store, Key: ratelimit.ByTenant, Prefix: "open:"})
 	closed := ratelimit.New(ratelimit.Config{Policies: pols, Store: store, Key: ratelimit.ByTenant, Prefix: "closed:",
