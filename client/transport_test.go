@@ -686,3 +686,26 @@ func TestCustomRetryStatuses(t *testing.T) {
 		t.Errorf("hits=%d status=%d", rec.Hits(), resp.StatusCode)
 	}
 }
+
+func TestClientTimeoutIsADeadline(t *testing.T) {
+	rec := &recorder{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec.record(r)
+		w.Header().Set("Retry-After", "3600")
+		w.WriteHeader(http.StatusTooManyRequests)
+	}))
+	defer srv.Close()
+	clock := newFakeClock()
+	tr := testTransport(t, clock)
+	tr.MaxRetryAfter = time.Hour
+	c := New(tr)
+	c.Timeout = time.Minute // seen by the Transport as the request's deadline
+	_, err := c.Get(srv.URL)
+	if !errors.Is(err, ErrDeadline) || rec.Hits() != 1 || len(clock.Waits()) != 0 {
+		t.Fatalf("err=%v hits=%d waits=%v", err, rec.Hits(), clock.Waits())
+	}
+	var ue interface{ Timeout() bool }
+	if !errors.As(err, &ue) || !ue.Timeout() {
+		t.Errorf("error is not a timeout: %v", err)
+	}
+}
