@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -143,6 +144,8 @@ func RandomKey() string {
 
 var _ http.RoundTripper = (*Transport)(nil)
 
+var errNoResponse = errors.New("client: base RoundTripper returned no response and no error")
+
 func (t *Transport) init() {
 	t.budget = t.Budget
 	if t.budget == nil {
@@ -242,6 +245,9 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			r.Body = body
 		}
 		resp, err := base.RoundTrip(r)
+		if resp == nil && err == nil {
+			err = errNoResponse // a broken Base; never dereference a nil response
+		}
 		if err != nil && ctx.Err() != nil {
 			// The caller's deadline or cancellation: never retried, and no
 			// evidence about the backend either way, so the budget is untouched.
@@ -277,7 +283,8 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		// free the connection.
 		last, status, hint, rid := err, 0, time.Duration(0), ""
 		if resp != nil {
-			re := t.dec.Decode(resp).(*ResponseError)
+			body, truncated := t.dec.readBody(resp) // any status: CheckRetry may retry a 2xx
+			re := t.dec.DecodeBody(resp.StatusCode, resp.Header, body, truncated)
 			last, status, hint, rid = re, resp.StatusCode, re.API.RetryAfter, re.API.RequestID
 		}
 		wait := t.wait(attempt, hint)

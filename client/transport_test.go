@@ -709,3 +709,38 @@ func TestClientTimeoutIsADeadline(t *testing.T) {
 		t.Errorf("error is not a timeout: %v", err)
 	}
 }
+
+// roundTripFunc adapts a function to http.RoundTripper.
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+func TestOddPolicies(t *testing.T) {
+	t.Run("a CheckRetry that retries a 2xx does not panic", func(t *testing.T) {
+		rec := &recorder{}
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			rec.record(r)
+			w.WriteHeader(http.StatusAccepted)
+		}))
+		defer srv.Close()
+		tr := testTransport(t, newFakeClock())
+		tr.CheckRetry = func(resp *http.Response, err error) bool { return resp != nil && resp.StatusCode == 202 }
+		resp, err := New(tr).Get(srv.URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if rec.Hits() != 4 {
+			t.Errorf("hits = %d", rec.Hits())
+		}
+	})
+	t.Run("a Base returning nothing is an error, not a panic", func(t *testing.T) {
+		tr := &Transport{Base: roundTripFunc(func(*http.Request) (*http.Response, error) { return nil, nil }),
+			Sleep: newFakeClock().Sleep}
+		req, _ := http.NewRequest("GET", "http://example.invalid/", nil)
+		resp, err := tr.RoundTrip(req)
+		if resp != nil || !errors.Is(err, errNoResponse) {
+			t.Errorf("resp=%v err=%v", resp, err)
+		}
+	})
+}
