@@ -83,3 +83,29 @@ func ExampleTransport() {
 	// retry after attempt 2 status 503 wait 1s
 	// 200 after 3 attempts
 }
+
+func ExampleRetryError() {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Retry-After", "120") // longer than the caller will wait
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusServiceUnavailable)
+		io.WriteString(w, `{"success":false,"message":"Service temporarily unavailable","error":{"code":"SERVICE_UNAVAILABLE"}}`)
+	}))
+	defer srv.Close()
+
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, "GET", srv.URL, nil)
+	c := client.New(&client.Transport{MaxRetryAfter: 5 * time.Minute})
+	_, err := c.Do(req) // returns at once: waiting 120s would pass the deadline
+
+	var re *client.RetryError
+	var e *apierr.Error
+	if errors.As(err, &re) && errors.As(err, &e) {
+		fmt.Println(re.Attempts, errors.Is(err, client.ErrDeadline), re.Wait)
+		fmt.Println(e.Status, e.Code, e.Message)
+	}
+	// Output:
+	// 1 true 2m0s
+	// 503 SERVICE_UNAVAILABLE Service temporarily unavailable
+}

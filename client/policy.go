@@ -102,6 +102,9 @@ func ExponentialCeiling(attempt int, min, max time.Duration) time.Duration {
 		attempt = 1
 	}
 	c := min
+	if c <= 0 {
+		return 0
+	}
 	for i := 1; i < attempt && c < max; i++ {
 		c *= 2
 		if c <= 0 { // overflow
