@@ -6,6 +6,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 )
 
 // MemoryConfig configures a Memory store. The zero value works.
@@ -34,7 +35,21 @@ type Memory struct {
 	shards []rlShard
 
 	mu    sync.Mutex
-	slots atomic.Pointer[map[string]int] // policy name → table index
+	slots atomic.Pointer[rlSlots] // policy name → table index
+}
+
+// rlSlots maps policy names to table indexes. byPtr remembers the name
+// strings seen, by address: a Limiter passes the same Policy values on every
+// call, so a pointer compare usually finds the slot without hashing.
+type rlSlots struct {
+	byName map[string]int
+	byPtr  []rlSlotPtr
+}
+
+type rlSlotPtr struct {
+	p    *byte
+	n    int
+	slot int
 }
 
 type rlShard struct {
@@ -64,28 +79,37 @@ func NewMemory(cfg MemoryConfig) *Memory {
 	if m.sweep <= 0 {
 		m.sweep = time.Minute.Microseconds()
 	}
-	empty := map[string]int{}
-	m.slots.Store(&empty)
+	m.slots.Store(&rlSlots{byName: map[string]int{}})
 	return m
 }
 
 func (m *Memory) slot(name string) int {
-	if i, ok := (*m.slots.Load())[name]; ok {
-		return i
+	cur := m.slots.Load()
+	p := unsafe.StringData(name)
+	for _, e := range cur.byPtr {
+		if e.p == p && e.n == len(name) {
+			return e.slot
+		}
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	old := *m.slots.Load()
-	if i, ok := old[name]; ok {
-		return i
+	cur = m.slots.Load()
+	next := &rlSlots{byName: make(map[string]int, len(cur.byName)+1)}
+	for k, v := range cur.byName {
+		next.byName[k] = v
 	}
-	next := make(map[string]int, len(old)+1)
-	for k, v := range old {
-		next[k] = v
+	i, ok := next.byName[name]
+	if !ok {
+		i = len(next.byName)
+		next.byName[name] = i
 	}
-	i := len(old)
-	next[name] = i
-	m.slots.Store(&next)
+	// Remember this name's address too, a bounded number of them: names
+	// built per call (never the case with a Limiter) must not grow the list.
+	next.byPtr = cur.byPtr
+	if len(cur.byPtr) < 64 {
+		next.byPtr = append(append([]rlSlotPtr(nil), cur.byPtr...), rlSlotPtr{p, len(name), i})
+	}
+	m.slots.Store(next)
 	return i
 }
 

@@ -17,18 +17,30 @@ import (
 )
 
 // rlRoundTrips counts what a client sends to Redis: one per command, one per
-// pipeline.
-type rlRoundTrips struct{ n atomic.Int64 }
+// pipeline. The handshake a new pooled connection makes (HELLO, CLIENT
+// SETINFO) is not a check's cost and is counted apart.
+type rlRoundTrips struct{ n, handshake atomic.Int64 }
 
 func (h *rlRoundTrips) DialHook(next redis.DialHook) redis.DialHook { return next }
 func (h *rlRoundTrips) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
 	return func(ctx context.Context, cmd redis.Cmder) error {
-		h.n.Add(1)
+		switch cmd.Name() {
+		case "hello", "client", "auth", "select":
+			h.handshake.Add(1)
+		default:
+			h.n.Add(1)
+		}
 		return next(ctx, cmd)
 	}
 }
 func (h *rlRoundTrips) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
 	return func(ctx context.Context, cmds []redis.Cmder) error {
+		for _, c := range cmds {
+			if n := c.Name(); n == "hello" || n == "client" || n == "auth" || n == "select" {
+				h.handshake.Add(1)
+				return next(ctx, cmds)
+			}
+		}
 		h.n.Add(1)
 		return next(ctx, cmds)
 	}

@@ -2,6 +2,7 @@ package redisstore_test
 
 import (
 	"errors"
+	"runtime"
 	"time"
 
 	"github.com/apierr/apierr"
@@ -17,3 +18,5 @@ const rlTestTimeout = 5 * time.Second
 // rlOutageTimeout bounds calls in outage tests: every call to a stopped
 // server may take this long (go-redis retries the dial until the deadline).
 const rlOutageTimeout = time.Second
+
+func rlProcs() int { return runtime.GOMAXPROCS(0) }

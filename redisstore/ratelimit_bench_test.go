@@ -1,0 +1,130 @@
+package redisstore_test
+
+// Redis store benchmarks beside the peers a user would pick instead, on the
+// same redis-server in one run. See bench/ratelimit.md.
+
+import (
+	"context"
+	"strconv"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/go-redis/redis_rate/v10"
+	"github.com/redis/go-redis/v9"
+	"github.com/ulule/limiter/v3"
+	ululeredis "github.com/ulule/limiter/v3/drivers/store/redis"
+
+	"github.com/apierr/apierr/internal/redistest"
+	"github.com/apierr/apierr/ratelimit"
+	"github.com/apierr/apierr/redisstore"
+)
+
+const rlBenchKeys = 10_000
+
+var rlBenchKeyNames = func() []string {
+	k := make([]string, rlBenchKeys)
+	for i := range k {
+		k[i] = "tenant-" + strconv.Itoa(i)
+	}
+	return k
+}()
+
+type rlRedisImpl struct {
+	name string
+	make func(b *testing.B, c *redis.Client, prefix string) func(ctx context.Context, key string) bool
+}
+
+var rlRedisImpls = []rlRedisImpl{
+	{"apierr-redisstore", func(b *testing.B, c *redis.Client, prefix string) func(context.Context, string) bool {
+		s := redisstore.NewRateLimitStore(c, redisstore.RateLimitConfig{Prefix: prefix + "apierr:", Timeout: 10 * time.Second})
+		pols := []ratelimit.Policy{ratelimit.PerSecond(1_000_000)}
+		return func(ctx context.Context, k string) bool {
+			var out [1]ratelimit.Status
+			ok, err := s.Allow(ctx, k, 1, pols, out[:])
+			if err != nil {
+				b.Error(err)
+			}
+			return ok
+		}
+	}},
+	{"apierr-redisstore-2-policies", func(b *testing.B, c *redis.Client, prefix string) func(context.Context, string) bool {
+		s := redisstore.NewRateLimitStore(c, redisstore.RateLimitConfig{Prefix: prefix + "apierr2:", Timeout: 10 * time.Second})
+		pols := []ratelimit.Policy{ratelimit.PerSecond(1_000_000), ratelimit.PerDay(1_000_000_000)}
+		return func(ctx context.Context, k string) bool {
+			var out [2]ratelimit.Status
+			ok, err := s.Allow(ctx, k, 1, pols, out[:])
+			if err != nil {
+				b.Error(err)
+			}
+			return ok
+		}
+	}},
+	{"go-redis-redis_rate", func(b *testing.B, c *redis.Client, prefix string) func(context.Context, string) bool {
+		l := redis_rate.NewLimiter(c)
+		lim := redis_rate.PerSecond(1_000_000)
+		return func(ctx context.Context, k string) bool {
+			res, err := l.Allow(ctx, prefix+"rr:"+k, lim)
+			if err != nil {
+				b.Error(err)
+				return false
+			}
+			return res.Allowed > 0
+		}
+	}},
+	{"ulule-limiter-redis", func(b *testing.B, c *redis.Client, prefix string) func(context.Context, string) bool {
+		store, err := ululeredis.NewStoreWithOptions(c, limiter.StoreOptions{Prefix: prefix + "ulule", MaxRetry: 3})
+		if err != nil {
+			b.Fatal(err)
+		}
+		l := limiter.New(store, limiter.Rate{Period: time.Second, Limit: 1_000_000})
+		return func(ctx context.Context, k string) bool {
+			res, err := l.Get(ctx, k)
+			if err != nil {
+				b.Error(err)
+				return false
+			}
+			return !res.Reached
+		}
+	}},
+}
+
+// BenchmarkRedisRateLimit: checks per second at 1 and 64 concurrent callers
+// over 10k keys, and the round trips each check costs (a go-redis hook
+// counts every command and pipeline sent).
+func BenchmarkRedisRateLimit(b *testing.B) {
+	srv := redistest.New(b)
+	for _, callers := range []int{1, 64} {
+		for _, impl := range rlRedisImpls {
+			b.Run("callers="+strconv.Itoa(callers)+"/"+impl.name, func(b *testing.B) {
+				c := rlClient(b, srv)
+				hook := &rlRoundTrips{}
+				c.AddHook(hook)
+				take := impl.make(b, c, srv.Prefix())
+				ctx := context.Background()
+				take(ctx, "warm-up") // loads scripts
+				hook.n.Store(0)
+				b.ReportAllocs()
+				b.ResetTimer()
+				if callers == 1 {
+					for i := 0; i < b.N; i++ {
+						take(ctx, rlBenchKeyNames[i%rlBenchKeys])
+					}
+				} else {
+					b.SetParallelism((callers + rlProcs() - 1) / rlProcs())
+					var seq atomic.Int64
+					b.RunParallel(func(pb *testing.PB) {
+						i := int(seq.Add(1)) * 7919
+						for pb.Next() {
+							take(ctx, rlBenchKeyNames[i%rlBenchKeys])
+							i++
+						}
+					})
+				}
+				b.StopTimer()
+				b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "checks/s")
+				b.ReportMetric(float64(hook.n.Load())/float64(b.N), "roundtrips/op")
+			})
+		}
+	}
+}
