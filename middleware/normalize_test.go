@@ -47,6 +47,12 @@ func TestNormalize(t *testing.T) {
 				return
 			}
 		})},
+		{"GET /gzip-error", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Encoding", "gzip")
+			w.Header().Set("Retry-After", "7")
+			w.WriteHeader(http.StatusServiceUnavailable)
+			_, _ = w.Write([]byte{0x1f, 0x8b})
+		})},
 		{"GET /redirect", http.RedirectHandler("/faxes/1", http.StatusFound)},
 		{"GET /proxy", proxy},
 		{"GET /rendered", apierr.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
@@ -84,6 +90,11 @@ func TestNormalize(t *testing.T) {
 		{name: "429 is rate limited", method: "GET", path: "/status/429", status: 429, code: fc(apierr.CondRateLimited)},
 		{name: "unknown 4xx keeps status", method: "GET", path: "/status/418", status: 418, code: fc(apierr.CondMalformedBody)},
 		{name: "unknown 5xx keeps status", method: "GET", path: "/status/599", status: 599, code: fc(apierr.CondInternal)},
+		{name: "entity headers of the replaced body dropped", method: "GET", path: "/gzip-error", status: 503, code: fc(apierr.CondUnavailable), check: func(t *testing.T, res *response) {
+			if res.header.Get("Content-Encoding") != "" || res.header.Get("Retry-After") != "7" {
+				t.Errorf("headers %v", res.header)
+			}
+		}},
 		{name: "proxy to dead upstream", method: "GET", path: "/proxy", status: 502, code: fc(apierr.CondUnavailable)},
 		{name: "apierr error untouched", method: "GET", path: "/rendered", status: 402, code: "insufficient_balance", check: func(t *testing.T, res *response) {
 			if res.context()["available"] != float64(3) {

@@ -47,6 +47,7 @@ func (s *stack) recovered(rw *responseWriter, r *http.Request, v any, logging bo
 		panic(http.ErrAbortHandler)
 	}
 	rw.stack = stack
+	dropEntityHeaders(rw.Header())
 	observed := rw.st.Observed
 	rw.st.Observed = true // the stack is logged below or by the logging layer, not by Write
 	apierr.Write(rw, r, apierr.Internal(cause))

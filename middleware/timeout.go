@@ -38,6 +38,7 @@ func Timeout(d time.Duration) func(http.Handler) http.Handler {
 			var inner *apierr.State
 			if outer != nil {
 				cp := *outer
+				cp.Err = nil // Write reuses State.Err: never share it with a late handler
 				inner = &cp
 				ctx = apierr.NewContext(ctx, inner)
 			}
@@ -61,7 +62,10 @@ func Timeout(d time.Duration) func(http.Handler) http.Handler {
 				tw.mu.Lock()
 				defer tw.mu.Unlock()
 				if outer != nil {
-					outer.Principal, outer.Route, outer.Err, outer.Rendered = inner.Principal, inner.Route, inner.Err, inner.Rendered
+					outer.Principal, outer.Route, outer.Rendered = inner.Principal, inner.Route, inner.Rendered
+					if inner.Err != nil {
+						outer.Err = inner.Err
+					}
 				}
 				if r.Pattern == "" {
 					r.Pattern = r2.Pattern

@@ -57,7 +57,9 @@ func (w *responseWriter) WriteHeader(code int) {
 // replace renders the catalog error for a downstream status and drops the
 // downstream body that follows.
 func (w *responseWriter) replace(code int) {
-	e := errorForStatus(code, w.req, w.st, w.ResponseWriter.Header(), w.limit)
+	h := w.ResponseWriter.Header()
+	e := errorForStatus(code, w.req, w.st, h, w.limit)
+	dropEntityHeaders(h)
 	apierr.Write(w, w.req, e) // sets Rendered, then WriteHeader passes through
 	if !w.wroteHeader {       // a Write that wrote nothing: never leave the status unwritten
 		w.wroteHeader = true
@@ -65,6 +67,16 @@ func (w *responseWriter) replace(code int) {
 		w.ResponseWriter.WriteHeader(code)
 	}
 	w.discard = true
+}
+
+// entityHeaders describe a body the handler meant to send; they would
+// mislabel the catalog error that replaces it.
+var entityHeaders = []string{"Content-Encoding", "Content-Range", "Content-Disposition", "Etag", "Last-Modified"}
+
+func dropEntityHeaders(h http.Header) {
+	for _, k := range entityHeaders {
+		delete(h, k)
+	}
 }
 
 // Write writes b, or drops it when the response was replaced.
