@@ -3,9 +3,9 @@ package calls_test
 import (
 	"context"
 	"errors"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -46,7 +46,7 @@ func start(t *testing.T, cfg calls.Config) *env {
 	clock := seedtest.NewClock(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC))
 	cfg.Tokens = keys
 	cfg.Now = clock.Now
-	cfg.Logger = slog.New(slog.DiscardHandler)
+	cfg.Logger = codes.Logger()
 	srv := calls.NewServer(cfg)
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
@@ -199,3 +199,9 @@ func TestDocsResolve(t *testing.T) {
 	e := start(t, calls.Config{})
 	seedtest.CheckDocs(t, e.c, e.url, calls.Catalog())
 }
+
+// codes records every code the tests trigger; TestMain fails the run when a
+// code of the catalog was never reached.
+var codes = &seedtest.Codes{}
+
+func TestMain(m *testing.M) { os.Exit(seedtest.Cover(m, calls.Catalog(), codes)) }

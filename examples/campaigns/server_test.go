@@ -3,9 +3,9 @@ package campaigns_test
 import (
 	"context"
 	"errors"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -59,7 +59,7 @@ func start(t *testing.T, cfg campaigns.Config) *env {
 	q := &jobQueue{}
 	cfg.Keys = keys
 	cfg.Async = q.add
-	cfg.Logger = slog.New(slog.DiscardHandler)
+	cfg.Logger = codes.Logger()
 	clock := seedtest.NewClock(time.Date(2026, 2, 10, 0, 0, 0, 0, time.UTC))
 	cfg.Now = clock.Now
 	srv := campaigns.NewServer(cfg)
@@ -219,3 +219,9 @@ func TestDocsResolve(t *testing.T) {
 	e := start(t, campaigns.Config{})
 	seedtest.CheckDocs(t, e.c, e.url, campaigns.Catalog())
 }
+
+// codes records every code the tests trigger; TestMain fails the run when a
+// code of the catalog was never reached.
+var codes = &seedtest.Codes{}
+
+func TestMain(m *testing.M) { os.Exit(seedtest.Cover(m, campaigns.Catalog(), codes)) }

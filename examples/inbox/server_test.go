@@ -3,9 +3,9 @@ package inbox_test
 import (
 	"context"
 	"errors"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -47,7 +47,7 @@ func start(t *testing.T, cfg inbox.Config) *env {
 	clock := seedtest.NewClock(time.Date(2026, 5, 6, 7, 8, 9, 0, time.UTC))
 	cfg.Auth.Keys = keys
 	cfg.Now = clock.Now
-	cfg.Logger = slog.New(slog.DiscardHandler)
+	cfg.Logger = codes.Logger()
 	srv := inbox.NewServer(cfg)
 	srv.AddTenant("t_1", "acme")
 	srv.AddTenant("t_2", "other")
@@ -265,3 +265,9 @@ func TestDocsResolve(t *testing.T) {
 	e := start(t, inbox.Config{})
 	seedtest.CheckDocs(t, e.c, e.url, inbox.Catalog())
 }
+
+// codes records every code the tests trigger; TestMain fails the run when a
+// code of the catalog was never reached.
+var codes = &seedtest.Codes{}
+
+func TestMain(m *testing.M) { os.Exit(seedtest.Cover(m, inbox.Catalog(), codes)) }

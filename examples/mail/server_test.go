@@ -3,9 +3,9 @@ package mail_test
 import (
 	"context"
 	"errors"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -26,7 +26,7 @@ func start(t *testing.T, cfg mail.Config) *env {
 	t.Helper()
 	clock := seedtest.NewClock(time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC))
 	cfg.Now = clock.Now
-	cfg.Logger = slog.New(slog.DiscardHandler)
+	cfg.Logger = codes.Logger()
 	srv := mail.NewServer(cfg)
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
@@ -239,3 +239,9 @@ func TestDocsResolve(t *testing.T) {
 	e := start(t, mail.Config{})
 	seedtest.CheckDocs(t, e.c, e.url, mail.Catalog())
 }
+
+// codes records every code the tests trigger; TestMain fails the run when a
+// code of the catalog was never reached.
+var codes = &seedtest.Codes{}
+
+func TestMain(m *testing.M) { os.Exit(seedtest.Cover(m, mail.Catalog(), codes)) }
