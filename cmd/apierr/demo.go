@@ -31,6 +31,7 @@ func runDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	tick := fs.Duration("tick", 2*time.Second, "transmitter step: a fax takes three steps to finish")
 	rps := fs.Int64("rate", 10, "requests per second per API key (negative: no limit)")
 	burst := fs.Int64("burst", 20, "requests per API key at once")
+	bare := fs.Bool("bare", false, "benchmark baseline: serve GET /account/balance and GET /fax/{id} with net/http alone, no apierr")
 	quiet := fs.Bool("quiet", false, "do not log error responses (they go to stderr, one line each)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: apierr demo [--addr 127.0.0.1:8080] [--redis URL]")
@@ -56,6 +57,10 @@ func runDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	}
 	defer ln.Close()
 	base := "http://" + dialable(ln.Addr().(*net.TCPAddr))
+	if *bare {
+		fmt.Fprintln(stdout, "apierr demo --bare: the benchmark baseline (net/http only), listening on "+base)
+		return serve(ctx, ln, fax.BareHandler())
+	}
 	if *docsURL == "" {
 		*docsURL = base + "/docs/errors/{slug}"
 	}
@@ -84,15 +89,19 @@ func runDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	stop := srv.Start()
 	defer stop()
 
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: time.Minute}
-	done := make(chan error, 1)
-	go func() { done <- hs.Serve(ln) }()
 	stores := "in memory"
 	if *redisURL != "" {
 		stores = "on Redis (idempotency keys)"
 	}
 	printBanner(stdout, base, stores)
+	return serve(ctx, ln, srv)
+}
 
+// serve serves h on ln until ctx is done, then shuts down gracefully.
+func serve(ctx context.Context, ln net.Listener, h http.Handler) error {
+	hs := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: time.Minute}
+	done := make(chan error, 1)
+	go func() { done <- hs.Serve(ln) }()
 	select {
 	case err := <-done:
 		return err

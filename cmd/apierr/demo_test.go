@@ -194,3 +194,18 @@ func TestDemoRedisUnreachable(t *testing.T) {
 		t.Fatalf("exit %d, want 1 (%v)", exitCode(err, io.Discard), err)
 	}
 }
+
+func TestDemoBare(t *testing.T) {
+	base := startDemo(t, "--bare")
+	req, _ := http.NewRequest("GET", base+"/account/balance", nil)
+	req.Header.Set("Authorization", "Bearer "+fax.DemoSandboxKey)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(b), `"available":1000`) {
+		t.Fatalf("%d %s", resp.StatusCode, b)
+	}
+}
