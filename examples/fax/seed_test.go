@@ -12,7 +12,8 @@ import (
 // seedCase is one documented error of seed 000 triggered by a real request.
 // want is the body the seed documents (the envelope with its docs permalink;
 // the seed's own example where it gives one), without request_id, which
-// must equal the X-Request-ID header.
+// must equal the X-Request-ID header. The seed leaves the wording of context
+// hints open, so a want string "~text" matches any string containing text.
 type seedCase struct {
 	name   string
 	cfg    Config // the server's configuration, when the case needs its own
@@ -71,7 +72,7 @@ func seedCases() []seedCase {
 			},
 			status: 401,
 			want: `{"error":"unauthenticated","message":"No valid credentials were provided.","action":"check_credentials",
-				"docs":"` + docs + `unauthenticated","context":{"reason":"The Authorization header must use the Bearer scheme: Authorization: Bearer <key>."}}`,
+				"docs":"` + docs + `unauthenticated","context":{"reason":"~Bearer"}}`,
 			header: map[string]string{"WWW-Authenticate": `Bearer realm="fax", error="invalid_token"`},
 		},
 		{
@@ -97,7 +98,7 @@ func seedCases() []seedCase {
 			send:   func(e *env) response { return e.do("GET", "/account/balance", " "+DemoSandboxKey, nil, nil) },
 			status: 401,
 			want: `{"error":"api_key_invalid","message":"The API key was sent but is not recognized.","action":"check_credentials",
-				"docs":"` + docs + `api-key-invalid","context":{"hint":"The API key has whitespace around it (often a trailing newline or space copied with it); send the key alone."}}`,
+				"docs":"` + docs + `api-key-invalid","context":{"hint":"~whitespace"}}`,
 		},
 		{
 			name: "api_key_invalid: a key without the fx_test_/fx_live_ prefix gets a hint",
@@ -106,7 +107,7 @@ func seedCases() []seedCase {
 			},
 			status: 401,
 			want: `{"error":"api_key_invalid","message":"The API key was sent but is not recognized.","action":"check_credentials",
-				"docs":"` + docs + `api-key-invalid","context":{"hint":"API keys start with fx_live_ or fx_test_."}}`,
+				"docs":"` + docs + `api-key-invalid","context":{"hint":"~fx_test_"}}`,
 		},
 		{
 			name:   "forbidden: another workspace's fax",
@@ -244,6 +245,7 @@ func TestSeedContract(t *testing.T) {
 			if err := json.Unmarshal([]byte(tc.want), &want); err != nil {
 				t.Fatalf("bad want: %v", err)
 			}
+			loosen(got, want)
 			if !reflect.DeepEqual(got, want) {
 				t.Errorf("body\n got %s\nwant %s", compact(r.Body), compact([]byte(tc.want)))
 			}
@@ -260,6 +262,23 @@ func TestSeedContract(t *testing.T) {
 	for _, c := range cat.Codes() {
 		if !c.Fallback && !seen[c.ID] {
 			t.Errorf("code %s was never triggered", c.ID)
+		}
+	}
+}
+
+// loosen replaces each "~text" in want by got's value at the same place when
+// that value is a string containing text.
+func loosen(got, want map[string]any) {
+	for k, w := range want {
+		switch w := w.(type) {
+		case string:
+			if g, ok := got[k].(string); ok && strings.HasPrefix(w, "~") && strings.Contains(g, w[1:]) {
+				want[k] = g
+			}
+		case map[string]any:
+			if g, ok := got[k].(map[string]any); ok {
+				loosen(g, w)
+			}
 		}
 	}
 }
