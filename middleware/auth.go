@@ -67,6 +67,7 @@ func Auth(cfg AuthConfig) func(http.Handler) http.Handler {
 	a := newAuthenticator(cfg)
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			track(w, r)
 			p, err := a.authenticate(r)
 			if err != nil {
 				apierr.Write(w, r, err)
@@ -288,6 +289,7 @@ func RequireScope(scopes ...string) func(http.Handler) http.Handler {
 	challenge := `Bearer error="insufficient_scope", scope="` + strings.Join(scopes, " ") + `"`
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			track(w, r)
 			p := apierr.PrincipalFrom(r.Context())
 			if p == nil {
 				apierr.Write(w, r, apierr.Cond(apierr.CondAuthMissing).WithHeader("WWW-Authenticate", "Bearer"))

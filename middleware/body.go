@@ -22,10 +22,15 @@ func BodyLimit(n int64) func(http.Handler) http.Handler {
 				apierr.Write(w, r, apierr.Cond(apierr.CondPayloadTooLarge).With("limit_bytes", n))
 				return
 			}
-			if rw := findWriter(w); rw != nil && (rw.limit == 0 || n < rw.limit) {
-				rw.limit = n
-			}
 			r2 := *r
+			if rw := findWriter(w); rw != nil {
+				if rw.limit == 0 || n < rw.limit {
+					rw.limit = n
+				}
+				if apierr.StateFrom(r.Context()) == rw.st {
+					rw.req = &r2
+				}
+			}
 			// The innermost writer lets the server close the connection once
 			// the limit is hit, as net/http does for MaxBytesHandler.
 			r2.Body = http.MaxBytesReader(baseWriter(w), r.Body, n)
@@ -46,6 +51,7 @@ func RequireContentType(types ...string) func(http.Handler) http.Handler {
 	}
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			track(w, r)
 			if r.ContentLength == 0 || r.Body == nil || r.Body == http.NoBody {
 				next.ServeHTTP(w, r)
 				return

@@ -23,9 +23,12 @@
 // and each error response is logged once with its request ID, code, status,
 // route and latency.
 //
-// With chi, install the stack with r.Use(middleware.Stack(cat)) so that the
-// matched route pattern (r.Pattern) is visible to the normalizer: a plain 404
-// from a matched route is then not_found, and one from no route is
+// A plain 404 from a matched route is not_found and one from no route is
+// endpoint_not_found: ServeMux (Go 1.22+) and chi set r.Pattern on a match.
+// chi sets it on its own copy of the request, so with chi either install
+// the stack with r.Use(middleware.Stack(cat)), or keep it outside and let
+// any layer of this package inside the route (Auth, BodyLimit, Timeout, …)
+// pass the router's request on; otherwise every plain 404 behind chi is
 // endpoint_not_found.
 //
 // The other middleware are separate functions: Auth and RequireScope (API

@@ -127,6 +127,7 @@ func (s *stack) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (s *stack) begin(w http.ResponseWriter, r *http.Request) (*responseWriter, *http.Request) {
 	st := apierr.StateFrom(r.Context())
 	if rw, ok := w.(*responseWriter); ok && st != nil && rw.st == st {
+		rw.req = r // a layer inside a router sees the router's request (r.Pattern)
 		return rw, r
 	}
 	rw := &responseWriter{ResponseWriter: w, start: s.cfg.now()}
@@ -181,6 +182,9 @@ func (s *stack) logResponse(rw *responseWriter, r *http.Request) {
 	st := rw.st
 	if st.Route == "" {
 		st.Route = r.Pattern
+	}
+	if st.Route == "" {
+		st.Route = rw.req.Pattern
 	}
 	var buf [10]slog.Attr
 	attrs := append(buf[:0],

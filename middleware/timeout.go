@@ -32,6 +32,7 @@ var ErrHandlerTimeout = errors.New("middleware: handler wrote after its deadline
 func Timeout(d time.Duration) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			track(w, r)
 			ctx, cancel := context.WithTimeout(r.Context(), d)
 			defer cancel()
 			outer := apierr.StateFrom(ctx)

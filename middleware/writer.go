@@ -164,6 +164,16 @@ func Status(w http.ResponseWriter) int {
 	return 0
 }
 
+// track records r as the most specific request the handler chain has seen
+// so far (one carrying the same State): routers such as chi set r.Pattern on
+// their own copy of the request, and the normalizer and the logger want the
+// matched route.
+func track(w http.ResponseWriter, r *http.Request) {
+	if rw := findWriter(w); rw != nil && rw.req != r && apierr.StateFrom(r.Context()) == rw.st {
+		rw.req = r
+	}
+}
+
 // baseWriter returns the innermost ResponseWriter, so that
 // http.MaxBytesReader can tell the server to close the connection.
 func baseWriter(w http.ResponseWriter) http.ResponseWriter {
