@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/apierr/apierr/idempotency"
@@ -14,6 +16,10 @@ import (
 type IdempotencyConfig struct {
 	// Prefix is prepended to every key (default "apierr:idem:").
 	Prefix string
+	// LeaseScript takes leases with a Lua script (GET, else SET PX) instead
+	// of SET NX PX GET, for Redis older than 7.0. It is also used
+	// automatically once Redis rejects SET NX GET as a syntax error.
+	LeaseScript bool
 }
 
 // IdempotencyStore is an idempotency.Store on Redis, shared by every process
@@ -22,8 +28,10 @@ type IdempotencyConfig struct {
 // replay one (Acquire returns the stored response):
 //
 //   - Acquire is SET key record PX lease NX GET: it takes the lease or
-//     returns the record already there, atomically. It needs Redis 7.0 or
-//     later (or Valkey), where SET accepts NX together with GET.
+//     returns the record already there, atomically. SET accepts NX with GET
+//     from Redis 7.0 (and in Valkey); on an older server the store switches,
+//     after the first syntax error, to a Lua script doing the same in one
+//     round trip (see IdempotencyConfig.LeaseScript).
 //   - Complete and Release are Lua scripts that read the owner token from the
 //     stored record (GETRANGE, not the whole value) and write only when it is
 //     the caller's: a stale worker whose lease expired can never overwrite a
@@ -35,8 +43,9 @@ type IdempotencyConfig struct {
 // Every key is a single Redis key, so Redis Cluster needs no hash tags. An
 // IdempotencyStore is safe for concurrent use.
 type IdempotencyStore struct {
-	client redis.UniversalClient
-	prefix string
+	client      redis.UniversalClient
+	prefix      string
+	leaseScript atomic.Bool
 }
 
 var _ idempotency.Store = (*IdempotencyStore)(nil)
@@ -46,13 +55,23 @@ func NewIdempotencyStore(client redis.UniversalClient, cfg IdempotencyConfig) *I
 	if cfg.Prefix == "" {
 		cfg.Prefix = "apierr:idem:"
 	}
-	return &IdempotencyStore{client: client, prefix: cfg.Prefix}
+	s := &IdempotencyStore{client: client, prefix: cfg.Prefix}
+	s.leaseScript.Store(cfg.LeaseScript)
+	return s
 }
 
 // The scripts compare the 16-byte owner token at idempotency.TokenOffset and
 // the status byte at idempotency.StatusOffset (Lua strings count from 1).
 // GETRANGE on a missing key returns "", which matches no token.
 var (
+	idemAcquireScript = redis.NewScript(`
+local old = redis.call('GET', KEYS[1])
+if old then
+  return old
+end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return false`)
+
 	idemCompleteScript = redis.NewScript(fmt.Sprintf(`
 local head = redis.call('GETRANGE', KEYS[1], 0, %[1]d)
 if head ~= '' and (string.byte(head, %[2]d) ~= %[3]d or string.sub(head, %[4]d, %[5]d) ~= ARGV[1]) then
@@ -78,7 +97,17 @@ func (s *IdempotencyStore) Acquire(ctx context.Context, key string, rec *idempot
 	if err != nil {
 		return nil, err
 	}
-	old, err := s.client.Do(ctx, "SET", s.prefix+key, val, "PX", idemMillis(lease), "NX", "GET").Text()
+	key = s.prefix + key
+	var old string
+	if !s.leaseScript.Load() {
+		old, err = s.client.Do(ctx, "SET", key, val, "PX", idemMillis(lease), "NX", "GET").Text()
+		if err != nil && idemIsSyntaxError(err) {
+			s.leaseScript.Store(true) // Redis < 7.0: nothing was set
+		}
+	}
+	if s.leaseScript.Load() {
+		old, err = idemAcquireScript.Run(ctx, s.client, []string{key}, val, idemMillis(lease)).Text()
+	}
 	if errors.Is(err, redis.Nil) {
 		return nil, nil // the lease is ours
 	}
@@ -114,6 +143,13 @@ func (s *IdempotencyStore) Release(ctx context.Context, key string, token idempo
 		return fmt.Errorf("redisstore: idempotency release: %w", err)
 	}
 	return nil
+}
+
+// idemIsSyntaxError reports whether Redis rejected a command's arguments,
+// as servers before 7.0 do for SET … NX GET.
+func idemIsSyntaxError(err error) bool {
+	var rerr redis.Error
+	return errors.As(err, &rerr) && strings.Contains(strings.ToLower(rerr.Error()), "syntax error")
 }
 
 // idemMillis is d in whole milliseconds, at least 1 (PX 0 is an error).

@@ -25,11 +25,15 @@ func TestIdempotencyStoreContract(t *testing.T) {
 	srv := redistest.New(t)
 	client := srv.Client()
 	var n atomic.Int64
-	idempotencytest.TestStore(t, func(t *testing.T) idempotency.Store {
-		return redisstore.NewIdempotencyStore(client, redisstore.IdempotencyConfig{
-			Prefix: fmt.Sprintf("%s%d:", srv.Prefix(), n.Add(1)),
+	for _, script := range []bool{false, true} {
+		t.Run(fmt.Sprintf("LeaseScript=%v", script), func(t *testing.T) {
+			idempotencytest.TestStore(t, func(t *testing.T) idempotency.Store {
+				return redisstore.NewIdempotencyStore(client, redisstore.IdempotencyConfig{
+					Prefix: fmt.Sprintf("%s%d:", srv.Prefix(), n.Add(1)), LeaseScript: script,
+				})
+			})
 		})
-	})
+	}
 }
 
 func TestIdempotencyStoreExpiry(t *testing.T) {
