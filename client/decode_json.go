@@ -297,4 +297,5 @@ var problemMembers = map[string]bool{
 	"type": true, "title": true, "status": true, "detail": true, "instance": true,
 	"code": true, "action": true, "request_id": true, "retry_after": true,
 	"errors": true, "context": true, "invalid-params": true, "invalid_params": true,
+	"traceId": true, "trace_id": true, "requestId": true,
 }
