@@ -81,6 +81,7 @@ func runDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		}
 		defer client.Close()
 		cfg.IdempotencyStore = redisstore.NewIdempotencyStore(client, redisstore.IdempotencyConfig{Prefix: "apierr:demo:idem:"})
+		cfg.RateLimitStore = redisstore.NewRateLimitStore(client, redisstore.RateLimitConfig{Prefix: "apierr:demo:rl:"})
 	}
 	srv, err := fax.NewDemo(cfg)
 	if err != nil {
@@ -91,7 +92,7 @@ func runDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 
 	stores := "in memory"
 	if *redisURL != "" {
-		stores = "on Redis (idempotency keys)"
+		stores = "on Redis"
 	}
 	printBanner(stdout, base, stores)
 	return serve(ctx, ln, srv)

@@ -161,7 +161,7 @@ func startDemo(t *testing.T, args ...string) string {
 
 func TestDemoRedis(t *testing.T) {
 	rd := redistest.New(t)
-	base := startDemo(t, "--redis", rd.URL)
+	base := startDemo(t, "--redis", rd.URL, "--rate", "1", "--burst", "3")
 	post := func() *http.Response {
 		t.Helper()
 		body := `{"to":"+14155550123","file":"` + base64.StdEncoding.EncodeToString(fax.DemoPDF()) + `"}`
@@ -182,9 +182,31 @@ func TestDemoRedis(t *testing.T) {
 	if r := post(); r.StatusCode != 201 || r.Header.Get("Idempotent-Replayed") != "true" {
 		t.Fatalf("retry: %d replayed=%q", r.StatusCode, r.Header.Get("Idempotent-Replayed"))
 	}
-	keys, err := rd.Client().Keys(context.Background(), "apierr:demo:idem:*").Result()
-	if err != nil || len(keys) == 0 {
-		t.Fatalf("no idempotency record in Redis: %v %v", keys, err)
+	// The burst of 3 is spent (two POSTs, this GET); the limiter's state is
+	// in Redis, on Redis's clock.
+	req, _ := http.NewRequest("GET", base+"/account/balance", nil)
+	req.Header.Set("Authorization", "Bearer "+fax.DemoSandboxKey)
+	for i := 0; ; i++ {
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode == 429 {
+			if resp.Header.Get("Retry-After") == "" {
+				t.Error("429 without Retry-After")
+			}
+			break
+		}
+		if i == 10 {
+			t.Fatal("no 429 after 10 requests at burst 3")
+		}
+	}
+	for _, pattern := range []string{"apierr:demo:idem:*", "apierr:demo:rl:*"} {
+		keys, err := rd.Client().Keys(context.Background(), pattern).Result()
+		if err != nil || len(keys) == 0 {
+			t.Errorf("no %s keys in Redis: %v %v", pattern, keys, err)
+		}
 	}
 }
 
