@@ -15,7 +15,8 @@ import (
 
 // Config configures the campaigns service. Its zero value works: no keys,
 // 100 credits per workspace per month, 2 concurrent batch jobs per
-// workspace, jobs run on their own goroutine, 1 MiB bodies.
+// workspace (Retry-After 5s when all are busy), jobs run on their own
+// goroutine, 1 MiB bodies.
 type Config struct {
 	// Keys holds the API keys (Authorization: Bearer <key> or X-API-Key);
 	// a principal's Tenant is its workspace. Nil means an empty store.
@@ -24,6 +25,9 @@ type Config struct {
 	Credits int64
 	// ConcurrentJobs is how many batch jobs a workspace may run at once.
 	ConcurrentJobs int64
+	// JobRetryAfter is the Retry-After sent with WORKSPACE_LIMIT: when a
+	// client should look again for a free slot (default 5s).
+	JobRetryAfter time.Duration
 	// MaxBody is the largest request body in bytes.
 	MaxBody int64
 	// Logger receives the one record per error response (default slog.Default()).
@@ -87,6 +91,9 @@ func NewServer(cfg Config) *Server {
 	if cfg.ConcurrentJobs <= 0 {
 		cfg.ConcurrentJobs = 2
 	}
+	if cfg.JobRetryAfter <= 0 {
+		cfg.JobRetryAfter = 5 * time.Second
+	}
 	if cfg.MaxBody <= 0 {
 		cfg.MaxBody = 1 << 20
 	}
@@ -102,7 +109,8 @@ func NewServer(cfg Config) *Server {
 	s := &Server{cfg: cfg, campaigns: map[string]*campaign{}, lists: map[string]*list{}}
 	s.credits = ratelimit.NewQuota(ratelimit.QuotaConfig{Name: "credits", Limit: cfg.Credits,
 		Period: ratelimit.Monthly, Now: cfg.Now, Key: ratelimit.ByTenant})
-	s.jobs = ratelimit.NewConcurrency(ratelimit.ConcurrencyConfig{Limit: cfg.ConcurrentJobs, Key: ratelimit.ByTenant})
+	s.jobs = ratelimit.NewConcurrency(ratelimit.ConcurrencyConfig{Limit: cfg.ConcurrentJobs,
+		Key: ratelimit.ByTenant, RetryAfter: cfg.JobRetryAfter})
 
 	auth := middleware.Auth(middleware.AuthConfig{Keys: cfg.Keys})
 	h := func(f apierr.HandlerFunc) http.Handler { return auth(f) }

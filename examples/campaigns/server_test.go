@@ -153,6 +153,9 @@ func TestDocumentedErrors(t *testing.T) {
 		// One batch runs; the workspace allows one at a time.
 		res = e.do(t, "POST", "/api/v1/campaigns/cmp_1/generate-batch", leads(1), bearer(key)...)
 		seedtest.CheckError(t, res, 429, want("WORKSPACE_LIMIT", "Too many batch jobs are running in this workspace.", ""))
+		if res.Header.Get("Retry-After") != "5" {
+			t.Errorf("Retry-After %q, want 5", res.Header.Get("Retry-After"))
+		}
 		// Another workspace's slot is its own.
 		if res := e.do(t, "POST", "/api/v1/campaigns/cmp_2/generate-batch", leads(1), bearer(otherKey)...); res.Status != 202 {
 			t.Errorf("other workspace: %d %s", res.Status, res.Raw)
