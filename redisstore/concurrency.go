@@ -22,6 +22,13 @@ type ConcurrencyConfig struct {
 	// above your longest request: a lease that expires while its request
 	// still runs frees the slot early.
 	LeaseTTL time.Duration
+	// FailFast, if positive, makes the store fail at once for that long
+	// after a call fails for want of Redis (timeout, refused connection),
+	// instead of each call waiting out Timeout during an outage. The
+	// limiter's FailurePolicy applies to those failures as to any. Default 0
+	// (off): with FailClosed, one slow reply would otherwise refuse every
+	// request for FailFast.
+	FailFast time.Duration
 }
 
 // ConcurrencyStore is a ratelimit.ConcurrencyStore on Redis. A key's slots
@@ -49,11 +56,12 @@ func NewConcurrencyStore(client redis.UniversalClient, cfg ConcurrencyConfig) *C
 	if cfg.LeaseTTL <= 0 {
 		cfg.LeaseTTL = time.Minute
 	}
-	return &ConcurrencyStore{call: rlNewCaller(client, cfg.Timeout), prefix: rlCheckPrefix(cfg.Prefix), ttl: cfg.LeaseTTL}
+	return &ConcurrencyStore{call: rlNewCaller(client, cfg.Timeout, cfg.FailFast), prefix: rlCheckPrefix(cfg.Prefix), ttl: cfg.LeaseTTL}
 }
 
 // rlAcquireScript: ARGV limit, lease ttl µs, lease id → {ok, in flight}.
 var rlAcquireScript = redis.NewScript(`
+if redis.replicate_commands then redis.replicate_commands() end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', string.format('%d', now))

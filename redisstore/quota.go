@@ -15,6 +15,13 @@ type QuotaConfig struct {
 	Prefix string
 	// Timeout bounds each call (default DefaultTimeout, 100ms).
 	Timeout time.Duration
+	// FailFast, if positive, makes the store fail at once for that long
+	// after a call fails for want of Redis (timeout, refused connection),
+	// instead of each call waiting out Timeout during an outage. The
+	// limiter's FailurePolicy applies to those failures as to any. Default 0
+	// (off): with FailClosed, one slow reply would otherwise refuse every
+	// request for FailFast.
+	FailFast time.Duration
 }
 
 // QuotaStore is a ratelimit.QuotaStore on Redis: one Lua script per call
@@ -32,7 +39,7 @@ func NewQuotaStore(client redis.UniversalClient, cfg QuotaConfig) *QuotaStore {
 	if cfg.Prefix == "" {
 		cfg.Prefix = "apierr:"
 	}
-	return &QuotaStore{call: rlNewCaller(client, cfg.Timeout), prefix: rlCheckPrefix(cfg.Prefix)}
+	return &QuotaStore{call: rlNewCaller(client, cfg.Timeout, cfg.FailFast), prefix: rlCheckPrefix(cfg.Prefix)}
 }
 
 // rlQuotaScript: ARGV n, limit, ttl ms → {ok, used}.

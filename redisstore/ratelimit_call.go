@@ -4,8 +4,10 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -22,16 +24,23 @@ const DefaultTimeout = 100 * time.Millisecond
 // caller stops waiting for at the deadline: slower (a goroutine per call),
 // but the API never hangs because Redis does.
 type rlCaller struct {
-	client  redis.UniversalClient
-	timeout time.Duration
-	guard   bool
+	client   redis.UniversalClient
+	timeout  time.Duration
+	guard    bool
+	failFast time.Duration
+	openTill *atomic.Int64 // unix ns until which calls fail at once
 }
 
-func rlNewCaller(client redis.UniversalClient, timeout time.Duration) rlCaller {
+// ErrFailingFast is returned (wrapped) instead of calling Redis while a
+// store fails fast after an outage (see RateLimitConfig.FailFast).
+var ErrFailingFast = errors.New("redisstore: failing fast after a Redis error")
+
+func rlNewCaller(client redis.UniversalClient, timeout, failFast time.Duration) rlCaller {
 	if timeout <= 0 {
 		timeout = DefaultTimeout
 	}
-	return rlCaller{client: client, timeout: timeout, guard: !rlHonoursDeadlines(client)}
+	return rlCaller{client: client, timeout: timeout, guard: !rlHonoursDeadlines(client),
+		failFast: failFast, openTill: new(atomic.Int64)}
 }
 
 func rlHonoursDeadlines(c redis.UniversalClient) bool {
@@ -48,6 +57,26 @@ func rlHonoursDeadlines(c redis.UniversalClient) bool {
 
 // run calls f with a context bounded by the timeout.
 func (c *rlCaller) run(ctx context.Context, f func(ctx context.Context) *redis.Cmd) ([]any, error) {
+	if c.failFast > 0 {
+		if till := c.openTill.Load(); till != 0 && time.Now().UnixNano() < till {
+			return nil, ErrFailingFast
+		}
+	}
+	v, err := c.call(ctx, f)
+	if err != nil && c.failFast > 0 && !rlServerReplied(err) {
+		c.openTill.Store(time.Now().Add(c.failFast).UnixNano())
+	}
+	return v, err
+}
+
+// rlServerReplied reports an error Redis itself answered with (a script
+// error, say): Redis is up, so there is nothing to fail fast for.
+func rlServerReplied(err error) bool {
+	var re redis.Error
+	return errors.As(err, &re) && !errors.Is(err, context.DeadlineExceeded)
+}
+
+func (c *rlCaller) call(ctx context.Context, f func(ctx context.Context) *redis.Cmd) ([]any, error) {
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
 	if !c.guard {

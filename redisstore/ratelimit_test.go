@@ -2,6 +2,7 @@ package redisstore_test
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strconv"
 	"sync"
@@ -284,5 +285,37 @@ func TestRateLimitRedisHung(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestRateLimitRedisFailFast: after a failed call the store stops calling
+// Redis for FailFast; a reply from Redis (even an error) does not trip it.
+func TestRateLimitRedisFailFast(t *testing.T) {
+	srv := redistest.New(t)
+	if !srv.Owned() {
+		t.Skip("needs a redis-server it can stop")
+	}
+	client := rlClient(t, srv)
+	hook := &rlRoundTrips{}
+	client.AddHook(hook)
+	store := redisstore.NewRateLimitStore(client, redisstore.RateLimitConfig{Prefix: srv.Prefix(), Timeout: rlOutageTimeout, FailFast: time.Hour})
+	pols := []ratelimit.Policy{ratelimit.PerSecond(10)}
+	out := make([]ratelimit.Status, 1)
+	ctx := context.Background()
+	if _, err := store.Allow(ctx, "k", 1, pols, out); err != nil {
+		t.Fatal(err)
+	}
+	srv.Stop()
+	if _, err := store.Allow(ctx, "k", 1, pols, out); err == nil || errors.Is(err, redisstore.ErrFailingFast) {
+		t.Fatalf("first call in the outage: %v, want Redis's error", err)
+	}
+	sent := hook.n.Load()
+	for i := 0; i < 5; i++ {
+		if _, err := store.Allow(ctx, "k", 1, pols, out); !errors.Is(err, redisstore.ErrFailingFast) {
+			t.Fatalf("call %d while failing fast: %v", i, err)
+		}
+	}
+	if hook.n.Load() != sent {
+		t.Fatalf("%d calls reached the client while failing fast", hook.n.Load()-sent)
 	}
 }
