@@ -228,3 +228,34 @@ func TestDocsResolve(t *testing.T) {
 var codes = &seedtest.Codes{}
 
 func TestMain(m *testing.M) { os.Exit(seedtest.Cover(m, campaigns.Catalog(), codes)) }
+
+// TestWorkspaceLimitUnderConcurrency starts 20 batches at once in a workspace
+// that may run 3: exactly 3 are accepted, the rest get WORKSPACE_LIMIT, and
+// once the jobs finish the slots are free again.
+func TestWorkspaceLimitUnderConcurrency(t *testing.T) {
+	e := start(t, campaigns.Config{ConcurrentJobs: 3, Credits: 1000})
+	var wg sync.WaitGroup
+	statuses := make(chan int, 20)
+	for range 20 {
+		wg.Go(func() {
+			res := e.do(t, "POST", "/api/v1/campaigns/cmp_1/generate-batch", leads(1), bearer(key)...)
+			if res.Status == 429 && res.Body["error"] != "WORKSPACE_LIMIT" {
+				t.Errorf("429 body %s", res.Raw)
+			}
+			statuses <- res.Status
+		})
+	}
+	wg.Wait()
+	close(statuses)
+	count := map[int]int{}
+	for s := range statuses {
+		count[s]++
+	}
+	if count[202] != 3 || count[429] != 17 {
+		t.Fatalf("statuses %v, want 3×202 and 17×429", count)
+	}
+	e.jobs.runAll()
+	if res := e.do(t, "POST", "/api/v1/campaigns/cmp_1/generate-batch", leads(1), bearer(key)...); res.Status != 202 {
+		t.Errorf("after the jobs finished: %d %s", res.Status, res.Raw)
+	}
+}
