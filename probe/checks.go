@@ -176,20 +176,25 @@ func (p *prober) checkError(ctx context.Context, x *exchange, r *response) {
 // checkLeaks runs on every body, success or not.
 func (p *prober) checkLeaks(x *exchange, r *response) {
 	raw, text := bodyText(r.body, x.path)
-	if what := scanLeaks(text, stackLeaks); what != "" {
+	lower := strings.ToLower(text)
+	none := "none found"
+	if len(r.body) > leakScanMax {
+		none = fmt.Sprintf("none found in the first %d KiB", leakScanMax>>10)
+	}
+	if what := scanLeaks(text, lower, stackLeaks); what != "" {
 		p.row(x, r, CheckNoStackTrace, Fail, "the body holds "+what)
 	} else {
-		p.row(x, r, CheckNoStackTrace, Pass, "none found")
+		p.row(x, r, CheckNoStackTrace, Pass, none)
 	}
-	if what := scanLeaks(text, pathLeaks); what != "" {
+	if what := scanLeaks(text, lower, pathLeaks); what != "" {
 		p.row(x, r, CheckNoFilePath, Fail, "the body holds "+what)
 	} else {
-		p.row(x, r, CheckNoFilePath, Pass, "none found")
+		p.row(x, r, CheckNoFilePath, Pass, none)
 	}
-	if what := scanLeaks(text, sqlLeaks); what != "" {
+	if what := scanLeaks(text, lower, sqlLeaks); what != "" {
 		p.row(x, r, CheckNoSQL, Fail, "the body holds "+what)
 	} else {
-		p.row(x, r, CheckNoSQL, Pass, "none found")
+		p.row(x, r, CheckNoSQL, Pass, none)
 	}
 	if len(x.secrets) == 0 {
 		return
