@@ -6,7 +6,9 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -271,3 +273,29 @@ func TestDocsResolve(t *testing.T) {
 var codes = &seedtest.Codes{}
 
 func TestMain(m *testing.M) { os.Exit(seedtest.Cover(m, inbox.Catalog(), codes)) }
+
+// TestMaxInboxesUnderConcurrency creates 30 inboxes at once on a plan of 5:
+// exactly 5 are created and 25 get quota_exceeded.
+func TestMaxInboxesUnderConcurrency(t *testing.T) {
+	e := start(t, inbox.Config{MaxInboxes: 5, RatePerMinute: 1000})
+	var wg sync.WaitGroup
+	statuses := make(chan int, 30)
+	for i := range 30 {
+		wg.Go(func() {
+			res := e.do(t, "POST", "/v1/inboxes", map[string]any{"name": "box " + strconv.Itoa(i)}, bearer(adminKey)...)
+			if res.Status == 402 && res.Body["error"] != "quota_exceeded" {
+				t.Errorf("402 body %s", res.Raw)
+			}
+			statuses <- res.Status
+		})
+	}
+	wg.Wait()
+	close(statuses)
+	count := map[int]int{}
+	for s := range statuses {
+		count[s]++
+	}
+	if count[201] != 5 || count[402] != 25 {
+		t.Errorf("statuses %v, want 5×201 and 25×402", count)
+	}
+}
