@@ -89,7 +89,7 @@ func (l *Limiter) setHeaders(h http.Header, res *Result) {
 	}
 	if !l.cfg.NoHeaders {
 		// Canonical keys (what h.Set would use), without Set's per-call canonicalisation.
-		h["Ratelimit-Policy"] = []string{l.policyHV}
+		h["Ratelimit-Policy"] = l.policyHV
 		var buf [128]byte
 		h["Ratelimit"] = []string{string(AppendRateLimitField(buf[:0], res.Statuses))}
 	}

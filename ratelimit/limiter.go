@@ -45,7 +45,7 @@ type Limiter struct {
 	cfg      Config
 	prefix   string
 	failure  rlFailure
-	policyHV string // RateLimit-Policy value, built once
+	policyHV []string // RateLimit-Policy value, built once and shared (never appended to in place: len == cap)
 	failures atomic.Int64
 }
 
@@ -90,7 +90,7 @@ func New(cfg Config) *Limiter {
 	}
 	l.failure = rlFailure{policy: cfg.OnStoreError, retryAfter: cfg.FailureRetryAfter,
 		onError: cfg.OnError, count: &l.failures, what: "rate"}
-	l.policyHV = string(AppendPolicyField(nil, cfg.Policies))
+	l.policyHV = []string{string(AppendPolicyField(nil, cfg.Policies))}
 	return l
 }
 

@@ -2,6 +2,7 @@ package ratelimit
 
 import (
 	"net/http"
+	"sync"
 
 	"github.com/apierr/apierr"
 )
@@ -22,15 +23,20 @@ func (l *Limiter) Middleware(next http.Handler) http.Handler {
 		if l.cfg.Cost != nil {
 			cost = l.cfg.Cost(r)
 		}
-		var buf [4]Status
-		res := Result{Statuses: buf[:0]}
+		var res Result
+		var buf *[4]Status
 		if len(l.cfg.Policies) <= len(buf) {
+			buf = rlStatusPool.Get().(*[4]Status)
 			res.Statuses = buf[:len(l.cfg.Policies)]
 		} else {
 			res.Statuses = make([]Status, len(l.cfg.Policies))
 		}
 		err := l.allow(r.Context(), key, cost, &res)
 		l.setHeaders(w.Header(), &res)
+		if buf != nil {
+			*buf = [4]Status{}
+			rlStatusPool.Put(buf)
+		}
 		if err != nil {
 			apierr.Write(w, r, err)
 			return
@@ -38,3 +44,7 @@ func (l *Limiter) Middleware(next http.Handler) http.Handler {
 		next.ServeHTTP(w, r)
 	})
 }
+
+// rlStatusPool recycles the Status buffers of checks: the store is an
+// interface, so a buffer on the stack would escape anyway.
+var rlStatusPool = sync.Pool{New: func() any { return new([4]Status) }}
