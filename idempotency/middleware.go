@@ -118,9 +118,12 @@ func (m *middleware) serve(next http.Handler, w http.ResponseWriter, r *http.Req
 	default:
 		if st := apierr.StateFrom(r.Context()); st != nil && prev.Code >= 400 {
 			// A stored error is a catalog error the handler rendered (the
-			// policy stores no other kind behind the normalizer); tell
-			// apierr's middleware not to render it again.
+			// policy stores no other kind behind the normalizer): apierr's
+			// middleware must not render it again, and logs its code.
 			st.Rendered = true
+			if prev.ErrorCode != "" {
+				st.Err = &apierr.Error{Code: prev.ErrorCode, Status: prev.Code}
+			}
 		}
 		replay(w, prev)
 	}
@@ -168,6 +171,9 @@ func (m *middleware) run(next http.Handler, w http.ResponseWriter, r *http.Reque
 	}
 	done := &Record{Status: Completed, Token: rec.Token, Fingerprint: rec.Fingerprint,
 		Code: status, Header: rw.header, Body: rw.buf}
+	if herr != nil {
+		done.ErrorCode = herr.Code
+	}
 	// The response is already on its way: store it even if the client left,
 	// so its retry replays instead of running the side effect again.
 	ctx := context.WithoutCancel(r.Context())

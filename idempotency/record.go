@@ -55,6 +55,9 @@ type Record struct {
 	Header http.Header
 	// Body is the stored response body, byte for byte (Completed only).
 	Body []byte
+	// ErrorCode is the catalog code of a stored error response (e.g.
+	// "insufficient_balance"), so a replay is logged with it; "" otherwise.
+	ErrorCode string
 }
 
 // The binary layout, fixed so a Redis script can check the owner without
@@ -64,7 +67,8 @@ type Record struct {
 //	[1]      status
 //	[2:18]   token
 //	[18:50]  fingerprint
-//	then, when completed: uvarint code, uvarint header count, per header
+//	then, when completed: uvarint code, uvarint length and error code,
+//	uvarint header count, per header
 //	uvarint name length, name, uvarint value count, per value uvarint
 //	length and value; the rest is the body.
 const (
@@ -90,6 +94,8 @@ func (r *Record) AppendBinary(dst []byte) ([]byte, error) {
 		return dst, nil
 	}
 	dst = binary.AppendUvarint(dst, uint64(r.Code))
+	dst = binary.AppendUvarint(dst, uint64(len(r.ErrorCode)))
+	dst = append(dst, r.ErrorCode...)
 	dst = binary.AppendUvarint(dst, uint64(len(r.Header)))
 	for k, vs := range r.Header {
 		dst = binary.AppendUvarint(dst, uint64(len(k)))
@@ -129,6 +135,7 @@ func (r *Record) UnmarshalBinary(b []byte) error {
 	}
 	d := decoder{b: b[recordHeaderSize:]}
 	code := d.uvarint()
+	r.ErrorCode = d.str()
 	n := d.uvarint()
 	if d.err || code < 100 || code > 999 || n > uint64(len(d.b)) {
 		return errBadRecord

@@ -17,6 +17,7 @@ func TestRecordBinary(t *testing.T) {
 		{"in flight", idempotency.Record{Status: idempotency.InFlight, Token: idempotency.NewToken(), Fingerprint: idempotency.Fingerprint{1, 2, 3}}},
 		{"completed", idempotency.Record{Status: idempotency.Completed, Token: idempotency.NewToken(), Code: 201,
 			Header: http.Header{"Content-Type": {"application/json"}, "Link": {"<a>", "<b>"}}, Body: []byte(`{"id":1}`)}},
+		{"completed error", idempotency.Record{Status: idempotency.Completed, Code: 402, ErrorCode: "insufficient_balance", Body: []byte(`{}`)}},
 		{"completed, no headers or body", idempotency.Record{Status: idempotency.Completed, Code: 204}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

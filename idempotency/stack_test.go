@@ -1,7 +1,9 @@
 package idempotency_test
 
 import (
+	"bytes"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -46,7 +48,8 @@ func TestThroughStack(t *testing.T) {
 	mux := http.NewServeMux()
 	mux.Handle("POST /faxes", middleware.Auth(middleware.AuthConfig{Keys: keys})(
 		idempotency.New(idempotency.Config{Required: true})(handler)))
-	srv := httptest.NewServer(middleware.Stack(cat)(mux))
+	var logs bytes.Buffer
+	srv := httptest.NewServer(middleware.Stack(cat, middleware.WithLogger(slog.New(slog.NewTextHandler(&logs, nil))))(mux))
 	t.Cleanup(srv.Close)
 
 	send := func(apiKey, idemKey, body string) response {
@@ -113,6 +116,9 @@ func TestThroughStack(t *testing.T) {
 		again := send(a, "k-poor", `{"to":"+15551234567","amount":500}`)
 		if first.status != 402 || again.status != 402 || again.body != first.body || runs.Load() != before+1 {
 			t.Fatalf("insufficient_balance: %d %s then %d %s (runs +%d)", first.status, first.body, again.status, again.body, runs.Load()-before)
+		}
+		if n := strings.Count(logs.String(), "code=insufficient_balance"); n != 2 {
+			t.Fatalf("insufficient_balance logged %d times; want the original and the replay:\n%s", n, logs.String())
 		}
 	})
 	t.Run("in-flight and reused conflicts render as catalog errors", func(t *testing.T) {

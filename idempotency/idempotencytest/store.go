@@ -61,7 +61,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) idempotency.Store) {
 			t.Fatalf("Acquire after Complete = %v, %v", prev, err)
 		}
 		if prev.Status != idempotency.Completed || prev.Code != 201 || !bytes.Equal(prev.Body, done.Body) ||
-			prev.Fingerprint != a.Fingerprint || prev.Header.Get("Content-Type") != "application/json" ||
+			prev.Fingerprint != a.Fingerprint || prev.ErrorCode != done.ErrorCode || prev.Header.Get("Content-Type") != "application/json" ||
 			fmt.Sprint(prev.Header["X-Multi"]) != "[a b]" {
 			t.Fatalf("stored record = %+v; want %+v", prev, done)
 		}
@@ -202,7 +202,7 @@ func inflight(seed byte) *idempotency.Record {
 func completed(owner *idempotency.Record, code int, body []byte) *idempotency.Record {
 	return &idempotency.Record{
 		Status: idempotency.Completed, Token: owner.Token, Fingerprint: owner.Fingerprint,
-		Code: code, Body: body,
+		Code: code, Body: body, ErrorCode: "test_code",
 		Header: http.Header{"Content-Type": {"application/json"}, "X-Multi": {"a", "b"}},
 	}
 }
