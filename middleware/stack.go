@@ -34,9 +34,10 @@ func WithClock(now func() time.Time) Option { return func(c *config) { c.now = n
 // Stack returns the runtime every apierr service wraps its router with. It
 // installs, outermost first:
 //
-//   - request ID: an incoming X-Request-ID (the catalog's RequestIDHeader) is
-//     kept when ValidRequestID accepts it, else one is generated; it is set on
-//     the response and carried by one apierr.State per request (apierr.NewContext);
+//   - request ID: an incoming ID (in the catalog's RequestIDHeader, else in
+//     X-Request-ID) is kept when ValidRequestID accepts it, else one is
+//     generated; it is set on the response in the catalog's header and
+//     carried by one apierr.State per request (apierr.NewContext);
 //   - logger: one slog record per error response (request_id, code, status,
 //     method, route, path, latency; cause and stack for 5xx);
 //   - recover: a panic becomes the internal condition, its stack goes to the
@@ -142,9 +143,7 @@ func (s *stack) begin(w http.ResponseWriter, r *http.Request) (*responseWriter, 
 		}
 		id := ""
 		if !s.cfg.untrust {
-			if v := r.Header[hdr]; len(v) == 1 && ValidRequestID(v[0]) {
-				id = v[0]
-			}
+			id = incomingID(r.Header, hdr)
 		}
 		if id == "" {
 			id = s.cfg.newID()
@@ -158,6 +157,20 @@ func (s *stack) begin(w http.ResponseWriter, r *http.Request) (*responseWriter, 
 	rw.st = st
 	rw.req = r
 	return rw, r
+}
+
+// incomingID returns the client's request ID from the catalog's header or,
+// when that is another header, from X-Request-ID; "" when absent, repeated
+// or unsafe.
+func incomingID(h http.Header, hdr string) string {
+	v := h[hdr]
+	if len(v) == 0 && hdr != "X-Request-Id" {
+		v = h["X-Request-Id"]
+	}
+	if len(v) == 1 && ValidRequestID(v[0]) {
+		return v[0]
+	}
+	return ""
 }
 
 // finish recovers a panic (when this layer recovers) and logs the response

@@ -72,6 +72,11 @@ func TestRequestIDHeaderOfCatalog(t *testing.T) {
 	if res.header.Get("Request-Id") != "abc" || res.str("request_id") != "abc" {
 		t.Fatalf("header %q body %s", res.header.Get("Request-Id"), res.body)
 	}
+	// X-Request-ID is accepted too; the response uses the catalog's header.
+	res = do(t, newReq(t, "GET", srv.URL, nil, "X-Request-ID", "def"))
+	if res.header.Get("Request-Id") != "def" || res.str("request_id") != "def" {
+		t.Fatalf("header %q body %s", res.header.Get("Request-Id"), res.body)
+	}
 }
 
 func TestRecover(t *testing.T) {

@@ -41,8 +41,8 @@ func (w *responseWriter) WriteHeader(code int) {
 	if w.wroteHeader {
 		return
 	}
-	if code >= 100 && code < 200 {
-		w.ResponseWriter.WriteHeader(code)
+	if code >= 100 && code < 200 && code != http.StatusSwitchingProtocols {
+		w.ResponseWriter.WriteHeader(code) // informational: the final status follows
 		return
 	}
 	if code >= 400 && w.normalize && !w.st.Rendered {
