@@ -52,6 +52,13 @@ const (
 // attempt count and the last error, the decoded *ResponseError when that
 // attempt got a response — comes with a nil response, as RoundTripper
 // requires.
+//
+// Attempts are counted at this layer. Beneath it, net/http's own Transport
+// resends a replayable request (idempotent method, or an Idempotency-Key
+// header, with GetBody) once when a reused keep-alive connection turns out
+// to be dead before any response byte, so a server may see up to twice as
+// many requests as Attempts reports; a keyless POST is never resent by
+// either layer.
 type Transport struct {
 	// Base sends each attempt; nil means http.DefaultTransport.
 	Base http.RoundTripper
