@@ -91,8 +91,9 @@ var defaultDecoder Decoder
 // RequestID (from the body, else RequestIDHeaders); RetryAfter (the
 // Retry-After header, delta-seconds or an HTTP-date measured against the
 // response's Date, wins over a body hint: retryAfter, retry_after,
-// RetryInfo.retryDelay, retryAfterSeconds; X-RateLimit-Reset when
-// X-RateLimit-Remaining is 0); Fields (every field-level error found);
+// RetryInfo.retryDelay, retryAfterSeconds; then a spent rate limit's reset
+// from the RateLimit field or a RateLimit-/X-RateLimit-Remaining of 0 with
+// its -Reset, which also makes the error retryable); Fields (every field-level error found);
 // Retryable (408, 425, 429, 500, 502, 503, 504, a throttling code such as
 // AWS's ThrottlingException, or the body says so); Condition (for the
 // statuses that name one, so errors.Is(err, apierr.Cond(...)) works); and
@@ -164,17 +165,12 @@ func (d *Decoder) finish(e *apierr.Error, h http.Header) {
 			e.RetryAfter = ra
 		}
 	}
-	if e.RetryAfter == 0 && h.Get("X-Ratelimit-Remaining") == "0" {
-		// GitHub-style exhaustion: 403/429 with the reset as epoch seconds
-		// (or, for some APIs, as seconds from now).
-		if v := h.Get("X-Ratelimit-Reset"); isDigits(v) {
-			n := secondsDuration(v)
-			if n > 1e9*time.Second {
-				n = time.Unix(int64(n/time.Second), 0).Sub(d.serverNow(h))
-			}
-			e.RetryAfter = max(n, 0)
+	if e.RetryAfter == 0 {
+		if d2, ok := rateLimitWait(h, func() time.Time { return d.serverNow(h) }); ok {
+			// A spent rate limit (GitHub sends it with a 403) is worth a retry
+			// once it resets.
+			e.RetryAfter, e.Retryable = d2, true
 		}
-		e.Retryable = true
 	}
 	if e.Message == "" {
 		switch {

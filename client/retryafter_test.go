@@ -1,6 +1,7 @@
 package client
 
 import (
+	"net/http"
 	"testing"
 	"time"
 )
@@ -55,6 +56,37 @@ func TestHintDuration(t *testing.T) {
 			got, ok := hintDuration(tc.v)
 			if got != tc.want || ok != tc.ok {
 				t.Errorf("hintDuration(%v) = %v, %v; want %v, %v", tc.v, got, ok, tc.want, tc.ok)
+			}
+		})
+	}
+}
+
+func TestRateLimitWait(t *testing.T) {
+	now := func() time.Time { return time.Unix(1795604400, 0) }
+	for _, tc := range []struct {
+		name   string
+		header map[string]string
+		want   time.Duration
+		ok     bool
+	}{
+		{"IETF field, one spent policy", map[string]string{"RateLimit": `"second";r=0;t=2, "day";r=9999;t=9`}, 2 * time.Second, true},
+		{"IETF field, largest spent reset", map[string]string{"RateLimit": `"a";r=0;t=2, "b";r=0;t=60`}, time.Minute, true},
+		{"IETF field, nothing spent", map[string]string{"RateLimit": `"a";r=3;t=2`}, 0, false},
+		{"older pair", map[string]string{"RateLimit-Remaining": "0", "RateLimit-Reset": "17"}, 17 * time.Second, true},
+		{"legacy pair as delay", map[string]string{"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "5"}, 5 * time.Second, true},
+		{"legacy pair as epoch", map[string]string{"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "1795604460"}, time.Minute, true},
+		{"legacy pair not spent", map[string]string{"X-RateLimit-Remaining": "4", "X-RateLimit-Reset": "5"}, 0, false},
+		{"spent without a reset", map[string]string{"X-RateLimit-Remaining": "0"}, 0, true},
+		{"garbage", map[string]string{"RateLimit": `;;;r=0;t=x,,`}, 0, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := http.Header{}
+			for k, v := range tc.header {
+				h.Set(k, v)
+			}
+			got, ok := rateLimitWait(h, now)
+			if got != tc.want || ok != tc.ok {
+				t.Errorf("got %v %v, want %v %v", got, ok, tc.want, tc.ok)
 			}
 		})
 	}
