@@ -3,6 +3,7 @@ package middleware_test
 import (
 	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"strings"
 	"testing"
@@ -145,5 +146,45 @@ func TestRecover(t *testing.T) {
 				}
 			})
 		})
+	}
+}
+
+// With the logger layer on, apierr.Write leaves logging to it: one record
+// per error response, none on slog.Default.
+func TestLoggerObservedNoDoubleLog(t *testing.T) {
+	defLogger, defLogs := newLogger()
+	old := slog.Default()
+	slog.SetDefault(defLogger)
+	defer slog.SetDefault(old)
+
+	logger, logs := newLogger()
+	h := middleware.Stack(nil, middleware.WithLogger(logger))(apierr.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
+		return errors.New("disk full")
+	}))
+	srv := serve(t, h)
+	checkCatalogError(t, do(t, newReq(t, "GET", srv.URL, nil)), 500, "internal_error")
+	if n := len(logs.records(t)); n != 1 {
+		t.Errorf("stack logger: %d records", n)
+	}
+	if s := defLogs.String(); s != "" {
+		t.Errorf("apierr.Write logged too: %s", s)
+	}
+}
+
+// The layers compose by hand as Stack does.
+func TestLayersComposeByHand(t *testing.T) {
+	logger, logs := newLogger()
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /panic", func(w http.ResponseWriter, r *http.Request) { panic("x") })
+	var h http.Handler = mux
+	h = middleware.Normalize()(h)
+	h = middleware.Recover()(h)
+	h = middleware.Logger(logger)(h)
+	h = middleware.RequestID(faxCatalog(t))(h)
+	srv := serve(t, h)
+	checkCatalogError(t, do(t, newReq(t, "GET", srv.URL+"/nope", nil)), 404, fc(apierr.CondEndpointNotFound))
+	checkCatalogError(t, do(t, newReq(t, "GET", srv.URL+"/panic", nil)), 500, fc(apierr.CondInternal))
+	if recs := logs.records(t); len(recs) != 2 || recs[1]["stack"] == nil {
+		t.Errorf("records: %v", recs)
 	}
 }
