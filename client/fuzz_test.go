@@ -35,6 +35,10 @@ func FuzzDecode(f *testing.F) {
 		h := http.Header{}
 		h.Set("Content-Type", contentType)
 		h.Set("Retry-After", retryAfter)
+		h.Set("RateLimit", retryAfter)
+		h.Set("X-RateLimit-Remaining", "0")
+		h.Set("X-RateLimit-Reset", retryAfter)
+		h.Set("X-Amzn-ErrorType", retryAfter)
 		h.Set("X-Request-Id", contentType)
 		err := d.DecodeBody(status, h, body, false)
 		var e *apierr.Error
