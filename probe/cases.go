@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -236,22 +235,6 @@ func (p *prober) send(ctx context.Context, x *exchange) (*response, error) {
 		r.err = p.decode(resp, r.body)
 	}
 	return r, nil
-}
-
-// decode hands the bounded body to the decoder, recovering from a decoder
-// that panics on a hostile body (the probe must not).
-func (p *prober) decode(resp *http.Response, body []byte) (e *apierr.Error) {
-	defer func() {
-		if recover() != nil {
-			e = nil
-		}
-	}()
-	cp := *resp
-	cp.Body = io.NopCloser(bytes.NewReader(body))
-	cp.ContentLength = int64(len(body))
-	err := decodeResponse(&cp)
-	errors.As(err, &e)
-	return e
 }
 
 func (p *prober) row(x *exchange, r *response, check string, o Outcome, why string) {

@@ -234,7 +234,10 @@ func (p *prober) checkRequestID(x *exchange, r *response, e *apierr.Error) {
 		p.row(x, r, CheckRequestID, Fail, fmt.Sprintf("%s: %s but no request ID in the body", hname, hval))
 	case body != hval:
 		p.row(x, r, CheckRequestID, Fail, fmt.Sprintf("%s: %s but the body says %q", hname, hval, body))
+	case p.requestIDs[hval] != "":
+		p.row(x, r, CheckRequestID, Fail, fmt.Sprintf("%s: %s came with %s already: a request ID must name one request", hname, hval, p.requestIDs[hval]))
 	default:
+		p.requestIDs[hval] = x.name
 		p.row(x, r, CheckRequestID, Pass, fmt.Sprintf("%s: %s, the same in the body", hname, hval))
 	}
 }

@@ -117,6 +117,8 @@ type prober struct {
 	basic    string
 	report   *Report
 	docsSeen map[string]docsResult
+	// requestIDs maps each request ID seen to the request it came with.
+	requestIDs map[string]string
 }
 
 func newProber(cfg Config) (*prober, error) {
@@ -178,7 +180,7 @@ func newProber(cfg Config) (*prober, error) {
 		next = newTransport(cfg.RequestTimeout)
 	}
 	p := &prober{cfg: cfg, base: u, origin: origin(u), report: &Report{BaseURL: u.String()},
-		docsSeen: map[string]docsResult{}}
+		docsSeen: map[string]docsResult{}, requestIDs: map[string]string{}}
 	p.guard = &guard{origin: p.origin, next: next,
 		budget: int64(len(battery)) + 2 + int64(cfg.Burst) + maxDocsLookups*2}
 	p.client = &http.Client{Transport: p.guard, CheckRedirect: noRedirect}

@@ -2,6 +2,9 @@ package probe_test
 
 import (
 	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -100,4 +103,42 @@ func TestBrokenServerDefectsAreNamed(t *testing.T) {
 			t.Errorf("the report leaks the key:\n%s", out)
 		}
 	})
+}
+
+// TestRequestIDInHeaderAndBody: the client falls back to the header for a
+// request ID; the probe must not, or a body without one would pass.
+func TestRequestIDInHeaderAndBody(t *testing.T) {
+	for _, tc := range []struct {
+		name, header, body string
+		want               probe.Outcome
+	}{
+		{"both, the same", "r1", `"request_id":"r1",`, probe.Pass},
+		{"header only", "r1", ``, probe.Fail},
+		{"body only", "", `"request_id":"r1",`, probe.Fail},
+		{"different", "r1", `"request_id":"r2",`, probe.Fail},
+		{"the same on every response", "fixed", `"request_id":"fixed",`, probe.Fail},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if tc.header != "" {
+					w.Header().Set("X-Request-ID", tc.header)
+				}
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(http.StatusNotFound)
+				io.WriteString(w, `{"error":"endpoint_not_found",`+tc.body+`"message":"No such endpoint."}`)
+			}))
+			defer srv.Close()
+			rep, err := probe.Run(context.Background(), probe.Config{BaseURL: srv.URL, Key: probetest.Key})
+			if err != nil {
+				t.Fatal(err)
+			}
+			request := "unknown_endpoint"
+			if tc.header == "fixed" {
+				request = "no_credentials" // the second response
+			}
+			if !rep.Has(probe.CheckRequestID, request, tc.want) {
+				t.Errorf("want request_id %s:\n%s", tc.want, table(rep))
+			}
+		})
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 	"text/tabwriter"
+	"unicode/utf8"
 )
 
 // Outcome is the result of one check.
@@ -149,7 +150,11 @@ func oneLine(s string) string {
 		return r
 	}, s)
 	if len(s) > 200 {
-		s = s[:197] + "..."
+		cut := 197
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		s = s[:cut] + "..."
 	}
 	return s
 }
