@@ -17,6 +17,12 @@ type handlerPanic struct {
 	stack []byte
 }
 
+// String shows the panic and the stack of the goroutine that raised it, for
+// net/http's own log when no recover layer is installed.
+func (p *handlerPanic) String() string {
+	return fmt.Sprintf("%v\n\nhandler goroutine:\n%s", p.value, p.stack)
+}
+
 // recovered turns a panic into the internal condition, or aborts the
 // connection when the response has already started.
 func (s *stack) recovered(rw *responseWriter, r *http.Request, v any, logging bool) {

@@ -47,6 +47,11 @@ func WithClock(now func() time.Time) Option { return func(c *config) { c.now = n
 //     404 and 405, http.Error, a proxy's 502) is replaced by the catalog error
 //     of the matching condition.
 //
+// An apierr.Write that comes after the response started (a streaming handler
+// failing midway) cannot be a catalog error any more: its body is dropped
+// and, once the handler returns, the connection is aborted so the client
+// does not take the partial body for a whole one.
+//
 // A nil cat means apierr.Default(). The stack costs one allocation per request
 // for its state plus the request ID string (when generated) and the request
 // copy that carries the new context.
@@ -183,6 +188,16 @@ func (s *stack) finish(rw *responseWriter, r *http.Request, logging bool) {
 	}
 	if logging {
 		s.logResponse(rw, r)
+	}
+	if rw.late && (s.recover || logging) {
+		rw.late = false
+		s.logger().LogAttrs(r.Context(), slog.LevelError, "apierr: error after the response started; connection aborted",
+			slog.String("request_id", rw.st.RequestID),
+			slog.String("code", errCode(rw.st)),
+			slog.Int("status", rw.status),
+			slog.String("method", r.Method),
+			slog.String("path", r.URL.Path))
+		panic(http.ErrAbortHandler) // the client must not take the partial body for a whole one
 	}
 }
 

@@ -95,6 +95,11 @@ func TestRecover(t *testing.T) {
 				route{"GET /abort", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 					panic(http.ErrAbortHandler)
 				})},
+				route{"GET /late-error", apierr.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
+					_, _ = io.WriteString(w, "[1,2,")
+					w.(http.Flusher).Flush()
+					return errors.New("cursor lost")
+				})},
 				route{"GET /late", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 					w.Header().Set("Content-Type", "text/plain")
 					_, _ = io.WriteString(w, "half a body")
@@ -130,6 +135,22 @@ func TestRecover(t *testing.T) {
 				_, err := http.DefaultClient.Do(newReq(t, "GET", srv.URL+"/abort", nil))
 				if err == nil {
 					t.Fatal("want the connection aborted")
+				}
+			})
+			t.Run("error after the response started aborts", func(t *testing.T) {
+				res, err := http.DefaultClient.Do(newReq(t, "GET", srv.URL+"/late-error", nil))
+				if err == nil {
+					body, rerr := io.ReadAll(res.Body)
+					res.Body.Close()
+					if rerr == nil {
+						t.Fatalf("read a complete body %q; want the connection aborted", body)
+					}
+					if strings.Contains(string(body), "error") {
+						t.Fatalf("error appended to a started body: %q", body)
+					}
+				}
+				if !strings.Contains(logs.String(), "connection aborted") {
+					t.Errorf("not logged: %s", logs.String())
 				}
 			})
 			t.Run("panic after the response started aborts", func(t *testing.T) {

@@ -25,6 +25,8 @@ type responseWriter struct {
 	start       time.Time
 	status      int
 	wroteHeader bool
+	renderedAt  bool // State.Rendered when the status was written
+	late        bool // apierr.Write came after the response had started
 	normalize   bool // replace plain ≥400 responses with catalog errors
 	discard     bool // the downstream body of a replaced response is dropped
 	limit       int64
@@ -39,6 +41,13 @@ func (w *responseWriter) Header() http.Header { return w.ResponseWriter.Header()
 // when normalizing.
 func (w *responseWriter) WriteHeader(code int) {
 	if w.wroteHeader {
+		if w.st.Rendered && !w.renderedAt && !w.late {
+			// apierr.Write after the response started: its body would be
+			// glued to the one already sent. Drop it; the stack aborts the
+			// connection when the handler returns.
+			w.late = true
+			w.discard = true
+		}
 		return
 	}
 	if code >= 100 && code < 200 && code != http.StatusSwitchingProtocols {
@@ -50,6 +59,7 @@ func (w *responseWriter) WriteHeader(code int) {
 		return
 	}
 	w.wroteHeader = true
+	w.renderedAt = w.st.Rendered
 	w.status = code
 	w.ResponseWriter.WriteHeader(code)
 }
