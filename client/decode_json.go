@@ -140,15 +140,10 @@ func (j *jsonWalk) object(m map[string]any, depth int) {
 		known = true
 	}
 	// "status": Google's canonical code ("RESOURCE_EXHAUSTED") is a weak code;
-	// numbers, numeric strings (GitHub's "422") and JSend words are not.
-	if s, ok := m["status"].(string); ok && !isDigits(s) {
-		switch strings.ToLower(s) {
-		case "failure", "error", "fail", "success", "":
-		default:
-			if j.statusCode == "" {
-				j.statusCode = sanitize(s, maxMessage)
-			}
-		}
+	// numbers, numeric strings (GitHub's "422"), JSend's "error"/"fail" and
+	// Kubernetes' "Failure" are not.
+	if s, ok := m["status"].(string); ok && j.statusCode == "" && isUpperSnake(s) {
+		j.statusCode = s
 	}
 	if n, ok := intString(m["code"]); ok && j.numCode == "" {
 		j.numCode = n // Twilio's 20404; Google's and Kubernetes' HTTP status
@@ -209,7 +204,7 @@ func (j *jsonWalk) object(m map[string]any, depth int) {
 				msg, _ = m["message"].(string)
 			}
 			code, _ := m["code"].(string)
-			j.addField(f, code, msg)
+			j.addField(sanitize(f, maxMessage), sanitize(code, maxMessage), sanitize(msg, maxMessage*4))
 			break
 		}
 	}
@@ -277,10 +272,32 @@ func (j *jsonWalk) object(m map[string]any, depth int) {
 			}
 		}
 	}
-	if !known && e.Code == "" && e.Message == "" && len(e.Fields) == 0 {
-		// {"email": ["is invalid"]}: a bare field-keyed map of messages.
+	if !known && e.Code == "" && e.Message == "" && len(e.Fields) == 0 && isFieldMap(m) {
+		// {"email": ["is invalid"]}: a bare field-keyed map of messages
+		// (Rails, Django REST framework).
 		j.fieldMap(m)
 	}
+}
+
+// isFieldMap reports whether every member of m is a non-empty list of
+// strings, the shape of a bare field-keyed map of messages. Requiring lists
+// keeps {"status": "down", "reason": "maintenance"} from passing as fields.
+func isFieldMap(m map[string]any) bool {
+	if len(m) == 0 {
+		return false
+	}
+	for _, v := range m {
+		l, ok := v.([]any)
+		if !ok || len(l) == 0 {
+			return false
+		}
+		for _, it := range l {
+			if _, ok := it.(string); !ok {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // isProblem reports whether m looks like an RFC 9457 problem document.
@@ -298,4 +315,18 @@ var problemMembers = map[string]bool{
 	"code": true, "action": true, "request_id": true, "retry_after": true,
 	"errors": true, "context": true, "invalid-params": true, "invalid_params": true,
 	"traceId": true, "trace_id": true, "requestId": true,
+}
+
+// isUpperSnake reports whether s looks like a canonical code: A–Z and _,
+// at most 64 bytes.
+func isUpperSnake(s string) bool {
+	if s == "" || len(s) > 64 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; (c < 'A' || c > 'Z') && c != '_' {
+			return false
+		}
+	}
+	return true
 }

@@ -404,3 +404,15 @@ func TestDecodeMislabelledBodies(t *testing.T) {
 		})
 	}
 }
+
+func TestDecodeUnknownMapsAreNotFields(t *testing.T) {
+	for _, body := range []string{`{"status":"down","reason":"maintenance"}`, `{"a":[1,2]}`, `{"a":[]}`, `{}`} {
+		var e *apierr.Error
+		if !errors.As(Decode(serveBody(t, 503, nil, []byte(body))), &e) {
+			t.Fatal("no *apierr.Error")
+		}
+		if len(e.Fields) != 0 || e.Message != "Service Unavailable" {
+			t.Errorf("%s: fields %+v message %q", body, e.Fields, e.Message)
+		}
+	}
+}
