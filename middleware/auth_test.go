@@ -213,3 +213,29 @@ func TestOwned(t *testing.T) {
 		}
 	}
 }
+
+func TestLooksLikeJWT(t *testing.T) {
+	enc := base64.RawURLEncoding.EncodeToString
+	for _, tc := range []struct {
+		name string
+		s    string
+		want bool
+	}{
+		{"signed", jwtLike(`{"sub":"1"}`), true},
+		{"spaced header", enc([]byte(`{ "alg": "HS256" }`)) + "." + enc([]byte(`{}`)) + ".c2ln", true},
+		{"unsecured", enc([]byte(`{"alg":"none"}`)) + "." + enc([]byte(`{}`)) + ".", true},
+		{"api key", testKey, false},
+		{"two segments", enc([]byte(`{"alg":"none"}`)) + "." + enc([]byte(`{}`)), false},
+		{"four segments", jwtLike(`{}`) + ".x", false},
+		{"header not json", enc([]byte(`alg`)) + "." + enc([]byte(`{}`)) + ".c2ln", false},
+		{"header an array", enc([]byte(`["a"]`)) + "." + enc([]byte(`{}`)) + ".c2ln", false},
+		{"not base64url", "a+b/c.d+e.f", false},
+		{"empty payload", enc([]byte(`{"alg":"none"}`)) + "..c2ln", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := middleware.LooksLikeJWT(tc.s); got != tc.want {
+				t.Errorf("LooksLikeJWT(%q) = %v", tc.s, got)
+			}
+		})
+	}
+}

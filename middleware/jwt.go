@@ -1,6 +1,7 @@
 package middleware
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"strings"
@@ -12,7 +13,7 @@ import (
 // anything; it only routes a bearer value to AuthConfig.Tokens instead of the
 // key store.
 func LooksLikeJWT(s string) bool {
-	if len(s) < 10 || len(s) > maxCredentialLength || !strings.HasPrefix(s, "eyJ") { // base64 of `{"`
+	if len(s) < 10 || len(s) > maxCredentialLength {
 		return false
 	}
 	h, rest, ok := strings.Cut(s, ".")
@@ -30,8 +31,12 @@ func LooksLikeJWT(s string) bool {
 	if err != nil {
 		return false
 	}
+	hdr = bytes.TrimLeft(hdr, " \t\r\n")
+	if len(hdr) == 0 || hdr[0] != '{' {
+		return false
+	}
 	var m map[string]json.RawMessage
-	return json.Unmarshal(hdr, &m) == nil && m != nil
+	return json.Unmarshal(hdr, &m) == nil
 }
 
 func isBase64URL(s string) bool {
