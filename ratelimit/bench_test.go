@@ -87,23 +87,26 @@ var rlImpls = []rlImpl{
 }
 
 // BenchmarkMemoryStore checks one request per op, sequentially and from
-// GOMAXPROCS goroutines, over 1 key and over 1M keys (pre-warmed).
+// GOMAXPROCS goroutines, over 1 key and over 1M keys. Each contender is
+// built, warmed with every key and the heap collected inside its own
+// sub-benchmark, so no other contender's garbage or GC runs in its timing.
 func BenchmarkMemoryStore(b *testing.B) {
 	for _, n := range []int{1, 1_000_000} {
 		keys := rlKeys(n)
 		for _, impl := range rlImpls {
-			take, done := impl.make(b)
-			for _, k := range keys {
-				take(k)
-			}
 			b.Run("keys="+rlCount(n)+"/"+impl.name, func(b *testing.B) {
+				take, done := rlWarm(b, impl, keys)
+				defer done()
 				b.ReportAllocs()
 				for i := 0; b.Loop(); i++ {
 					take(keys[i%n])
 				}
 			})
 			b.Run("keys="+rlCount(n)+"/parallel/"+impl.name, func(b *testing.B) {
+				take, done := rlWarm(b, impl, keys)
+				defer done()
 				b.ReportAllocs()
+				b.ResetTimer()
 				b.RunParallel(func(pb *testing.PB) {
 					i := 0
 					for pb.Next() {
@@ -112,9 +115,17 @@ func BenchmarkMemoryStore(b *testing.B) {
 					}
 				})
 			})
-			done()
 		}
 	}
+}
+
+func rlWarm(b *testing.B, impl rlImpl, keys []string) (func(string) bool, func()) {
+	take, done := impl.make(b)
+	for _, k := range keys {
+		take(k)
+	}
+	runtime.GC()
+	return take, done
 }
 
 // BenchmarkMemoryBytesPerKey reports the heap each implementation holds per
