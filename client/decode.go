@@ -77,6 +77,8 @@ func (e *ResponseError) Unwrap() error { return e.API }
 
 var defaultDecoder Decoder
 
+var utf8BOM = []byte("\xef\xbb\xbf")
+
 // Decode returns nil for a 2xx response (leaving its body alone) and
 // otherwise reads, bounds and closes the body and returns a *ResponseError
 // wrapping the decoded *apierr.Error, whatever the body's shape. It never
@@ -119,7 +121,8 @@ func (d *Decoder) Decode(resp *http.Response) error {
 func (d *Decoder) DecodeBody(status int, h http.Header, body []byte, truncated bool) *ResponseError {
 	e := &apierr.Error{Status: status}
 	ct := h.Get("Content-Type")
-	decodeShape(e, sniff(ct, body), body)
+	b := bytes.TrimPrefix(body, utf8BOM) // some Windows stacks send one; encoding/json rejects it
+	decodeShape(e, sniff(ct, b), b)
 	d.finish(e, h)
 	return &ResponseError{API: e, StatusCode: status, Header: h, Body: body, Truncated: truncated}
 }

@@ -391,6 +391,7 @@ func TestDecodeMislabelledBodies(t *testing.T) {
 		{"JSON labelled HTML", "text/html", `{"error":"oops","message":"Broken."}`, "oops", "Broken."},
 		{"JSON labelled text", "text/plain; charset=utf-8", `{"error":"oops","message":"Broken."}`, "oops", "Broken."},
 		{"XML labelled JSON", "application/json", "<Error><Code>SlowDown</Code><Message>Easy.</Message></Error>", "SlowDown", "Easy."},
+		{"JSON after a byte order mark", "application/json", "\xef\xbb\xbf{\"error\":\"oops\",\"message\":\"Broken.\"}", "oops", "Broken."},
 		{"text labelled JSON", "application/json", "Internal error\nstack trace", "", "Internal error"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
