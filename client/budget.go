@@ -9,9 +9,11 @@ import (
 // throttling does: it holds up to Max tokens, starting full; every failed
 // attempt takes one, every success gives back Ratio; a retry is allowed only
 // while more than half the tokens remain. With the defaults (10, 0.1) a
-// backend that fails everything sees at most about 5 retries before the
-// clients stop retrying, and retries resume once about one request in ten
-// succeeds again. A Budget is safe for concurrent use and may be shared by
+// backend that fails everything gets at most 4 retries in all from one
+// Transport (3 with the default MaxRetries, all spent by the first request)
+// before it stops retrying: each later request is sent once. Retries
+// resume once successes have refilled the budget past half: with a
+// success ratio above about 1 in 11, retries continue indefinitely. A Budget is safe for concurrent use and may be shared by
 // several Transports (to budget a whole backend).
 type Budget struct {
 	max   int64 // in milli-tokens

@@ -744,3 +744,20 @@ func TestOddPolicies(t *testing.T) {
 		}
 	})
 }
+
+func TestDefaultBudgetUnderOutage(t *testing.T) {
+	rec := &recorder{}
+	srv := httptest.NewServer(failing(rec, 503, 1<<30))
+	defer srv.Close()
+	c := New(testTransport(t, newFakeClock()))
+	for range 20 {
+		resp, err := c.Get(srv.URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	if retries := rec.Hits() - 20; retries != 3 {
+		t.Errorf("a total outage got %d retries from 20 requests, want 3", retries)
+	}
+}
