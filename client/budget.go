@@ -12,9 +12,10 @@ import (
 // backend that fails everything gets at most 4 retries in all from one
 // Transport (3 with the default MaxRetries, all spent by the first request)
 // before it stops retrying: each later request is sent once. Retries
-// resume once successes have refilled the budget past half: with a
-// success ratio above about 1 in 11, retries continue indefinitely. A Budget is safe for concurrent use and may be shared by
-// several Transports (to budget a whole backend).
+// resume once successes have refilled the budget past half; in the steady
+// state they continue while fewer than about 1 attempt in 11 fails
+// (Ratio/(1+Ratio)). A Budget is safe for concurrent use and may be shared
+// by several Transports (to budget a whole backend).
 type Budget struct {
 	max   int64 // in milli-tokens
 	ratio int64 // in milli-tokens
