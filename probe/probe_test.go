@@ -2,6 +2,7 @@ package probe_test
 
 import (
 	"context"
+	"github.com/apierr/apierr"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -139,6 +140,54 @@ func TestRequestIDInHeaderAndBody(t *testing.T) {
 			if !rep.Has(probe.CheckRequestID, request, tc.want) {
 				t.Errorf("want request_id %s:\n%s", tc.want, table(rep))
 			}
+		})
+	}
+}
+
+func TestDocsURL(t *testing.T) {
+	// The default catalog's docs_url is /errors/{slug}: relative, so on
+	// BASE_URL's host.
+	for _, tc := range []struct {
+		name, docs string
+		want       probe.Outcome
+		why        string
+	}{
+		{"the permalink, served", `"/errors/endpoint-not-found"`, probe.Pass, "resolves (200)"},
+		{"the permalink on another host", `"https://docs.example.com/errors/endpoint-not-found"`, probe.Pass, "not fetched"},
+		{"another page on another host", `"https://docs.example.com/guide/errors"`, probe.Fail, "not the catalog's permalink"},
+		{"a permalink that is not served", `"/errors/endpoint-not-found?gone=1"`, probe.Fail, "answers 404"},
+		{"not http", `"javascript:alert(1)"`, probe.Fail, "not an http(s) URL"},
+		{"missing", `""`, probe.Fail, "no docs URL"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.URL.Path == "/errors/endpoint-not-found" && r.URL.RawQuery == "" {
+					io.WriteString(w, "<h1>endpoint_not_found</h1>")
+					return
+				}
+				if strings.HasPrefix(r.URL.Path, "/errors/") {
+					w.WriteHeader(http.StatusNotFound)
+					return
+				}
+				w.Header().Set("Content-Type", "application/json")
+				w.Header().Set("X-Request-ID", "r-"+r.Method)
+				w.WriteHeader(http.StatusNotFound)
+				io.WriteString(w, `{"error":"endpoint_not_found","message":"No such endpoint.","docs":`+tc.docs+`,"request_id":"r-`+r.Method+`"}`)
+			}))
+			defer srv.Close()
+			rep, err := probe.Run(context.Background(), probe.Config{BaseURL: srv.URL, Catalog: apierr.Default(), Key: probetest.Key})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range rep.Results {
+				if r.Check == probe.CheckDocsURL && r.Request == "unknown_endpoint" {
+					if r.Result != tc.want || !strings.Contains(r.Why, tc.why) {
+						t.Errorf("docs_url = %s %q, want %s %q", r.Result, r.Why, tc.want, tc.why)
+					}
+					return
+				}
+			}
+			t.Errorf("no docs_url row:\n%s", table(rep))
 		})
 	}
 }
