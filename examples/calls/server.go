@@ -102,7 +102,7 @@ func NewServer(cfg Config) *Server {
 	mux.Handle("POST /api/v1/call", api(apierr.HandlerFunc(s.startCall), ScopeWrite))
 	mux.Handle("GET /api/v1/calls", api(apierr.HandlerFunc(s.listCalls)))
 	mux.Handle("GET /api/v1/calls/{id}", api(apierr.HandlerFunc(s.getCall)))
-	s.handler = middleware.Stack(Catalog(), middleware.WithLogger(cfg.Logger))(s.maintenance.Handler(middleware.BodyLimit(cfg.MaxBody)(mux)))
+	s.handler = middleware.Stack(Catalog(), middleware.WithLogger(cfg.Logger))(s.maintenance.Handler(middleware.BodyLimit(cfg.MaxBody)(middleware.RequireContentType("application/json")(mux))))
 	return s
 }
 

@@ -180,6 +180,12 @@ func TestUndocumentedStatuses(t *testing.T) {
 			t.Errorf("%d %s", res.Status, res.Raw)
 		}
 	})
+	t.Run("body not JSON", func(t *testing.T) {
+		res := seedtest.Do(t, e.c, "POST", e.url+"/api/v1/call", `{}`, "Authorization", "Bearer "+writeToken, "Content-Type", "text/plain")
+		if res.Status != 400 || code(res) != "BAD_REQUEST" {
+			t.Errorf("%d %s", res.Status, res.Raw)
+		}
+	})
 	t.Run("body too large", func(t *testing.T) {
 		big := `{"agentId":"` + strings.Repeat("a", 1000) + `"}`
 		res := seedtest.Do(t, e.c, "POST", e.url+"/api/v1/call", big, bearer(writeToken)...)

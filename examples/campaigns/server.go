@@ -123,7 +123,7 @@ func NewServer(cfg Config) *Server {
 	mux.Handle("POST /api/v1/campaigns/{id}/generate-batch", h(s.generateBatch))
 	mux.Handle("GET /api/v1/lists/{id}", h(s.getList))
 	mux.Handle("GET /api/v1/lists/{id}/export", h(s.exportList))
-	s.handler = middleware.Stack(Catalog(), middleware.WithLogger(cfg.Logger))(middleware.BodyLimit(cfg.MaxBody)(mux))
+	s.handler = middleware.Stack(Catalog(), middleware.WithLogger(cfg.Logger))(middleware.BodyLimit(cfg.MaxBody)(middleware.RequireContentType("application/json")(mux)))
 	return s
 }
 

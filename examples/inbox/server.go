@@ -175,7 +175,7 @@ func NewServer(cfg Config) *Server {
 	mux.Handle("GET /v1/deliveries/{delivery_id}", api(s.getDelivery))
 	mux.Handle("POST /v1/invitations", Simple(api(s.invite, middleware.RequireScope(ScopeInvite))))
 	mux.Handle("POST /v1/invitations/{token}/accept", Simple(api(s.acceptInvitation)))
-	s.handler = middleware.Stack(Catalog(), middleware.WithLogger(cfg.Logger))(middleware.BodyLimit(cfg.MaxBody)(mux))
+	s.handler = middleware.Stack(Catalog(), middleware.WithLogger(cfg.Logger))(middleware.BodyLimit(cfg.MaxBody)(middleware.RequireContentType("application/json")(mux)))
 	return s
 }
 

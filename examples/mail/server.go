@@ -168,7 +168,7 @@ func NewServer(cfg Config) *Server {
 	mux.Handle("POST /api/domains", authed(s.addDomain))
 	mux.Handle("POST /api/domains/{domain}/verify", authed(s.verifyDomain))
 	mux.Handle("POST /api/webhooks", authed(s.addWebhook))
-	s.handler = middleware.Stack(Catalog(), middleware.WithLogger(cfg.Logger))(limiter.Middleware(middleware.BodyLimit(cfg.MaxBody)(mux)))
+	s.handler = middleware.Stack(Catalog(), middleware.WithLogger(cfg.Logger))(limiter.Middleware(middleware.BodyLimit(cfg.MaxBody)(middleware.RequireContentType("application/json")(mux))))
 	return s
 }
 
