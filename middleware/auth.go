@@ -187,7 +187,12 @@ func (a *authenticator) authenticate(r *http.Request) (*apierr.Principal, error)
 			return nil, apierr.Cond(apierr.CondUnavailable).WithCause(err)
 		}
 		if !ok {
-			return nil, apierr.Cond(apierr.CondTenantInactive)
+			e := apierr.Cond(apierr.CondTenantInactive)
+			// A catalog may make this a 401 (seed 001 does); every 401 carries a challenge.
+			if apierr.CatalogFrom(ctx).StatusOf(apierr.CondTenantInactive) == http.StatusUnauthorized {
+				e.WithHeader("WWW-Authenticate", a.invalid)
+			}
+			return nil, e
 		}
 	}
 	return p, nil
@@ -206,7 +211,7 @@ func (a *authenticator) invalidErr(hint string) *apierr.Error {
 func (a *authenticator) tokenErr(err error) *apierr.Error {
 	e := apierr.From(err)
 	switch e.Condition {
-	case apierr.CondAuthInvalid, apierr.CondAuthMalformed, apierr.CondAuthMissing:
+	case apierr.CondAuthInvalid, apierr.CondAuthMalformed, apierr.CondAuthMissing, apierr.CondTokenInvalid:
 	default:
 		if e.Code != "" || e.Condition != "" {
 			return e
