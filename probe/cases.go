@@ -29,6 +29,7 @@ type exchange struct {
 	allow   string                    // on 405, Allow must list this method
 	cond    apierr.Condition          // the condition the case raises; a catalog's status for it replaces expect[0]
 	lenient string                    // when set, any status below 500 fits, for this reason
+	guessed bool                      // the route was guessed (BASE_URL itself): a public answer is a skip
 	secrets []secret                  // credentials sent, which the body must not echo
 	sent    string                    // full path sent, set by send
 }
@@ -81,9 +82,9 @@ func (p *prober) steps() []step {
 	// when given (an unauthenticated POST must never run), else BASE_URL.
 	authTarget := func(name, what string, cond apierr.Condition, h http.Header, secrets ...secret) *exchange {
 		x := &exchange{name: name, method: http.MethodGet, path: "/", header: h,
-			expect: []int{http.StatusUnauthorized}, what: what, cond: cond, secrets: secrets}
+			expect: []int{http.StatusUnauthorized}, what: what, cond: cond, secrets: secrets, guessed: true}
 		if post != "" {
-			x.method, x.path, x.body = http.MethodPost, post, jsonBody("{}")
+			x.method, x.path, x.body, x.guessed = http.MethodPost, post, jsonBody("{}"), false
 			x.header.Set("Content-Type", "application/json")
 		}
 		return x

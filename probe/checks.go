@@ -46,6 +46,8 @@ func (p *prober) checkStatus(x *exchange, r *response) {
 			got, r.header.Get("Location"), statusList(expect), x.what))
 	case got == http.StatusUnauthorized && !x.authed && !slices.Contains(expect, 401):
 		p.row(x, r, CheckStatus, Skip, fmt.Sprintf("401: the API asks for credentials first; pass --key to check %s", x.what))
+	case x.guessed && (got < 300 || got == http.StatusNotFound):
+		p.row(x, r, CheckStatus, Skip, fmt.Sprintf("%d: BASE_URL does not ask for credentials; pass --post PATH to name a route that does", got))
 	case x.lenient != "" && got < 500:
 		p.row(x, r, CheckStatus, Pass, fmt.Sprintf("%d: %s", got, x.lenient))
 	default:

@@ -2,11 +2,13 @@ package probe_test
 
 import (
 	"context"
+	"fmt"
 	"github.com/apierr/apierr"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/apierr/apierr/probe"
@@ -189,5 +191,33 @@ func TestDocsURL(t *testing.T) {
 			}
 			t.Errorf("no docs_url row:\n%s", table(rep))
 		})
+	}
+}
+
+// TestPublicRootIsSkipped: without --post the auth requests go to BASE_URL,
+// which may be public; that is a skip with advice, not a failure.
+func TestPublicRootIsSkipped(t *testing.T) {
+	var n atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/" {
+			io.WriteString(w, "welcome")
+			return
+		}
+		id := fmt.Sprint("req_", n.Add(1))
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("X-Request-ID", id)
+		w.WriteHeader(http.StatusNotFound)
+		io.WriteString(w, `{"error":"endpoint_not_found","message":"No such endpoint.","request_id":"`+id+`"}`)
+	}))
+	defer srv.Close()
+	rep, err := probe.Run(context.Background(), probe.Config{BaseURL: srv.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.Has(probe.CheckStatus, "no_credentials", probe.Skip) || rep.Has(probe.CheckStatus, "no_credentials", probe.Fail) {
+		t.Errorf("want a skip for the public root:\n%s", table(rep))
+	}
+	if !rep.OK() {
+		t.Errorf("want no failure:\n%s", table(rep))
 	}
 }
