@@ -13,7 +13,7 @@ import (
 	"github.com/apierr/apierr"
 )
 
-// Bounds on what a run may do, whatever the configuration says.
+// Limits and defaults of a run.
 const (
 	// MaxBurst caps Config.Burst.
 	MaxBurst = 1000
