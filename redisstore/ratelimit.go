@@ -62,18 +62,26 @@ func NewRateLimitStore(client redis.UniversalClient, cfg RateLimitConfig) *RateL
 var rlGCRAScript = redis.NewScript(`
 if redis.replicate_commands then redis.replicate_commands() end
 local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local now = t[1] * 1000000 + t[2]
 local cost = tonumber(ARGV[1])
+if #KEYS == 1 then
+  local iv = tonumber(ARGV[2])
+  local tat = tonumber(redis.call('GET', KEYS[1])) or now
+  if tat < now then tat = now end
+  local new = tat + cost * iv
+  if new - ARGV[3] * iv > now then return {0, now, tat} end
+  redis.call('SET', KEYS[1], string.format('%d', new), 'PX', math.ceil((new - now) / 1000))
+  return {1, now, new}
+end
 local ok = 1
 local old, new = {}, {}
 for i = 1, #KEYS do
   local iv = tonumber(ARGV[2 * i])
-  local burst = tonumber(ARGV[2 * i + 1])
-  local tat = tonumber(redis.call('GET', KEYS[i]) or 0)
+  local tat = tonumber(redis.call('GET', KEYS[i])) or now
   if tat < now then tat = now end
   old[i] = tat
   new[i] = tat + cost * iv
-  if new[i] - burst * iv > now then ok = 0 end
+  if new[i] - ARGV[2 * i + 1] * iv > now then ok = 0 end
 end
 local out = {ok, now}
 for i = 1, #KEYS do
