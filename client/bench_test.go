@@ -163,3 +163,35 @@ func BenchmarkTransportRetry503(b *testing.B) {
 		})
 	})
 }
+
+// BenchmarkRetryLayer isolates the retry layer's own cost on a success: the
+// base RoundTripper answers 200 from memory (no network, so the figure is
+// not drowned by socket noise), and each client wraps that same base.
+func BenchmarkRetryLayer(b *testing.B) {
+	base := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		return &http.Response{StatusCode: 200, Body: http.NoBody, Header: http.Header{}, Request: r}, nil
+	})
+	run := func(b *testing.B, do func(*http.Request) (*http.Response, error)) {
+		req, _ := http.NewRequest("GET", "http://api.example/v1/calls", nil)
+		b.ReportAllocs()
+		for b.Loop() {
+			resp, err := do(req)
+			if err != nil {
+				b.Fatal(err)
+			}
+			resp.Body.Close()
+		}
+	}
+	b.Run("bare_roundtripper", func(b *testing.B) { run(b, base.RoundTrip) })
+	b.Run("apierr_transport", func(b *testing.B) {
+		tr := &Transport{Base: base}
+		run(b, tr.RoundTrip)
+	})
+	b.Run("go_retryablehttp", func(b *testing.B) {
+		rc := retryablehttp.NewClient()
+		rc.Logger = nil
+		rc.HTTPClient = &http.Client{Transport: base}
+		rt := &retryablehttp.RoundTripper{Client: rc}
+		run(b, rt.RoundTrip)
+	})
+}
