@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -52,8 +53,9 @@ type RetryError struct {
 	Wait time.Duration
 }
 
-// Error reads like "client: GET https://api.example.com/v1/x: 3 attempts:
-// client: retries exhausted: client: 503 unavailable: …".
+// Error reads like "client: GET https://api.example.com/v1/x: 4 attempts:
+// retries exhausted: 503 SERVICE_UNAVAILABLE: Service temporarily
+// unavailable [request_id=…]".
 func (e *RetryError) Error() string {
 	b := make([]byte, 0, 128)
 	b = append(b, "client: "...)
@@ -69,7 +71,7 @@ func (e *RetryError) Error() string {
 	}
 	if e.Reason != nil {
 		b = append(b, ": "...)
-		b = append(b, e.Reason.Error()...)
+		b = append(b, strings.TrimPrefix(e.Reason.Error(), "client: ")...)
 		if e.Reason == ErrDeadline && e.Wait > 0 {
 			b = append(b, " (wait "...)
 			b = append(b, e.Wait.String()...)
@@ -78,7 +80,7 @@ func (e *RetryError) Error() string {
 	}
 	if e.Err != nil {
 		b = append(b, ": "...)
-		b = append(b, e.Err.Error()...)
+		b = append(b, strings.TrimPrefix(e.Err.Error(), "client: ")...)
 	}
 	return string(b)
 }

@@ -761,3 +761,22 @@ func TestDefaultBudgetUnderOutage(t *testing.T) {
 		t.Errorf("a total outage got %d retries from 20 requests, want 3", retries)
 	}
 }
+
+func TestRetryErrorText(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Retry-After", "60")
+		w.Header().Set("X-Request-Id", "r-9")
+		w.WriteHeader(http.StatusServiceUnavailable)
+		io.WriteString(w, `{"error":"maintenance","message":"Back soon."}`)
+	}))
+	defer srv.Close()
+	clock := newFakeClock()
+	ctx, cancel := context.WithDeadline(context.Background(), clock.Now().Add(time.Second))
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, "GET", srv.URL+"/v1/x?key=secret", nil)
+	_, err := testTransport(t, clock).RoundTrip(req)
+	want := "client: GET " + srv.URL + "/v1/x: 1 attempt: next retry would pass the context deadline (wait 30s): 503 maintenance: Back soon. [request_id=r-9]"
+	if err == nil || err.Error() != want {
+		t.Errorf("err = %v\nwant  %s", err, want)
+	}
+}
