@@ -232,6 +232,13 @@ func (p *prober) checkRequestID(x *exchange, r *response, e *apierr.Error) {
 		p.row(x, r, CheckRequestID, Fail, fmt.Sprintf("no request ID (no %s header, none in the body)", strings.Join(names, "/")))
 	case hval == "":
 		p.row(x, r, CheckRequestID, Fail, fmt.Sprintf("request ID %q in the body but no %s header", body, strings.Join(names, "/")))
+	case body == "" && !p.bodyCarries(r.header.Get("Content-Type")).requestID:
+		if p.requestIDs[hval] != "" {
+			p.row(x, r, CheckRequestID, Fail, fmt.Sprintf("%s: %s came with %s already: a request ID must name one request", hname, hval, p.requestIDs[hval]))
+			break
+		}
+		p.requestIDs[hval] = x.name
+		p.row(x, r, CheckRequestID, Pass, fmt.Sprintf("%s: %s (the catalog's format has no member for it in the body)", hname, hval))
 	case body == "":
 		p.row(x, r, CheckRequestID, Fail, fmt.Sprintf("%s: %s but no request ID in the body", hname, hval))
 	case body != hval:
@@ -257,9 +264,12 @@ func (p *prober) checkDocs(ctx context.Context, x *exchange, r *response, e *api
 	}
 	cat := p.cfg.Catalog
 	if docs == "" || docs == "about:blank" {
-		if cat != nil && cat.DocsURL != "" && e != nil && e.Code != "" {
+		switch {
+		case cat != nil && cat.DocsURL != "" && !p.bodyCarries(r.header.Get("Content-Type")).docs:
+			p.row(x, r, CheckDocsURL, Skip, "the catalog's format has no member for a docs URL")
+		case cat != nil && cat.DocsURL != "" && e != nil && e.Code != "":
 			p.row(x, r, CheckDocsURL, Fail, "no docs URL in the body, but the catalog has docs_url")
-		} else {
+		default:
 			p.row(x, r, CheckDocsURL, Skip, "the body carries no docs URL")
 		}
 		return

@@ -119,6 +119,8 @@ type prober struct {
 	docsSeen map[string]docsResult
 	// requestIDs maps each request ID seen to the request it came with.
 	requestIDs map[string]string
+	// carries caches bodyCarries per media type.
+	carries map[string]carried
 }
 
 func newProber(cfg Config) (*prober, error) {
@@ -180,7 +182,7 @@ func newProber(cfg Config) (*prober, error) {
 		next = newTransport(cfg.RequestTimeout)
 	}
 	p := &prober{cfg: cfg, base: u, origin: origin(u), report: &Report{BaseURL: u.String()},
-		docsSeen: map[string]docsResult{}, requestIDs: map[string]string{}}
+		docsSeen: map[string]docsResult{}, requestIDs: map[string]string{}, carries: map[string]carried{}}
 	p.guard = &guard{origin: p.origin, next: next,
 		budget: int64(len(battery)) + 2 + int64(cfg.Burst) + maxDocsLookups*2}
 	p.client = &http.Client{Transport: p.guard, CheckRedirect: noRedirect}
