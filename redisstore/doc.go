@@ -23,7 +23,9 @@
 // socket, and the stores must run each call on a goroutine of its own to
 // keep the bound.
 //
-// The scripts use only commands Redis 6 and Valkey have (no Redis-7-only
-// command), and scripts with TIME followed by writes, which Redis ≥ 5
-// replicates as effects.
+// The rate-limit, concurrency and quota scripts use only commands Redis 6
+// and Valkey have (no Redis-7-only command); they read TIME before writing,
+// which Redis ≥ 5 replicates as effects (older servers are switched to
+// effects replication by the script itself). IdempotencyStore has its own
+// requirements (see its doc).
 package redisstore
