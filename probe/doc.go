@@ -22,6 +22,13 @@
 //	rep.WriteTable(os.Stdout)
 //	if !rep.OK() { os.Exit(1) }
 //
+// A catalog (Config.Catalog) makes the checks the contract's own: the status
+// a case must get is the one the catalog binds to its condition (seed 000
+// answers a wrong content type with 400, not 415), every code must be in it
+// with its status, docs links must be its permalinks (on any host: the path
+// is compared), and the docs link and request ID are asked of the body only
+// when the catalog's format has a member for them.
+//
 // The probe talks to BaseURL's scheme and host and to nothing else: it
 // follows no redirect, fetches docs URLs only on that host (others are
 // checked for form only, and the report says so), and uses no proxy. It is

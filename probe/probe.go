@@ -40,7 +40,9 @@ type Config struct {
 	// sends requests to this scheme and host only.
 	BaseURL string
 	// Catalog, when set, is the API's error catalog: every code must be in it
-	// with the status it gives, and docs URLs must be its permalinks.
+	// with the status it gives, each case expects the status the catalog
+	// binds to its condition, docs URLs must be its permalinks, and the body
+	// must carry a docs URL and request ID only if the catalog's format does.
 	Catalog *apierr.Catalog
 	// Key is a valid API key, sent as "Authorization: Bearer KEY" so that
 	// requests get past authentication. Without it the checks that need an
