@@ -187,6 +187,13 @@ func (j *jsonWalk) object(m map[string]any, depth int) {
 			e.Detail = sanitize(v, maxMessage*4)
 		}
 	case map[string]any:
+		// Seed 001 puts validation errors in details.errors.
+		switch l := v["errors"].(type) {
+		case []any:
+			j.list(l)
+		case map[string]any:
+			j.fieldMap(l)
+		}
 		setContext(e, "details", v)
 	case []any:
 		j.list(v)

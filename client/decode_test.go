@@ -51,6 +51,8 @@ var decodeCases = []decodeCase{
 		want:   apierr.Error{Message: "Your request is not valid.", Docs: "https://example.net/validation-error"}, fields: 2},
 	{name: "seed 001 structured body", file: "seed001_structured.json", status: 402,
 		want: apierr.Error{Code: "quota_exceeded", Message: "Plan limit reached: max inboxes (5).", RequestID: "a1b2c3d4-0000-4000-8000-000000000001"}},
+	{name: "seed 001 validation in details.errors", file: "seed001_validation.json", status: 422,
+		want: apierr.Error{Code: "validation_error", Message: "The request body failed validation."}, fields: 2},
 	{name: "seed 001 FastAPI detail string", file: "seed001_fastapi_detail.json", status: 404,
 		want: apierr.Error{Message: "Inbox not found", Condition: apierr.CondNotFound}},
 	{name: "FastAPI detail list with loc", file: "fastapi_validation.json", status: 422,
