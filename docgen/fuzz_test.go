@@ -1,0 +1,111 @@
+package docgen_test
+
+import (
+	"bytes"
+	"context"
+	"go/parser"
+	"go/token"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/apierr/apierr"
+	"github.com/apierr/apierr/docgen"
+)
+
+// FuzzGenerators feeds catalogs to every generator: whatever loads must give
+// pages, an OpenAPI document kin-openapi accepts, Go that parses, and a
+// handler that answers every docs URL. The seed corpus is the example
+// catalogs plus testdata/fuzz/FuzzGenerators.
+func FuzzGenerators(f *testing.F) {
+	files, _ := filepath.Glob("../examples/*/errors.yaml")
+	for _, p := range files {
+		if b, err := os.ReadFile(p); err == nil {
+			f.Add(b)
+		}
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		cat, err := apierr.Load(data, "fuzz.yaml", apierr.WithFormats(exampleFormats...))
+		if err != nil {
+			return
+		}
+		for _, format := range []string{"html", "md"} {
+			if _, err := docgen.Files(cat, format); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if len(docgen.LLMsTxt(cat)) == 0 {
+			t.Fatal("empty llms.txt")
+		}
+		out, err := docgen.OpenAPI(cat, "json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc, err := openapi3.NewLoader().LoadFromData(out)
+		if err != nil {
+			t.Fatalf("load: %v\n%s", err, out)
+		}
+		if err := doc.Validate(context.Background()); err != nil {
+			t.Fatalf("validate: %v", err)
+		}
+		src, err := docgen.GoCode(cat, "errs")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := parser.ParseFile(token.NewFileSet(), "errs.go", src, 0); err != nil {
+			t.Fatalf("generated Go does not parse: %v", err)
+		}
+		h := docgen.Handler(cat)
+		for _, c := range cat.Codes() {
+			docs := cat.DocsFor(c.ID)
+			if docs == "" {
+				continue
+			}
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, httptest.NewRequest("GET", localURL("", docs), nil))
+			if rec.Code != 200 {
+				t.Fatalf("docs URL %s: %d", docs, rec.Code)
+			}
+		}
+	})
+}
+
+// FuzzHandlerPaths sends any path to the handler: it answers a page or a
+// catalog error, never plain text, never a panic.
+func FuzzHandlerPaths(f *testing.F) {
+	for _, p := range []string{"/docs/errors/", "/docs/errors/not-found", "/docs/errors/not-found/", "/docs/errors/../x", "/llms.txt", "/docs/errors/index.md", "/%00", "/docs/errors/not-found.md"} {
+		f.Add("GET", p)
+	}
+	f.Add("POST", "/docs/errors/")
+	cat, err := apierr.LoadFile("../examples/fax/errors.yaml")
+	if err != nil {
+		f.Fatal(err)
+	}
+	h := docgen.Handler(cat)
+	f.Fuzz(func(t *testing.T, method, path string) {
+		req, err := http.NewRequest("GET", "http://api.test/", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Method = method
+		req.URL.Path = path
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		ct := rec.Header().Get("Content-Type")
+		switch {
+		case rec.Code == 200 || rec.Code == 304:
+		case ct == "application/json" && bytes.HasPrefix(rec.Body.Bytes(), []byte(`{"error":`)):
+		case method == "HEAD" && ct == "application/json":
+		default:
+			t.Fatalf("%s %q: %d %s %q", method, path, rec.Code, ct, rec.Body.String())
+		}
+		if rec.Code != 200 && rec.Code != 304 && strings.Contains(rec.Body.String(), "<html") {
+			t.Fatal("an error page in HTML")
+		}
+	})
+}
