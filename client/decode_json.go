@@ -39,10 +39,10 @@ func fromJSON(e *apierr.Error, body []byte) bool {
 type jsonWalk struct {
 	e *apierr.Error
 	// Weak code candidates, used only when no member names a code: Stripe's
-	// type, Google's canonical status, the first list item's code, a numeric
-	// code (in that order, see finish).
-	typeCode, statusCode, numCode, itemCode string
-	itemMessage, itemTitle                  string
+	// type, Google's canonical status, PayPal's name, the first list item's
+	// code, a numeric code (in that order, see finish).
+	typeCode, statusCode, nameCode, numCode, itemCode string
+	itemMessage, itemTitle                            string
 }
 
 // maxDepth bounds how deep nested "error" objects are followed.
@@ -51,7 +51,7 @@ const maxDepth = 4
 // finish applies the weak fallbacks once the whole document is read.
 func (j *jsonWalk) finish() {
 	e := j.e
-	for _, c := range []string{j.typeCode, j.statusCode, j.itemCode, j.numCode} {
+	for _, c := range []string{j.typeCode, j.statusCode, j.nameCode, j.itemCode, j.numCode} {
 		if e.Code == "" && c != "" {
 			e.Code = c
 		}
@@ -116,7 +116,7 @@ func (j *jsonWalk) object(m map[string]any, depth int) {
 	set(&e.Docs, "docs", "doc_url", "documentation_url", "docs_url", "more_info",
 		"help_url", "documentation", "help")
 	set(&e.RequestID, "request_id", "requestId", "RequestId", "requestID", "request-id",
-		"trace_id", "traceId", "correlation_id", "correlationId")
+		"trace_id", "traceId", "correlation_id", "correlationId", "debug_id")
 	set(&e.Instance, "instance")
 
 	// "type": an RFC 9457 problem type URL is the docs; Stripe's
@@ -144,6 +144,21 @@ func (j *jsonWalk) object(m map[string]any, depth int) {
 	// Kubernetes' "Failure" are not.
 	if s, ok := m["status"].(string); ok && j.statusCode == "" && isUpperSnake(s) {
 		j.statusCode = s
+	}
+	if s, ok := m["name"].(string); ok && j.nameCode == "" && isUpperSnake(s) {
+		j.nameCode = s // PayPal's "VALIDATION_ERROR"
+	}
+	if l, ok := m["links"].([]any); ok && e.Docs == "" { // PayPal's HATEOAS links
+		for _, it := range l {
+			if lm, ok := it.(map[string]any); ok {
+				rel, _ := lm["rel"].(string)
+				href, _ := lm["href"].(string)
+				if href != "" && (rel == "information_link" || rel == "help" || rel == "about" || rel == "describedby") {
+					e.Docs = sanitize(href, maxMessage*4)
+					break
+				}
+			}
+		}
 	}
 	if n, ok := intString(m["code"]); ok && j.numCode == "" {
 		j.numCode = n // Twilio's 20404; Google's and Kubernetes' HTTP status

@@ -40,7 +40,7 @@ func (j *jsonWalk) item(m map[string]any) {
 		return ""
 	}
 	msg := str("message", "detail", "msg", "description", "reason", "title", "error")
-	rule := str("code", "rule", "type", "reason", "error")
+	rule := str("code", "rule", "type", "issue", "reason", "error")
 	if rule == msg {
 		rule = str("code", "rule", "type")
 		if rule == msg {

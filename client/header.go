@@ -16,6 +16,7 @@ var RequestIDHeaders = []string{
 	"X-Ms-Request-Id",
 	"X-Github-Request-Id",
 	"Twilio-Request-Id",
+	"Paypal-Debug-Id",
 	"X-Correlation-Id",
 	"X-Trace-Id",
 	"X-Amz-Cf-Id",
