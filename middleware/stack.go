@@ -47,10 +47,13 @@ func WithClock(now func() time.Time) Option { return func(c *config) { c.now = n
 //     404 and 405, http.Error, a proxy's 502) is replaced by the catalog error
 //     of the matching condition.
 //
-// An apierr.Write that comes after the response started (a streaming handler
-// failing midway) cannot be a catalog error any more: its body is dropped
-// and, once the handler returns, the connection is aborted so the client
-// does not take the partial body for a whole one.
+// An apierr.Write (or any status ≥400, http.Error's included) that comes
+// after the response started (a streaming handler failing midway) cannot be
+// a catalog error any more: its body is dropped and, once the handler
+// returns, the connection is aborted so the client does not take the partial
+// body for a whole one. A second error written after a catalog error (a
+// handler that writes its error and also returns it) is dropped: the first
+// is whole.
 //
 // A nil cat means apierr.Default(). The stack costs one allocation per request
 // for its state plus the request ID string (when generated) and the request

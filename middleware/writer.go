@@ -41,10 +41,18 @@ func (w *responseWriter) Header() http.Header { return w.ResponseWriter.Header()
 // when normalizing.
 func (w *responseWriter) WriteHeader(code int) {
 	if w.wroteHeader {
-		if w.st.Rendered && !w.renderedAt && !w.late {
-			// apierr.Write after the response started: its body would be
-			// glued to the one already sent. Drop it; the stack aborts the
-			// connection when the handler returns.
+		switch {
+		case w.late:
+		case w.renderedAt && code >= 400:
+			// A second error after a catalog error (a handler that writes
+			// its error and returns it too): the first is whole; the
+			// second body would be glued to it. Drop it.
+			w.discard = true
+		case (w.st.Rendered && !w.renderedAt) || (code >= 400 && w.normalize):
+			// An error after the response started (apierr.Write, or
+			// http.Error whose text would land in a 2xx body): its body
+			// would be glued to the one already sent. Drop it; the stack
+			// aborts the connection when the handler returns.
 			w.late = true
 			w.discard = true
 		}

@@ -1,0 +1,75 @@
+package middleware_test
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/apierr/apierr"
+	"github.com/apierr/apierr/middleware"
+)
+
+// TestErrorAfterResponse covers handlers that report a failure after the
+// response was already decided: the client must get either one whole
+// response or an aborted connection, never two glued together, and never a
+// handler's internal error text.
+func TestErrorAfterResponse(t *testing.T) {
+	for _, kind := range routerKinds {
+		t.Run(kind, func(t *testing.T) {
+			logger, logs := newLogger()
+			h := mount(t, kind, middleware.Stack(faxCatalog(t), middleware.WithLogger(logger)),
+				route{"GET /stream-then-http-error", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					w.Header().Set("Content-Type", "application/json")
+					_, _ = io.WriteString(w, `{"items":[1,2,`)
+					http.Error(w, "pq: connection refused at 10.0.0.7:5432", http.StatusInternalServerError)
+				})},
+				route{"GET /write-and-return", apierr.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
+					err := apierr.Cond(apierr.CondNotFound)
+					apierr.Write(w, r, err)
+					return err // written twice: a common slip
+				})},
+				route{"GET /write-then-other", apierr.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
+					apierr.Write(w, r, apierr.Cond(apierr.CondForbidden))
+					return errors.New("audit log: write failed")
+				})},
+			)
+			srv := serve(t, h)
+
+			t.Run("http.Error after the body started aborts", func(t *testing.T) {
+				res, err := http.DefaultClient.Do(newReq(t, "GET", srv.URL+"/stream-then-http-error", nil))
+				if err == nil {
+					body, rerr := io.ReadAll(res.Body)
+					res.Body.Close()
+					if strings.Contains(string(body), "10.0.0.7") {
+						t.Fatalf("internal error text reached the client: %d %q", res.StatusCode, body)
+					}
+					if rerr == nil {
+						t.Fatalf("read a complete %d body %q; want the connection aborted", res.StatusCode, body)
+					}
+				}
+				if !strings.Contains(logs.String(), "connection aborted") {
+					t.Errorf("not logged: %s", logs.String())
+				}
+			})
+			for _, tc := range []struct {
+				path, code string
+				status     int
+			}{
+				{"/write-and-return", fc(apierr.CondNotFound), 404},
+				{"/write-then-other", fc(apierr.CondForbidden), 403},
+			} {
+				t.Run("second error is dropped "+tc.path, func(t *testing.T) {
+					res := do(t, newReq(t, "GET", srv.URL+tc.path, nil))
+					var v map[string]any
+					if err := json.Unmarshal(res.body, &v); err != nil {
+						t.Fatalf("body is not one JSON document: %q (%v)", res.body, err)
+					}
+					checkCatalogError(t, res, tc.status, tc.code)
+				})
+			}
+		})
+	}
+}
