@@ -34,6 +34,10 @@
 // retry runs again: 5xx, 429, errors the handler chain rendered for a
 // built-in condition (authentication, validation, malformed body, limits —
 // see DefaultStorePolicy), responses over Config.MaxResponseBytes (logged),
+// a response that an error was written into after it started (apierr's
+// stack aborts that connection), a plain error the normalizer below
+// replaced with a catalog error (whatever the Policy says: the recorded
+// text is not what the client got),
 // a handler that panics (the panic goes on to the recover middleware) and a
 // cancelled request whose handler gave up without writing. A handler that
 // finishes despite the cancellation has done its side effect, so its

@@ -132,8 +132,8 @@ func (m *middleware) serve(next http.Handler, w http.ResponseWriter, r *http.Req
 // run calls next as the owner of the key's lease, then stores its response
 // or releases the key.
 func (m *middleware) run(next http.Handler, w http.ResponseWriter, r *http.Request, skey string, rec *Record) {
-	rw := &recorder{ResponseWriter: w, max: m.cfg.MaxResponseBytes, keep: m.keep}
 	st := apierr.StateFrom(r.Context())
+	rw := &recorder{ResponseWriter: w, st: st, max: m.cfg.MaxResponseBytes, keep: m.keep}
 	renderedBefore := st != nil && st.Rendered
 	finished := false
 	defer func() {
@@ -153,6 +153,10 @@ func (m *middleware) run(next http.Handler, w http.ResponseWriter, r *http.Reque
 	switch {
 	case rw.status == 0 && r.Context().Err() != nil:
 		// Cancelled and nothing written: the handler gave up.
+		m.release(r, skey, rec.Token)
+		return
+	case rw.broken:
+		// Not a response the client received whole: a retry runs again.
 		m.release(r, skey, rec.Token)
 		return
 	case rw.overflow:

@@ -2,6 +2,8 @@ package idempotency
 
 import (
 	"net/http"
+
+	"github.com/apierr/apierr"
 )
 
 // neverStored are response headers not kept for replay: they describe the
@@ -18,16 +20,24 @@ var neverStored = map[string]bool{
 // status, headers and body (up to max bytes) for the store.
 type recorder struct {
 	http.ResponseWriter
+	st       *apierr.State // the request's, nil outside apierr's middleware
 	status   int
 	header   http.Header
 	buf      []byte
 	max      int
 	overflow bool
+	broken   bool // what was recorded is not a whole response the client got
 	keep     map[string]bool
 }
 
 func (rw *recorder) WriteHeader(code int) {
 	if rw.status != 0 {
+		if code >= 400 {
+			// An error after the response started (apierr's stack aborts
+			// the connection): the recorded status and body, with the
+			// error glued on, are no response to replay.
+			rw.broken = true
+		}
 		rw.ResponseWriter.WriteHeader(code) // let net/http report the superfluous call
 		return
 	}
@@ -37,7 +47,14 @@ func (rw *recorder) WriteHeader(code int) {
 	}
 	rw.status = code
 	rw.header = rw.snapshot()
+	rendered := rw.st != nil && rw.st.Rendered
 	rw.ResponseWriter.WriteHeader(code)
+	if !rendered && rw.st != nil && rw.st.Rendered {
+		// A layer below (apierr's normalizer) replaced this plain error
+		// with a catalog error and drops the body that follows: replaying
+		// the recorded text would undo the replacement.
+		rw.broken = true
+	}
 }
 
 func (rw *recorder) Write(p []byte) (int, error) {

@@ -1,0 +1,111 @@
+package idempotency_test
+
+import (
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/apierr/apierr"
+	"github.com/apierr/apierr/idempotency"
+	"github.com/apierr/apierr/middleware"
+)
+
+// brokenServer serves h at POST /faxes inside the whole runtime
+// (middleware.Stack, Auth) behind the idempotency middleware with cfg.
+func brokenServer(t *testing.T, cfg idempotency.Config, h http.Handler) *httptest.Server {
+	t.Helper()
+	keys := middleware.NewMemoryKeyStore()
+	if err := keys.Add("sk_test_tenant_a_0001", apierr.Principal{Tenant: "A", Environment: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("POST /faxes", middleware.Auth(middleware.AuthConfig{Keys: keys})(idempotency.New(cfg)(h)))
+	srv := httptest.NewServer(middleware.Stack(testCatalog(t), middleware.WithLogger(slog.New(slog.DiscardHandler)))(mux))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// sendKeyed posts to /faxes with the test tenant's API key and an
+// Idempotency-Key; a transport error (an aborted connection) is returned,
+// not fatal.
+func sendKeyed(t *testing.T, srv *httptest.Server, key string) (response, error) {
+	t.Helper()
+	r, _ := http.NewRequest("POST", srv.URL+"/faxes", strings.NewReader(`{"to":"+15551234567"}`))
+	r.Header.Set("Content-Type", "application/json")
+	r.Header.Set("Authorization", "Bearer sk_test_tenant_a_0001")
+	r.Header.Set("Idempotency-Key", key)
+	resp, err := srv.Client().Do(r)
+	if err != nil {
+		return response{}, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return response{}, err
+	}
+	return response{status: resp.StatusCode, header: resp.Header, body: string(b)}, nil
+}
+
+// TestBrokenResponsesAreNotStored: a response the client never received
+// whole must not be replayed to its retry as if it were.
+func TestBrokenResponsesAreNotStored(t *testing.T) {
+	tests := []struct {
+		name    string
+		policy  idempotency.StorePolicy
+		handler func(w http.ResponseWriter, r *http.Request, run int64)
+	}{
+		{
+			// The stack drops the late error and aborts the connection; the
+			// recorder had the 200, the partial body and the error's JSON.
+			name: "error written after a 200 started",
+			handler: func(w http.ResponseWriter, r *http.Request, run int64) {
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(http.StatusOK)
+				_, _ = io.WriteString(w, `{"items":[1,2,`)
+				apierr.Write(w, r, apierr.New("insufficient_balance"))
+			},
+		},
+		{
+			name: "http.Error after a 200 started",
+			handler: func(w http.ResponseWriter, r *http.Request, run int64) {
+				w.WriteHeader(http.StatusOK)
+				_, _ = io.WriteString(w, `{"items":[1,2,`)
+				http.Error(w, "db: connection refused at 10.0.0.7:5432", http.StatusInternalServerError)
+			},
+		},
+		{
+			// The normalizer replaced the plain 400: the client got a
+			// catalog error, the recorder the handler's text. A policy
+			// that stores it must not replay the text.
+			name:   "plain error replaced by the normalizer, permissive policy",
+			policy: func(status int, _ *apierr.Error) bool { return status < 500 },
+			handler: func(w http.ResponseWriter, r *http.Request, run int64) {
+				http.Error(w, "pq: duplicate key value violates unique constraint \"faxes_pkey\"", http.StatusBadRequest)
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var runs atomic.Int64
+			srv := brokenServer(t, idempotency.Config{Policy: tt.policy}, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				tt.handler(w, r, runs.Add(1))
+			}))
+			first, err1 := sendKeyed(t, srv, "k1")
+			again, err2 := sendKeyed(t, srv, "k1")
+			if err2 == nil && again.header.Get(idempotency.ReplayedHeader) != "" {
+				t.Errorf("retry replayed %d %q (first: %d %q, err %v); want the handler to run again",
+					again.status, again.body, first.status, first.body, err1)
+			}
+			if err2 == nil && (strings.Contains(again.body, "10.0.0.7") || strings.Contains(again.body, "pq:")) {
+				t.Errorf("retry leaked the handler's internal text: %q", again.body)
+			}
+			if got := runs.Load(); got != 2 {
+				t.Errorf("handler ran %d times; want 2 (the broken first response is not final)", got)
+			}
+		})
+	}
+}
