@@ -95,6 +95,24 @@ func TestLifecycle(t *testing.T) {
 			t.Fatalf("balance after resend %+v", b)
 		}
 	})
+	t.Run("resend needs available credit like a new fax", func(t *testing.T) {
+		e := newEnv(t, Config{})
+		e.srv.AddWorkspace(Workspace{ID: "ws_small"})
+		e.srv.Credit("ws_small", Sandbox, 10)
+		key := e.srv.IssueKey("ws_small", Sandbox)
+		f := created(t, e.sendJSON(key, "+14155550123", onePage, nil))
+		r := e.do("POST", "/fax/"+f.ID+"/resend", key, nil, nil)
+		if r.Status != 402 {
+			t.Fatalf("resend with 0 available: %d %s", r.Status, r.Body)
+		}
+		if ctx := r.json(t)["context"].(map[string]any); ctx["available"] != 0.0 || ctx["required"] != 10.0 {
+			t.Fatalf("context %v", ctx)
+		}
+		e.srv.Drain()
+		if b := e.srv.Balance("ws_small", Sandbox); b.Balance != 0 || b.Holds != 0 {
+			t.Fatalf("balance %+v", b)
+		}
+	})
 	t.Run("zero-footprint workspace loses the document at once", func(t *testing.T) {
 		e := newEnv(t, Config{})
 		e.srv.AddWorkspace(Workspace{ID: "ws_zero", ZeroFootprint: true})
