@@ -7,6 +7,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 
+	"github.com/apierr/apierr"
 	"github.com/apierr/apierr/docgen"
 )
 
@@ -95,4 +96,49 @@ func TestOpenAPIExamplesAreChecked(t *testing.T) {
 
 func itoaStatus(st int) string {
 	return string([]byte{byte('0' + st/100), byte('0' + st/10%10), byte('0' + st%10)})
+}
+
+// TestOpenAPIProblemDefault covers a catalog whose default format is RFC
+// 9457 and which offers the envelope too.
+func TestOpenAPIProblemDefault(t *testing.T) {
+	cat, err := apierr.Load([]byte(`name: Shop
+docs_url: /errors/{slug}
+format: problem
+formats: [envelope]
+codes:
+  out_of_stock:
+    status: 409
+    message: Out of stock.
+    action: wait
+    example:
+      context: {sku: A-1}
+  bad_input:
+    status: 422
+    message: Bad input.
+    condition: validation_failed
+    example:
+      fields: [{field: sku, rule: required, message: sku is required}]
+`), "shop.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, format := range []string{"yaml", "json"} {
+		out, err := docgen.OpenAPI(cat, format)
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc := validate(t, out)
+		for _, name := range []string{"Problem", "FieldError", "Error", "FieldErrors"} {
+			if doc.Components.Schemas[name] == nil {
+				t.Errorf("%s: no %s schema", format, name)
+			}
+		}
+		r := doc.Components.Responses["Error422"].Value
+		if r.Content["application/problem+json"] == nil || r.Content["application/json"] == nil {
+			t.Errorf("%s: Error422 lacks a media type: %v", format, r.Content)
+		}
+	}
+	if !strings.Contains(string(docgen.HTML(cat)), "<code>instance</code>") {
+		t.Error("the reference page does not describe the problem members")
+	}
 }
