@@ -29,6 +29,7 @@ func runDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	redisURL := fs.String("redis", "", "Redis `URL` for rate limits and idempotency keys (default: in memory)")
 	docsURL := fs.String("docs-url", "", "docs permalink `template` in error bodies (default: http://ADDR/docs/errors/{slug}, served by the demo)")
 	tick := fs.Duration("tick", 2*time.Second, "transmitter step: a fax takes three steps to finish")
+	retention := fs.Duration("retention", 24*time.Hour, "how long a finished fax's document is kept (then image and resend give fax_data_purged)")
 	rps := fs.Int64("rate", 10, "requests per second per API key (negative: no limit)")
 	burst := fs.Int64("burst", 20, "requests per API key at once")
 	bare := fs.Bool("bare", false, "benchmark baseline: serve GET /account/balance and GET /fax/{id} with net/http alone, no apierr")
@@ -72,7 +73,10 @@ func runDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if *quiet {
 		logOut = io.Discard
 	}
-	cfg := fax.Config{Catalog: cat, TickInterval: *tick, RatePerSecond: *rps, Burst: *burst,
+	if *tick <= 0 || *retention <= 0 {
+		return usageError("--tick and --retention must be positive")
+	}
+	cfg := fax.Config{Catalog: cat, TickInterval: *tick, Retention: *retention, RatePerSecond: *rps, Burst: *burst,
 		Logger: slog.New(slog.NewTextHandler(logOut, nil))}
 	if *redisURL != "" {
 		client, err := demoRedis(ctx, *redisURL)

@@ -109,7 +109,7 @@ func TestDemo(t *testing.T) {
 }
 
 func TestDemoUsage(t *testing.T) {
-	for _, args := range [][]string{{"demo", "extra"}, {"demo", "--burst", "0"}, {"demo", "--nope"}} {
+	for _, args := range [][]string{{"demo", "extra"}, {"demo", "--burst", "0"}, {"demo", "--nope"}, {"demo", "--tick", "0s"}} {
 		err := run(context.Background(), args, strings.NewReader(""), io.Discard, io.Discard)
 		if exitCode(err, io.Discard) != 2 {
 			t.Errorf("%v: exit %d, want 2", args, exitCode(err, io.Discard))
@@ -157,6 +157,47 @@ func startDemo(t *testing.T, args ...string) string {
 	}
 	t.Fatalf("no banner after 30s")
 	return ""
+}
+
+// The demo's own transmitter and retention, on the real clock: a fax is
+// delivered, then its document purged.
+func TestDemoTransmitter(t *testing.T) {
+	base := startDemo(t, "--tick", "10ms", "--retention", "50ms")
+	do := func(method, path, body string) (int, string) {
+		t.Helper()
+		req, _ := http.NewRequest(method, base+path, strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+fax.DemoSandboxKey)
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	code, body := do("POST", "/fax", `{"to":"+14155550123","file":"`+base64.StdEncoding.EncodeToString(fax.DemoPDF())+`"}`)
+	if code != 201 {
+		t.Fatalf("POST /fax: %d %s", code, body)
+	}
+	id := regexp.MustCompile(`"id":"([^"]+)"`).FindStringSubmatch(body)[1]
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		_, body := do("GET", "/fax/"+id, "")
+		if strings.Contains(body, `"data_purged":true`) {
+			if !strings.Contains(body, `"status":"delivered"`) {
+				t.Fatalf("purged but not delivered: %s", body)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("not delivered and purged after 30s: %s", body)
+		}
+		time.Sleep(20 * time.Millisecond) // polling a real server, not waiting for a clock
+	}
+	if code, body := do("GET", "/fax/"+id+"/image", ""); code != 422 || !strings.Contains(body, "fax_data_purged") {
+		t.Fatalf("image after purge: %d %s", code, body)
+	}
 }
 
 func TestDemoRedis(t *testing.T) {

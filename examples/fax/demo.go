@@ -29,7 +29,7 @@ func NewDemo(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.AddWorkspace(Workspace{ID: "ws_acme", Name: "Acme", Retention: 24 * time.Hour})
+	s.AddWorkspace(Workspace{ID: "ws_acme", Name: "Acme"})
 	s.AddWorkspace(Workspace{ID: "ws_globex", Name: "Globex"})
 	s.AddWorkspace(Workspace{ID: "ws_initech", Name: "Initech", Inactive: true})
 	s.Credit("ws_acme", Sandbox, DemoSandboxCredits)
