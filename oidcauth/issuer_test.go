@@ -28,6 +28,9 @@ type testIssuer struct {
 	published []jose.JSONWebKey
 	down      bool
 	jwksHits  atomic.Int64
+	// jwksHook, when set, runs at the start of every JWKS request (set it
+	// before the first request).
+	jwksHook func(r *http.Request)
 }
 
 type signingKey struct {
@@ -81,6 +84,9 @@ func newIssuer(t testing.TB) *testIssuer {
 	})
 	mux.HandleFunc("GET /jwks", func(w http.ResponseWriter, r *http.Request) {
 		iss.jwksHits.Add(1)
+		if iss.jwksHook != nil {
+			iss.jwksHook(r)
+		}
 		if iss.isDown() {
 			http.Error(w, "down", 503)
 			return

@@ -41,75 +41,93 @@ const maxDocSize = 1 << 20
 func (c *keyCache) lookup(ctx context.Context, kid, alg string) ([]jose.JSONWebKey, error) {
 	now := c.cfg.Now()
 	c.mu.Lock()
-	if c.keys != nil && now.Sub(c.fetchedAt) < c.cfg.KeysTTL {
-		if ks := match(c.keys, kid, alg); len(ks) > 0 {
+	if c.keys != nil {
+		ks := match(c.keys, kid, alg)
+		switch {
+		case now.Sub(c.fetchedAt) < c.cfg.KeysTTL:
+			if len(ks) > 0 {
+				c.mu.Unlock()
+				return ks, nil
+			}
+			// Unknown kid: refresh, but not more often than RefreshInterval.
+			if now.Sub(c.lastTry) < c.cfg.RefreshInterval {
+				c.mu.Unlock()
+				return nil, errUnknownKey
+			}
+		case len(ks) > 0 && c.lastErr != nil:
+			// Expired keys while the issuer is failing: a stale key set is
+			// better than none, and no request waits for another fetch
+			// that may hang for the client's whole timeout. One retry in
+			// the background per RefreshInterval.
+			if c.inflight == nil && now.Sub(c.lastTry) >= c.cfg.RefreshInterval {
+				c.startLocked(ctx, now)
+			}
 			c.mu.Unlock()
 			return ks, nil
 		}
-		// Unknown kid: refresh, but not more often than RefreshInterval.
-		if now.Sub(c.lastTry) < c.cfg.RefreshInterval {
-			c.mu.Unlock()
-			return nil, errUnknownKey
-		}
-	} else if c.keys == nil && c.lastErr != nil && now.Sub(c.lastTry) < time.Second {
+	} else if c.lastErr != nil && now.Sub(c.lastTry) < time.Second {
 		// The issuer just failed: do not hammer it on every request.
 		err := c.lastErr
 		c.mu.Unlock()
 		return nil, err
 	}
-	if err := c.refreshLocked(ctx, now); err != nil {
-		// A stale key set is better than none while the issuer is down.
-		if c.keys != nil {
-			if ks := match(c.keys, kid, alg); len(ks) > 0 {
-				c.mu.Unlock()
-				return ks, nil
-			}
-		}
-		c.mu.Unlock()
+	done := c.startLocked(ctx, now)
+	c.mu.Unlock()
+	select {
+	case <-done:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	c.mu.Lock()
+	err := c.lastErr
+	var ks []jose.JSONWebKey
+	if c.keys != nil {
+		// After a failed refresh, the stale set still serves known keys.
+		ks = match(c.keys, kid, alg)
+	}
+	c.mu.Unlock()
+	switch {
+	case len(ks) > 0:
+		return ks, nil
+	case err != nil:
 		return nil, err
 	}
-	ks := match(c.keys, kid, alg)
-	c.mu.Unlock()
-	if len(ks) == 0 {
-		return nil, errUnknownKey
-	}
-	return ks, nil
+	return nil, errUnknownKey
 }
 
-// refreshLocked fetches the key set; c.mu is held on entry and exit but
-// released during the fetch, which other callers wait for instead of
-// starting their own.
-func (c *keyCache) refreshLocked(ctx context.Context, now time.Time) error {
-	if ch := c.inflight; ch != nil {
-		c.mu.Unlock()
-		select {
-		case <-ch:
-		case <-ctx.Done():
-			c.mu.Lock()
-			return ctx.Err()
-		}
-		c.mu.Lock()
-		return c.lastErr
+// fetchTimeout bounds one discovery and JWKS fetch, whatever the HTTP
+// client's own timeout: every caller waiting for keys waits on it.
+const fetchTimeout = 30 * time.Second
+
+// startLocked starts a fetch of the key set unless one is running, and
+// returns the channel closed when it ends; c.mu is held. The fetch does not
+// run under the context of the request that started it: that client hanging
+// up must not fail the other requests waiting for the same keys (each
+// waiter gives up on its own context instead).
+func (c *keyCache) startLocked(ctx context.Context, now time.Time) <-chan struct{} {
+	if c.inflight != nil {
+		return c.inflight
 	}
 	ch := make(chan struct{})
 	c.inflight = ch
 	c.lastTry = now
 	jwksURL := c.jwksURL
-	c.mu.Unlock()
-
-	keys, newURL, err := c.fetch(ctx, jwksURL)
-
-	c.mu.Lock()
-	c.inflight = nil
-	close(ch)
-	c.lastErr = err
-	if err != nil {
-		return err
-	}
-	c.jwksURL = newURL
-	c.keys = keys
-	c.fetchedAt = now
-	return nil
+	go func() {
+		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), fetchTimeout)
+		defer cancel()
+		keys, newURL, err := c.fetch(fctx, jwksURL)
+		c.mu.Lock()
+		c.inflight = nil
+		c.lastErr = err
+		if err == nil {
+			c.jwksURL = newURL
+			c.keys = keys
+			c.fetchedAt = now
+		}
+		c.mu.Unlock()
+		close(ch)
+	}()
+	return ch
 }
 
 func (c *keyCache) fetch(ctx context.Context, jwksURL string) (*jose.JSONWebKeySet, string, error) {
