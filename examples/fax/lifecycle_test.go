@@ -113,6 +113,14 @@ func TestLifecycle(t *testing.T) {
 			t.Fatalf("balance %+v", b)
 		}
 	})
+	t.Run("flat rate prices every fax alike", func(t *testing.T) {
+		e := newEnv(t, Config{FlatRate: 7})
+		for _, n := range []int{1, 12} {
+			if f := created(t, e.sendJSON(DemoSandboxKey, "+14155550123", pdf(n), nil)); f.Cost != 7 || f.Pages != n {
+				t.Fatalf("%d pages: %+v", n, f)
+			}
+		}
+	})
 	t.Run("zero-footprint workspace loses the document at once", func(t *testing.T) {
 		e := newEnv(t, Config{})
 		e.srv.AddWorkspace(Workspace{ID: "ws_zero", ZeroFootprint: true})
@@ -212,6 +220,10 @@ func TestConcurrentSubmissions(t *testing.T) {
 				return
 			case now := <-pace.C:
 				ticks <- now
+				// Credits never go negative, whatever the interleaving.
+				if b := e.srv.Balance("ws_busy", Sandbox); b.Balance < 0 || b.Holds < 0 || b.Available < 0 {
+					t.Errorf("negative balance while running: %+v", b)
+				}
 			}
 		}
 	}()
