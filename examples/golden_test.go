@@ -3,11 +3,8 @@ package examples_test
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"os"
 	"path/filepath"
-	"reflect"
-	"sort"
 	"strings"
 	"testing"
 
@@ -15,6 +12,7 @@ import (
 	"github.com/apierr/apierr/examples/calls"
 	"github.com/apierr/apierr/examples/campaigns"
 	"github.com/apierr/apierr/examples/inbox"
+	"github.com/apierr/apierr/examples/internal/seedtest"
 	"github.com/apierr/apierr/examples/mail"
 )
 
@@ -123,50 +121,5 @@ func jsonDiff(t *testing.T, want, got []byte) string {
 	if dec.More() {
 		t.Fatalf("rendered body has trailing data: %s", got)
 	}
-	if reflect.DeepEqual(w, g) {
-		return ""
-	}
-	var lines []string
-	diffValues("$", w, g, &lines)
-	return strings.Join(lines, "\n")
-}
-
-func diffValues(path string, want, got any, out *[]string) {
-	wm, wok := want.(map[string]any)
-	gm, gok := got.(map[string]any)
-	if wok && gok {
-		keys := map[string]bool{}
-		for k := range wm {
-			keys[k] = true
-		}
-		for k := range gm {
-			keys[k] = true
-		}
-		sorted := make([]string, 0, len(keys))
-		for k := range keys {
-			sorted = append(sorted, k)
-		}
-		sort.Strings(sorted)
-		for _, k := range sorted {
-			wv, win := wm[k]
-			gv, gin := gm[k]
-			switch {
-			case !gin:
-				*out = append(*out, fmt.Sprintf("  %s.%s: missing (want %s)", path, k, compact(wv)))
-			case !win:
-				*out = append(*out, fmt.Sprintf("  %s.%s: unexpected member %s", path, k, compact(gv)))
-			default:
-				diffValues(path+"."+k, wv, gv, out)
-			}
-		}
-		return
-	}
-	if !reflect.DeepEqual(want, got) {
-		*out = append(*out, fmt.Sprintf("  %s: want %s, got %s", path, compact(want), compact(got)))
-	}
-}
-
-func compact(v any) string {
-	b, _ := json.Marshal(v)
-	return string(b)
+	return seedtest.Diff(w, g)
 }
