@@ -42,6 +42,7 @@ func runProbe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	post := fs.String("post", "", "a POST route `path`, relative to BASE_URL, for the body, method and idempotency checks")
 	data := fs.String("data", "", "`JSON` body the POST route accepts, or @file, for --idempotency (default {})")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
+	quiet := fs.Bool("quiet", false, "list only the failed and skipped checks (the summary still counts all)")
 	burst := fs.Int("burst", 0, fmt.Sprintf("send up to `N` requests (max %d) to reach a 429 and check it", probe.MaxBurst))
 	idem := fs.Bool("idempotency", false, "reuse an Idempotency-Key with another body on --post (the first POST may create a resource)")
 	timeout := fs.Duration("timeout", probe.DefaultTimeout, "bound on the whole run")
@@ -116,6 +117,17 @@ func runProbe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return usageError("%s", strings.TrimPrefix(ce.Error(), "probe: "))
 	case err != nil:
 		return err
+	}
+	if *quiet {
+		kept := rep.Results[:0:0]
+		for _, r := range rep.Results {
+			if r.Result != probe.Pass {
+				kept = append(kept, r)
+			}
+		}
+		short := *rep
+		short.Results = kept
+		rep = &short
 	}
 	if *asJSON {
 		err = rep.WriteJSON(stdout)

@@ -84,6 +84,13 @@ func TestProbeCommand(t *testing.T) {
 		}
 	})
 
+	t.Run("--quiet lists only what did not pass", func(t *testing.T) {
+		code, out, _ := runProbeCLI(t, broken.URL, "--quiet", "--key", probetest.Key)
+		if code != 1 || strings.Contains(out, " PASS ") || !strings.Contains(out, " FAIL ") {
+			t.Errorf("exit %d:\n%s", code, out)
+		}
+	})
+
 	t.Run("--json carries the same report", func(t *testing.T) {
 		code, out, _ := runProbeCLI(t, broken.URL, "--json", "--key", probetest.Key)
 		if code != 1 {
