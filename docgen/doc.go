@@ -9,7 +9,7 @@
 //	cat := apierr.MustLoad(catalogYAML, "errors.yaml")
 //	mux := http.NewServeMux()
 //	docs := docgen.Handler(cat)
-//	mux.Handle("/docs/errors/", docs) // the path of docs_url
+//	mux.Handle(docgen.BasePath(cat), docs) // "/docs/errors/": the path of docs_url
 //	mux.Handle("/llms.txt", docs)
 //
 // The same pages are written to disk by `apierr docs FILE -o DIR`, laid out

@@ -129,3 +129,13 @@ func etagMatch(header, etag string) bool {
 	}
 	return false
 }
+
+// BasePath returns the path under which Handler serves cat's docs: the
+// directory of docs_url's path ("/docs/errors/" for
+// https://mintfax.com/docs/errors/{slug}), or the page's own path when
+// docs_url has no placeholder. Mount the handler there and at /llms.txt:
+//
+//	docs := docgen.Handler(cat)
+//	mux.Handle(docgen.BasePath(cat), docs)
+//	mux.Handle("/llms.txt", docs)
+func BasePath(cat *apierr.Catalog) string { return layoutOf(cat).referencePath() }

@@ -18,14 +18,15 @@ func TestLayouts(t *testing.T) {
 		slug      string
 		files     []string // must be among the written files
 		permalink string   // served path of out_of_stock's page ("" in anchors mode)
+		base      string   // BasePath
 	}{
-		{"absolute url with slug", "https://shop.test/docs/errors/{slug}", "", []string{"index.html", "llms.txt", "docs/errors/index.html", "docs/errors/out-of-stock/index.html"}, "/docs/errors/out-of-stock"},
-		{"path with slug", "/errors/{slug}", "", []string{"errors/index.html", "errors/out-of-stock/index.html"}, "/errors/out-of-stock"},
-		{"code placeholder", "https://shop.test/ref/{code}", "", []string{"ref/index.html", "ref/out_of_stock/index.html"}, "/ref/out_of_stock"},
-		{"extension after the placeholder", "https://shop.test/errors/{slug}.html", "", []string{"errors/index.html", "errors/out-of-stock.html"}, "/errors/out-of-stock.html"},
-		{"underscore slugs", "https://shop.test/e/{slug}", "underscore", []string{"e/out_of_stock/index.html"}, "/e/out_of_stock"},
-		{"no docs_url", "", "", []string{"index.html", "errors/index.html", "errors/out-of-stock/index.html"}, "/errors/out-of-stock"},
-		{"one page of anchors", "https://shop.test/errors", "", []string{"index.html", "errors/index.html"}, ""},
+		{"absolute url with slug", "https://shop.test/docs/errors/{slug}", "", []string{"index.html", "llms.txt", "docs/errors/index.html", "docs/errors/out-of-stock/index.html"}, "/docs/errors/out-of-stock", "/docs/errors/"},
+		{"path with slug", "/errors/{slug}", "", []string{"errors/index.html", "errors/out-of-stock/index.html"}, "/errors/out-of-stock", "/errors/"},
+		{"code placeholder", "https://shop.test/ref/{code}", "", []string{"ref/index.html", "ref/out_of_stock/index.html"}, "/ref/out_of_stock", "/ref/"},
+		{"extension after the placeholder", "https://shop.test/errors/{slug}.html", "", []string{"errors/index.html", "errors/out-of-stock.html"}, "/errors/out-of-stock.html", "/errors/"},
+		{"underscore slugs", "https://shop.test/e/{slug}", "underscore", []string{"e/out_of_stock/index.html"}, "/e/out_of_stock", "/e/"},
+		{"no docs_url", "", "", []string{"index.html", "errors/index.html", "errors/out-of-stock/index.html"}, "/errors/out-of-stock", "/errors/"},
+		{"one page of anchors", "https://shop.test/errors", "", []string{"index.html", "errors/index.html"}, "", "/errors"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -53,6 +54,9 @@ func TestLayouts(t *testing.T) {
 				if !have[f] {
 					t.Errorf("no %s among %v", f, keys(have))
 				}
+			}
+			if got := docgen.BasePath(cat); got != tt.base {
+				t.Errorf("BasePath %q, want %q", got, tt.base)
 			}
 			srv := httptest.NewServer(docgen.Handler(cat))
 			defer srv.Close()
