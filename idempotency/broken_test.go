@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/apierr/apierr"
 	"github.com/apierr/apierr/idempotency"
@@ -107,5 +108,34 @@ func TestBrokenResponsesAreNotStored(t *testing.T) {
 				t.Errorf("handler ran %d times; want 2 (the broken first response is not final)", got)
 			}
 		})
+	}
+}
+
+// middleware.Timeout answers 504 while the handler goes on running on its
+// own goroutine: the key must stay leased, or the client's retry runs the
+// side effect a second time beside the first.
+func TestTimeoutKeepsTheLease(t *testing.T) {
+	var runs atomic.Int64
+	release := make(chan struct{})
+	t.Cleanup(func() { close(release) })
+	slow := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		runs.Add(1)
+		<-release // the side effect takes longer than the route's deadline
+		w.WriteHeader(http.StatusCreated)
+	})
+	srv := brokenServer(t, idempotency.Config{}, middleware.Timeout(20*time.Millisecond)(slow))
+	first, err := sendKeyed(t, srv, "k-slow")
+	if err != nil || first.status != http.StatusGatewayTimeout {
+		t.Fatalf("first = %d %q, %v; want the 504 of Timeout", first.status, first.body, err)
+	}
+	again, err := sendKeyed(t, srv, "k-slow")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := runs.Load(); got != 1 {
+		t.Fatalf("the handler ran %d times while the first run was still going (retry got %d %q)", got, again.status, again.body)
+	}
+	if again.status != http.StatusConflict || !strings.Contains(again.body, "idempotency_key_in_use") {
+		t.Errorf("retry = %d %q; want idempotency_key_in_use", again.status, again.body)
 	}
 }

@@ -39,7 +39,10 @@
 // replaced with a catalog error (whatever the Policy says: the recorded
 // text is not what the client got),
 // a handler that panics (the panic goes on to the recover middleware) and a
-// cancelled request whose handler gave up without writing. A handler that
+// cancelled request whose handler gave up without writing. A timeout (the
+// timeout condition, e.g. middleware.Timeout's 504, whose handler may still
+// be running) is not stored either, but its key stays leased until
+// Config.Lease expires, so a retry cannot run beside it. A handler that
 // finishes despite the cancellation has done its side effect, so its
 // response is stored: the client's retry then replays it instead of running
 // it twice. A process that dies mid-request leaves a lease that expires after

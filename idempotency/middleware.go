@@ -155,6 +155,14 @@ func (m *middleware) run(next http.Handler, w http.ResponseWriter, r *http.Reque
 		// Cancelled and nothing written: the handler gave up.
 		m.release(r, skey, rec.Token)
 		return
+	case herr != nil && herr.Condition == apierr.CondTimeout:
+		// middleware.Timeout answered while the handler may still be
+		// running on its own goroutine (or the handler gave up on a
+		// deadline with its side effect in an unknown state): releasing
+		// would let a retry run beside it. The lease expires on its own
+		// (Config.Lease); until then retries get idempotency_key_in_use.
+		m.log(r, slog.LevelWarn, "idempotency: request timed out; key stays leased until the lease expires", nil)
+		return
 	case rw.broken:
 		// Not a response the client received whole: a retry runs again.
 		m.release(r, skey, rec.Token)
