@@ -57,6 +57,15 @@ func seedCases() []seedCase {
 				"docs":"` + docs + `validation-failed","context":{"errors":{"file":["The file may not be greater than 10 MB."]}}}`,
 		},
 		{
+			name: "validation_failed: multipart body too large to read (refused on Content-Length)",
+			send: func(e *env) response {
+				return e.sendMultipart(DemoSandboxKey, "+14155550123", append(pdf(1), make([]byte, 11<<20)...))
+			},
+			status: 422,
+			want: `{"error":"validation_failed","message":"The file may not be greater than 10 MB.","action":"fix_request",
+				"docs":"` + docs + `validation-failed","context":{"errors":{"file":["The file may not be greater than 10 MB."]}}}`,
+		},
+		{
 			name: "validation_failed: JSON, file over 10 MB once decoded",
 			send: func(e *env) response {
 				return e.sendJSON(DemoSandboxKey, "+14155550123", append(pdf(1), make([]byte, 10<<20)...), nil)

@@ -81,6 +81,12 @@ func (s *Server) readSubmission(w http.ResponseWriter, r *http.Request) (submiss
 			}
 		}
 	case "multipart/form-data":
+		if r.ContentLength > s.maxMultipartBody() {
+			// Refused before a byte of the body is read (a client that sent
+			// Expect: 100-continue never uploads it).
+			tooLarge = true
+			break
+		}
 		r.Body = http.MaxBytesReader(w, r.Body, s.maxMultipartBody())
 		to, doc, gotFile, large, err := s.readMultipart(r)
 		if err != nil {
