@@ -127,7 +127,7 @@ func (r *Report) WriteTable(w io.Writer) error {
 		verdict = "the error contract is broken"
 	}
 	_, err := fmt.Fprintf(w, "\n%s: %d requests, %d checks: %d passed, %d failed, %d skipped — %s\n",
-		r.BaseURL, r.Requests, len(r.Results), r.Passed, r.Failed, r.Skipped, verdict)
+		r.BaseURL, r.Requests, r.Passed+r.Failed+r.Skipped, r.Passed, r.Failed, r.Skipped, verdict)
 	return err
 }
 
