@@ -90,9 +90,7 @@ func TestFaxDemoKeepsTheContract(t *testing.T) {
 // hidden by weakening a check. Each names why; remove an entry once the demo
 // is fixed (the test logs, and does not fail, when a known defect is gone).
 var knownFaxDefects = map[string]string{
-	// The demo answers any oversized JSON body with validation_failed (422),
-	// seed 000's answer for a file over 10 MB, after reading 14 MB of it;
-	// its catalog does not bind payload_too_large to that code, so the
-	// contract the catalog states is the default 413.
-	"status oversized_body": "demo: 16 MiB body answered 422 validation_failed; catalog binds payload_too_large to nothing",
+	// Empty: the demo keeps every check. (It once answered a 16 MiB body
+	// 422 validation_failed while its catalog bound payload_too_large to
+	// nothing; db2e8da bound it, as seed 000 reads.)
 }
