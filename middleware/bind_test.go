@@ -84,7 +84,7 @@ func TestBind(t *testing.T) {
 		{name: "invalid utf-8", path: "/fax", body: "{\"to\":\"+1\xff\"}", status: 400, cond: apierr.CondMalformedBody, detail: "UTF-8"},
 		{name: "too deep", path: "/fax", body: strings.Repeat("[", 100) + strings.Repeat("]", 100), status: 400, cond: apierr.CondMalformedBody,
 			context: map[string]any{"max_depth": 32.0}},
-		{name: "too large", path: "/small", body: validFax, status: 413, cond: apierr.CondPayloadTooLarge, context: map[string]any{"limit_bytes": 16.0}},
+		{name: "too large", path: "/small", body: validFax, status: fs(apierr.CondPayloadTooLarge), cond: apierr.CondPayloadTooLarge, context: map[string]any{"limit_bytes": 16.0}},
 		{name: "every violation at once", path: "/fax", status: 422, cond: apierr.CondValidationFailed,
 			body:    `{"quality":"ultra","callback_id":"nope","priority":"urgent","participant":{"number":"0044 20"},"items":[{"sku":"a","qty":1},{"sku":"b","qty":1},{"qty":0}]}`,
 			message: "The to field is required. (and 7 more errors)",

@@ -171,6 +171,16 @@ func fc(cond apierr.Condition) string {
 	return cat.ForCondition(cond).ID
 }
 
+// fs returns the status the fax catalog gives cond (seed 000 makes a body
+// too large a 422 validation_failed, not a 413).
+func fs(cond apierr.Condition) int {
+	cat, err := apierr.LoadFile("../examples/fax/errors.yaml")
+	if err != nil {
+		panic(err)
+	}
+	return cat.StatusOf(cond)
+}
+
 // checkCatalogError asserts that res is a catalog error with code and status,
 // rendered with the request ID of the response header.
 func checkCatalogError(t *testing.T, res *response, status int, code string) {

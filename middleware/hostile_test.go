@@ -75,9 +75,9 @@ func TestHostileInput(t *testing.T) {
 		// those responses cannot be catalog errors (see the package report).
 		serverOwn bool
 	}{
-		{name: "declared oversized body", head: head(auth, 50<<20), status: 413, cond: apierr.CondPayloadTooLarge},
+		{name: "declared oversized body", head: head(auth, 50<<20), status: fs(apierr.CondPayloadTooLarge), cond: apierr.CondPayloadTooLarge},
 		{name: "body that never ends", head: "POST /fax HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n" + auth + "Transfer-Encoding: chunked\r\n\r\n",
-			stream: endless, status: 413, cond: apierr.CondPayloadTooLarge},
+			stream: endless, status: fs(apierr.CondPayloadTooLarge), cond: apierr.CondPayloadTooLarge},
 		{name: "invalid utf-8", head: head(auth, 14), body: "{\"to\":\"\xff\xfe\xfd\"}  ", status: 0, cond: apierr.CondMalformedBody},
 		{name: "nul byte in json", head: head(auth, 10), body: "{\"to\":\"\x00\"}", status: 0, cond: apierr.CondMalformedBody},
 		{name: "deeply nested json", head: head(auth, 60000), body: strings.Repeat("[", 30000) + strings.Repeat("]", 30000), status: 0, cond: apierr.CondMalformedBody},

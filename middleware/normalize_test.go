@@ -82,7 +82,7 @@ func TestNormalize(t *testing.T) {
 				t.Errorf("leak: %s", res.body)
 			}
 		}},
-		{name: "MaxBytesReader is payload too large", method: "POST", path: "/upload", body: strings.Repeat("x", 100), status: 413, code: fc(apierr.CondPayloadTooLarge)},
+		{name: "MaxBytesReader is payload too large", method: "POST", path: "/upload", body: strings.Repeat("x", 100), status: fs(apierr.CondPayloadTooLarge), code: fc(apierr.CondPayloadTooLarge)},
 		{name: "502 keeps status as unavailable", method: "GET", path: "/status/502", status: 502, code: fc(apierr.CondUnavailable)},
 		{name: "503 is unavailable", method: "GET", path: "/status/503", status: 503, code: fc(apierr.CondUnavailable)},
 		{name: "504 is timeout", method: "GET", path: "/status/504", status: 504, code: fc(apierr.CondTimeout)},
