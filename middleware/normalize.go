@@ -51,8 +51,14 @@ var statusConditions = map[int]struct {
 // stands for, and whether it means exactly that status (else the status
 // should be kept). 404 is CondNotFound; the normalizer makes it
 // CondEndpointNotFound when no route matched. Unknown 4xx map to
-// CondMalformedBody and unknown 5xx to CondInternal, both inexact.
+// CondMalformedBody and unknown 5xx to CondInternal, both inexact; a code
+// outside 100-599 is CondInternal, exact (a 500).
 func ConditionForStatus(status int) (cond apierr.Condition, exact bool) {
+	if status < 100 || status > 599 {
+		// Not an HTTP status (net/http panics below 100 and above 999): a
+		// handler bug, answered as a real 500.
+		return apierr.CondInternal, true
+	}
 	if status == http.StatusNotFound {
 		return apierr.CondNotFound, true
 	}

@@ -62,7 +62,7 @@ func (w *responseWriter) WriteHeader(code int) {
 		w.ResponseWriter.WriteHeader(code) // informational: the final status follows
 		return
 	}
-	if code >= 400 && w.normalize && !w.st.Rendered {
+	if (code >= 400 || code < 100) && w.normalize && !w.st.Rendered {
 		w.replace(code)
 		return
 	}

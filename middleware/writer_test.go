@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -70,6 +71,29 @@ func TestErrorAfterResponse(t *testing.T) {
 					checkCatalogError(t, res, tc.status, tc.code)
 				})
 			}
+		})
+	}
+}
+
+// A handler that writes a status HTTP does not have (net/http panics on
+// codes outside 100-999 and sends 600-999 as they are) gets the internal
+// condition, a real 500.
+func TestInvalidStatusIsInternal(t *testing.T) {
+	for _, code := range []int{0, 42, 600, 999, 1000} {
+		t.Run("status "+strconv.Itoa(code), func(t *testing.T) {
+			srv := serve(t, middleware.Stack(faxCatalog(t), middleware.WithLogger(discardLogger()))(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.WriteHeader(code)
+				_, _ = io.WriteString(w, "internal: status from upstream config")
+			})))
+			res, err := http.DefaultClient.Do(newReq(t, "GET", srv.URL+"/x", nil))
+			if err != nil {
+				t.Fatalf("connection aborted: %v; want a catalog 500", err)
+			}
+			body, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			out := &response{status: res.StatusCode, header: res.Header, body: body}
+			_ = json.Unmarshal(body, &out.json)
+			checkCatalogError(t, out, 500, fc(apierr.CondInternal))
 		})
 	}
 }
