@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/apierr/apierr"
 )
@@ -66,11 +67,13 @@ func exampleAction(cat *apierr.Catalog) string {
 // message, the status …).
 func derivedMembers(cat *apierr.Catalog, f apierr.Format) []member {
 	type stat struct {
-		types    map[string]bool
-		count    int
-		meanings map[string]int
-		values   map[string]bool // scalar values seen, to spot constants
-		order    int
+		types        map[string]bool
+		count        int
+		meanings     map[string]int
+		values       map[string]bool // scalar values seen, to spot constants
+		order        int
+		probeOnly    bool   // seen only in the probe, in no example
+		probeMeaning string // what the probe's value means, for a member the examples show
 	}
 	stats := map[string]*stat{}
 	total := 0
@@ -100,6 +103,35 @@ func derivedMembers(cat *apierr.Catalog, f apierr.Format) []member {
 			}
 		})
 	}
+	// Members no example shows (a detail, a request ID, field errors …)
+	// come from a probe: an error with every optional attribute set.
+	probe, known := probeBody(cat, f)
+	if probe != nil {
+		walk("", probe, func(p string, v any) {
+			s := stats[p]
+			if s == nil {
+				s = &stat{types: map[string]bool{}, meanings: map[string]int{}, values: map[string]bool{}, order: len(stats), probeOnly: true}
+				stats[p] = s
+			}
+			s.types[jsonType(v)] = true
+			if !s.probeOnly {
+				// A member the examples show: the probe only widens its
+				// types and may say what it carries.
+				if !isContainer(v) {
+					s.values[literal(v)] = true
+					if m := known[scalarString(v)]; m != "" {
+						s.probeMeaning = m
+					}
+				}
+				return
+			}
+			if m := known[scalarString(v)]; m != "" && !isContainer(v) {
+				s.meanings[m]++
+				s.count = max(s.count, s.meanings[m])
+			}
+		})
+	}
+
 	// Children follow their parent, each level in the order first seen.
 	children := map[string][]string{}
 	for p := range stats {
@@ -130,7 +162,15 @@ func derivedMembers(cat *apierr.Catalog, f apierr.Format) []member {
 				desc = m
 			}
 		}
+		if desc == "" {
+			desc = s.probeMeaning
+		}
 		meaning := desc
+		if s.probeOnly {
+			out = append(out, member{Name: p, Type: strings.Join(types, " | "),
+				Description: strings.TrimSpace(desc + " Present when the error carries it."), Meaning: meaning})
+			continue
+		}
 		if desc == "" && len(s.values) == 1 && len(s.types) == 1 && s.count > 1 {
 			for v := range s.values {
 				desc = "Always " + v + "."
@@ -244,4 +284,42 @@ func parentPath(p string) string {
 func literal(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
+}
+
+// probeBody renders, in format f, an error of the catalog's first code with
+// every optional attribute set, and returns the decoded body and what its
+// values mean.
+func probeBody(cat *apierr.Catalog, f apierr.Format) (any, map[string]string) {
+	codes := cat.Codes()
+	if len(codes) == 0 {
+		return nil, nil
+	}
+	var e apierr.Error
+	cat.Resolve(&e, codes[0].Error())
+	const (
+		detail  = "probe: occurrence detail"
+		title   = "probe: title"
+		field   = "probe.field.path"
+		message = "probe: field message"
+		reqID   = "probe-request-id"
+		inst    = "/probe/instance"
+	)
+	e.Detail = detail
+	if e.Title == "" {
+		e.Title = title
+	}
+	e.Fields = []apierr.FieldError{{Field: field, Rule: "required", Message: message}}
+	e.RetryAfter = 37 * time.Second
+	e.RequestID = reqID
+	e.Instance = inst
+	v, err := decodeOrdered(f.AppendBody(nil, &e))
+	if err != nil {
+		return nil, nil
+	}
+	known := meaningsOf(&e)
+	known[field] = "The path of the invalid field (validation errors)."
+	known[message] = "What is wrong with the field (validation errors)."
+	known["required"] = "The validation rule that failed."
+	known[inst] = "The request path of this occurrence."
+	return v, known
 }

@@ -270,6 +270,11 @@ func derivedSchema(cat *apierr.Catalog, f apierr.Format) *object {
 			values = append(values, v)
 		}
 	}
+	// The probe (every optional attribute set) adds the members no
+	// example shows; it never makes a member required that an example lacks.
+	if probe, _ := probeBody(cat, f); probe != nil {
+		values = append(values, probe)
+	}
 	meaning := map[string]string{}
 	for _, m := range derivedMembers(cat, f) {
 		meaning[m.Name] = m.Meaning

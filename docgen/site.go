@@ -24,7 +24,7 @@ type File struct {
 //	<base>/index.html               the reference page again, at the docs path
 //	<base>/<slug>/index.html        one permalink page per code
 //
-// where <base>/<slug> is the path of docs_url with {slug} (or {code])
+// where <base>/<slug> is the path of docs_url with {slug} (or {code})
 // replaced; a docs_url whose last segment has an extension (…/{slug}.html)
 // keeps it instead of becoming a directory. A docs_url without a placeholder
 // names one page whose codes are anchors: no permalink pages are written.
