@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -220,4 +221,61 @@ func TestPublicRootIsSkipped(t *testing.T) {
 	if !rep.OK() {
 		t.Errorf("want no failure:\n%s", table(rep))
 	}
+}
+
+// TestIdempotencyVerdicts: a reuse must be refused, and refused differently
+// from the first request; when both were refused alike the key may never
+// have been stored, which is inconclusive, not a pass.
+func TestIdempotencyVerdicts(t *testing.T) {
+	for _, tc := range []struct {
+		name         string
+		first, reuse int
+		reuseCode    string
+		check        string
+		want         probe.Outcome
+	}{
+		{"refused as reused", 201, 422, "idempotency_key_reused", probe.CheckIdempotency, probe.Pass},
+		{"in use", 201, 409, "idempotency_key_in_use", probe.CheckIdempotency, probe.Pass},
+		{"both refused alike", 422, 422, "validation_failed", probe.CheckIdempotency, probe.Skip},
+		{"the reuse runs again", 201, 201, "", probe.CheckStatus, probe.Fail},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var n atomic.Int64
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				id := fmt.Sprint("req_", n.Add(1))
+				w.Header().Set("X-Request-ID", id)
+				w.Header().Set("Content-Type", "application/json")
+				status, code := http.StatusNotFound, "endpoint_not_found"
+				if r.Method == http.MethodPost && r.Header.Get("Idempotency-Key") != "" {
+					status, code = tc.first, "validation_failed"
+					if seenKey(r) {
+						status, code = tc.reuse, tc.reuseCode
+					}
+				}
+				w.WriteHeader(status)
+				if status >= 400 {
+					io.WriteString(w, `{"error":"`+code+`","message":"m","request_id":"`+id+`"}`)
+				} else {
+					io.WriteString(w, `{"id":"x"}`)
+				}
+			}))
+			defer srv.Close()
+			rep, err := probe.Run(context.Background(), probe.Config{BaseURL: srv.URL, Key: probetest.Key,
+				PostPath: "/things", Idempotency: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !rep.Has(tc.check, "idempotency_reuse", tc.want) {
+				t.Errorf("want %s %s:\n%s", tc.check, tc.want, table(rep))
+			}
+		})
+	}
+}
+
+var keysSeen sync.Map
+
+// seenKey reports whether r's Idempotency-Key came before.
+func seenKey(r *http.Request) bool {
+	_, seen := keysSeen.LoadOrStore(r.Header.Get("Idempotency-Key"), true)
+	return seen
 }
