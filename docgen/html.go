@@ -173,6 +173,12 @@ var htmlTemplates = template.Must(template.New("html").Funcs(funcs).Parse(`
 <ul>
 <li><a href="{{.Back}}">All codes</a></li>
 </ul>
+<h2>Codes</h2>
+<ul>
+{{- range .All}}
+<li><a href="{{.Permalink}}"{{if eq .ID $.Code.ID}} aria-current="page"{{end}}><code>{{.ID}}</code></a><span class="status">{{.Status}}</span></li>
+{{- end}}
+</ul>
 </nav>
 <main id="{{.Code.Slug}}">
 <h1><code>{{.Code.ID}}</code> {{.Code.Title}}</h1>
@@ -200,7 +206,8 @@ func permalinkHTML(p *page, c *codeDoc, back string) []byte {
 		Name string
 		Code *codeDoc
 		Back string
-	}{p.Name, c, back})
+		All  []*codeDoc
+	}{p.Name, c, back, p.all()})
 }
 
 func renderHTML(name string, data any) []byte {
