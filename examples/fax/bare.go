@@ -1,9 +1,7 @@
 package fax
 
 import (
-	"encoding/json"
 	"net/http"
-	"strconv"
 	"strings"
 )
 
@@ -12,16 +10,15 @@ import (
 // alone, the same JSON for the demo's sandbox key, and none of apierr: no
 // request ID, no recover or normalize, no auth middleware (a map lookup of
 // the bearer value), no rate limiter, no catalog (error bodies are constant
-// bytes). It serves no real faxes: every id is unknown.
+// bytes), the same writeJSON as the demo's handlers so that only the stack
+// differs. It serves no real faxes: every id is unknown.
 func BareHandler() http.Handler {
 	keys := map[string]string{DemoSandboxKey: "ws_acme"}
 	unauthorized := []byte(`{"error":"api_key_invalid","message":"The API key was sent but is not recognized.","action":"check_credentials","docs":"https://mintfax.com/docs/errors/api-key-invalid"}` + "\n")
 	notFound := []byte(`{"error":"not_found","message":"The requested resource does not exist.","action":"verify_id","docs":"https://mintfax.com/docs/errors/not-found"}` + "\n")
 	noRoute := []byte(`{"error":"endpoint_not_found","message":"No endpoint matches this path.","action":"check_url","docs":"https://mintfax.com/docs/errors/endpoint-not-found"}` + "\n")
 	write := func(w http.ResponseWriter, status int, body []byte) {
-		h := w.Header()
-		h.Set("Content-Type", "application/json")
-		h.Set("Content-Length", strconv.Itoa(len(body)))
+		w.Header()["Content-Type"] = jsonType
 		w.WriteHeader(status)
 		_, _ = w.Write(body)
 	}
@@ -35,9 +32,8 @@ func BareHandler() http.Handler {
 			write(w, http.StatusUnauthorized, unauthorized)
 			return
 		}
-		b, _ := json.Marshal(Balance{Environment: Sandbox, Balance: DemoSandboxCredits,
+		_ = writeJSON(w, http.StatusOK, Balance{Environment: Sandbox, Balance: DemoSandboxCredits,
 			Available: DemoSandboxCredits, Currency: "credits"})
-		write(w, http.StatusOK, append(b, '\n'))
 	})
 	mux.HandleFunc("GET /fax/{id}", func(w http.ResponseWriter, r *http.Request) {
 		if !authed(r) {

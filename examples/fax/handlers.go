@@ -1,11 +1,13 @@
 package fax
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/apierr/apierr"
 	"github.com/apierr/apierr/middleware"
@@ -134,15 +136,26 @@ func (s *Server) accountBalance(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, s.store.balance(ws, env))
 }
 
+// jsonType is shared by every JSON response: setting it allocates nothing.
+var jsonType = []string{"application/json"}
+
+var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// writeJSON writes v as the response body. net/http sets Content-Length
+// itself for a body written at once.
 func writeJSON(w http.ResponseWriter, status int, v any) error {
-	b, err := json.Marshal(v)
-	if err != nil {
+	buf := bufPool.Get().(*bytes.Buffer)
+	defer func() {
+		if buf.Cap() <= 64<<10 {
+			buf.Reset()
+			bufPool.Put(buf)
+		}
+	}()
+	if err := json.NewEncoder(buf).Encode(v); err != nil {
 		return apierr.Internal(err)
 	}
-	h := w.Header()
-	h.Set("Content-Type", "application/json")
-	h.Set("Content-Length", strconv.Itoa(len(b)+1))
+	w.Header()["Content-Type"] = jsonType
 	w.WriteHeader(status)
-	_, _ = w.Write(append(b, '\n'))
+	_, _ = w.Write(buf.Bytes())
 	return nil
 }
