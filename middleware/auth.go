@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/apierr/apierr"
 )
@@ -29,7 +30,8 @@ type AuthConfig struct {
 	// values still go to Keys. Only Authorization carries tokens.
 	Tokens Authenticator
 	// TenantActive, when set, is asked about every authenticated principal;
-	// false yields CondTenantInactive (403), an error CondUnavailable.
+	// false yields CondTenantInactive (403), an error CondUnavailable (503
+	// with Retry-After).
 	TenantActive func(ctx context.Context, p *apierr.Principal) (bool, error)
 	// Prefixes maps key prefixes to environments, e.g. {"fx_test_": "test",
 	// "fx_live_": "live"}. They only shape hints: a rejected key with an
@@ -46,7 +48,15 @@ type AuthConfig struct {
 	// Optional lets requests without credentials through with no principal;
 	// credentials that are present must still be valid.
 	Optional bool
+	// UnavailableRetryAfter is the Retry-After of the 503 (CondUnavailable)
+	// answered when Keys or TenantActive fails (default
+	// DefaultAuthRetryAfter).
+	UnavailableRetryAfter time.Duration
 }
+
+// DefaultAuthRetryAfter is the Retry-After of Auth's 503 when
+// AuthConfig.UnavailableRetryAfter is zero.
+const DefaultAuthRetryAfter = 5 * time.Second
 
 // Auth returns a middleware that authenticates every request with an API
 // key or a bearer token and puts the caller in apierr.State.Principal
@@ -59,7 +69,9 @@ type AuthConfig struct {
 //   - CondAuthInvalid (401): an unknown or revoked key, with context "hint"
 //     when the key had surrounding whitespace or belongs to another
 //     environment;
-//   - CondTenantInactive (403) when TenantActive says so.
+//   - CondTenantInactive (403) when TenantActive says so;
+//   - CondUnavailable (503, Retry-After) when Keys or TenantActive fails;
+//     the failure is logged with the key cut out of its text.
 //
 // Each 401 carries an RFC 6750 challenge (WWW-Authenticate: Bearer realm=…,
 // error="invalid_token"). The key is never echoed in a body, header or log.
@@ -173,7 +185,7 @@ func (a *authenticator) authenticate(r *http.Request) (*apierr.Principal, error)
 		case errors.Is(err, ErrUnknownKey) || (err == nil && p == nil):
 			return nil, a.invalidErr(a.unknownPrefixHint(c.value))
 		case err != nil:
-			return nil, apierr.Cond(apierr.CondUnavailable).WithCause(err)
+			return nil, a.unavailable(redact(err, c.value))
 		}
 	}
 	if p.Method == "" {
@@ -184,7 +196,7 @@ func (a *authenticator) authenticate(r *http.Request) (*apierr.Principal, error)
 	if a.cfg.TenantActive != nil {
 		ok, err := a.cfg.TenantActive(ctx, p)
 		if err != nil {
-			return nil, apierr.Cond(apierr.CondUnavailable).WithCause(err)
+			return nil, a.unavailable(redact(err, c.value))
 		}
 		if !ok {
 			e := apierr.Cond(apierr.CondTenantInactive)
@@ -196,6 +208,33 @@ func (a *authenticator) authenticate(r *http.Request) (*apierr.Principal, error)
 		}
 	}
 	return p, nil
+}
+
+// unavailable is the 503 of a failing key store or tenant check.
+func (a *authenticator) unavailable(cause error) *apierr.Error {
+	ra := a.cfg.UnavailableRetryAfter
+	if ra <= 0 {
+		ra = DefaultAuthRetryAfter
+	}
+	return apierr.Cond(apierr.CondUnavailable).WithRetryAfter(ra).WithCause(cause)
+}
+
+// redactedError is a store's error with the credential cut out of its text:
+// the cause of a 503 is logged, and a store may have put the key in it.
+type redactedError struct {
+	err error
+	msg string
+}
+
+func (e *redactedError) Error() string { return e.msg }
+func (e *redactedError) Unwrap() error { return e.err }
+
+func redact(err error, secret string) error {
+	msg := err.Error()
+	if secret == "" || !strings.Contains(msg, secret) {
+		return err
+	}
+	return &redactedError{err: err, msg: strings.ReplaceAll(msg, secret, "[REDACTED]")}
 }
 
 func (a *authenticator) invalidErr(hint string) *apierr.Error {
