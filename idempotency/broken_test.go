@@ -139,3 +139,24 @@ func TestTimeoutKeepsTheLease(t *testing.T) {
 		t.Errorf("retry = %d %q; want idempotency_key_in_use", again.status, again.body)
 	}
 }
+
+// A store outage is a 503 like any other: it says when to retry.
+func TestStoreDownIsUnavailableWithRetryAfter(t *testing.T) {
+	var runs atomic.Int64
+	srv := brokenServer(t, idempotency.Config{Store: failingStore{}}, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		runs.Add(1)
+	}))
+	res, err := sendKeyed(t, srv, "k-down")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.status != http.StatusServiceUnavailable || !strings.Contains(res.body, `"error":"service_unavailable"`) {
+		t.Fatalf("store down = %d %s", res.status, res.body)
+	}
+	if ra := res.header.Get("Retry-After"); ra == "" || ra == "0" {
+		t.Errorf("Retry-After = %q; a 503 must say when to retry", ra)
+	}
+	if strings.Contains(res.body, "10.0.0.1") || runs.Load() != 0 {
+		t.Errorf("body %s, runs %d", res.body, runs.Load())
+	}
+}

@@ -37,6 +37,10 @@ type Config struct {
 	// RetryAfter is the Retry-After sent with idempotency_key_in_use
 	// (default 1 s).
 	RetryAfter time.Duration
+	// UnavailableRetryAfter is the Retry-After sent with the unavailable
+	// condition (503) when the store fails and FailOpen is off (default
+	// 5 s).
+	UnavailableRetryAfter time.Duration
 	// MaxBodyBytes caps the request body read to fingerprint it (default
 	// 1 MiB). A larger body fails with payload_too_large (413).
 	MaxBodyBytes int64
@@ -138,6 +142,9 @@ func (c *Config) withDefaults() Config {
 	}
 	if d.RetryAfter <= 0 {
 		d.RetryAfter = time.Second
+	}
+	if d.UnavailableRetryAfter <= 0 {
+		d.UnavailableRetryAfter = 5 * time.Second
 	}
 	if d.MaxBodyBytes <= 0 {
 		d.MaxBodyBytes = 1 << 20

@@ -105,7 +105,7 @@ func (m *middleware) serve(next http.Handler, w http.ResponseWriter, r *http.Req
 			next.ServeHTTP(w, r)
 			return
 		}
-		apierr.Write(w, r, apierr.Cond(apierr.CondUnavailable).WithCause(err))
+		apierr.Write(w, r, apierr.Cond(apierr.CondUnavailable).WithRetryAfter(m.cfg.UnavailableRetryAfter).WithCause(err))
 		return
 	}
 	switch {
