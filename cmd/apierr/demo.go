@@ -52,6 +52,9 @@ func runDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if *burst < 1 {
 		return usageError("--burst must be at least 1")
 	}
+	if *tick <= 0 || *retention <= 0 {
+		return usageError("--tick and --retention must be positive")
+	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return &exitError{code: 1, err: fmt.Errorf("demo: %v", err)}
@@ -72,9 +75,6 @@ func runDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	logOut := stderr
 	if *quiet {
 		logOut = io.Discard
-	}
-	if *tick <= 0 || *retention <= 0 {
-		return usageError("--tick and --retention must be positive")
 	}
 	cfg := fax.Config{Catalog: cat, TickInterval: *tick, Retention: *retention, RatePerSecond: *rps, Burst: *burst,
 		Logger: slog.New(slog.NewTextHandler(logOut, nil))}
