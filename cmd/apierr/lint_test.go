@@ -72,13 +72,13 @@ codes:
 
 func TestLint(t *testing.T) {
 	tests := []struct {
-		name       string
-		catalog    string
-		args       []string
-		code       int
-		stdout     string // substring
-		stderr     string // substring
-		noStdout   bool
+		name     string
+		catalog  string
+		args     []string
+		code     int
+		stdout   string // substring
+		stderr   string // substring
+		noStdout bool
 	}{
 		{"clean catalog", cleanCatalog, nil, 0, "", "", true},
 		{"info findings pass", infoCatalog, nil, 0, "info: code \"out_of_stock\" has no title", "", false},
