@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
+	"log/slog"
 	"net/http"
 	"runtime/debug"
 	"sync"
@@ -28,7 +30,9 @@ var ErrHandlerTimeout = errors.New("middleware: handler wrote after its deadline
 // response (it gets ErrHandlerTimeout). The handler runs on its own goroutine
 // with its own copy of the request's apierr.State, copied back when it
 // returns in time. Streaming (http.Flusher) and hijacking are not available
-// under Timeout; use the context deadline instead for those routes.
+// under Timeout; use the context deadline instead for those routes. A
+// handler that panics after Timeout answered for it has nobody left to
+// recover it: the panic and its stack are logged on slog.Default.
 func Timeout(d time.Duration) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -84,6 +88,7 @@ func Timeout(d time.Duration) func(http.Handler) http.Handler {
 				tw.mu.Lock()
 				tw.timedOut = true
 				tw.mu.Unlock()
+				go logLatePanic(r, done, panicked)
 				if errors.Is(ctx.Err(), context.DeadlineExceeded) {
 					apierr.Write(w, r, apierr.Cond(apierr.CondTimeout).WithCause(ctx.Err()).
 						With("timeout_ms", d.Milliseconds()))
@@ -131,4 +136,23 @@ func (tw *timeoutWriter) WriteHeader(code int) {
 func (tw *timeoutWriter) writeHeaderLocked(code int) {
 	tw.wroteHeader = true
 	tw.code = code
+}
+
+// logLatePanic waits for a handler Timeout has answered for and logs its
+// panic, if it panics: nobody is left to recover it, and a crash must not
+// go unseen.
+func logLatePanic(r *http.Request, done <-chan struct{}, panicked <-chan *handlerPanic) {
+	select {
+	case <-done:
+	case p := <-panicked:
+		if p.value == http.ErrAbortHandler {
+			return
+		}
+		slog.Default().LogAttrs(context.WithoutCancel(r.Context()), slog.LevelError, "apierr: panic in a handler after its timeout",
+			slog.String("request_id", apierr.RequestID(r.Context())),
+			slog.String("method", r.Method),
+			slog.String("path", r.URL.Path),
+			slog.String("cause", fmt.Sprintf("middleware: panic: %v", p.value)),
+			slog.String("stack", string(p.stack)))
+	}
 }
