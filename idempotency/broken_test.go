@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -158,5 +159,32 @@ func TestStoreDownIsUnavailableWithRetryAfter(t *testing.T) {
 	}
 	if strings.Contains(res.body, "10.0.0.1") || runs.Load() != 0 {
 		t.Errorf("body %s, runs %d", res.body, runs.Load())
+	}
+}
+
+// One caller sending many keys to a route with large responses cannot make
+// the memory store hold MaxEntries × MaxResponseBytes: stored bytes are
+// bounded too, the oldest records going first.
+func TestMemoryStoreBoundsBytes(t *testing.T) {
+	const respSize, maxBytes = 64 << 10, 1 << 20
+	store := idempotency.NewMemoryStore(idempotency.MemoryConfig{MaxBytes: maxBytes})
+	big := strings.Repeat("x", respSize)
+	srv := brokenServer(t, idempotency.Config{Store: store}, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusCreated)
+		_, _ = io.WriteString(w, big)
+	}))
+	for i := 0; i < 64; i++ {
+		res, err := sendKeyed(t, srv, "k-"+strconv.Itoa(i))
+		if err != nil || res.status != http.StatusCreated || len(res.body) != respSize {
+			t.Fatalf("request %d: %d, %d bytes, %v", i, res.status, len(res.body), err)
+		}
+	}
+	if n := store.Len(); n*respSize > maxBytes {
+		t.Fatalf("store holds %d responses of %d bytes; want at most %d bytes", n, respSize, maxBytes)
+	}
+	// The newest key still replays.
+	res, err := sendKeyed(t, srv, "k-63")
+	if err != nil || res.header.Get(idempotency.ReplayedHeader) != "true" || len(res.body) != respSize {
+		t.Fatalf("newest key: %d replayed=%q %v", res.status, res.header.Get(idempotency.ReplayedHeader), err)
 	}
 }

@@ -66,3 +66,33 @@ func TestMemoryStoreBounded(t *testing.T) {
 		t.Fatal("oldest key a survived eviction")
 	}
 }
+
+// The byte bound evicts stored responses, never the lease of a running
+// request: its duplicate would run beside it.
+func TestMemoryStoreByteBoundKeepsLeases(t *testing.T) {
+	ctx := context.Background()
+	s := idempotency.NewMemoryStore(idempotency.MemoryConfig{MaxBytes: 4 << 10})
+	running := &idempotency.Record{Status: idempotency.InFlight, Token: idempotency.NewToken()}
+	if prev, _ := s.Acquire(ctx, "running", running, time.Minute); prev != nil {
+		t.Fatal("first Acquire lost")
+	}
+	for _, k := range []string{"a", "b", "c", "d"} {
+		rec := &idempotency.Record{Status: idempotency.InFlight, Token: idempotency.NewToken()}
+		if prev, _ := s.Acquire(ctx, k, rec, time.Minute); prev != nil {
+			t.Fatalf("%s: Acquire lost", k)
+		}
+		done := *rec
+		done.Status, done.Code, done.Body = idempotency.Completed, 201, make([]byte, 1500)
+		if err := s.Complete(ctx, k, &done, time.Hour); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := s.Len(); n > 3 {
+		t.Errorf("Len = %d: four 1.5 KiB responses kept under a 4 KiB bound", n)
+	}
+	dup := &idempotency.Record{Status: idempotency.InFlight, Token: idempotency.NewToken()}
+	prev, _ := s.Acquire(ctx, "running", dup, time.Minute)
+	if prev == nil || prev.Token != running.Token {
+		t.Fatalf("the running request's lease was evicted: a duplicate took it (prev %+v)", prev)
+	}
+}
