@@ -97,3 +97,31 @@ func TestInvalidStatusIsInternal(t *testing.T) {
 		})
 	}
 }
+
+// A plain 401 from downstream (a handler's http.Error, a proxy) becomes the
+// catalog's auth error and keeps the rule of every 401: a challenge
+// (RFC 9110 §15.5.2). One the downstream sent is kept.
+func TestNormalized401HasChallenge(t *testing.T) {
+	for _, kind := range routerKinds {
+		t.Run(kind, func(t *testing.T) {
+			srv := serve(t, mount(t, kind, middleware.Stack(faxCatalog(t), middleware.WithLogger(discardLogger())),
+				route{"GET /plain", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					http.Error(w, "unauthorized", http.StatusUnauthorized)
+				})},
+				route{"GET /proxy", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					w.Header().Set("WWW-Authenticate", `Basic realm="upstream"`)
+					w.WriteHeader(http.StatusUnauthorized)
+				})},
+			))
+			res := do(t, newReq(t, "GET", srv.URL+"/plain", nil))
+			checkCatalogError(t, res, 401, fc(apierr.CondAuthInvalid))
+			if got := res.header.Get("WWW-Authenticate"); !strings.HasPrefix(got, "Bearer") {
+				t.Errorf("WWW-Authenticate = %q; a 401 must carry a challenge", got)
+			}
+			res = do(t, newReq(t, "GET", srv.URL+"/proxy", nil))
+			if got := res.header.Get("WWW-Authenticate"); got != `Basic realm="upstream"` {
+				t.Errorf("downstream challenge replaced: %q", got)
+			}
+		})
+	}
+}
