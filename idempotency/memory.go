@@ -103,10 +103,17 @@ func (s *MemoryStore) Complete(_ context.Context, key string, rec *Record, ttl t
 	if e.rec.Status != InFlight || e.rec.Token != rec.Token {
 		return ErrLeaseLost
 	}
-	// The same key, now completed: it moves to the young end of the ring
-	// (re-inserted, so the byte bound applies to the stored response).
-	s.remove(e)
-	s.insert(key, rec, now.Add(ttl))
+	// Same entry, new record; it moves to the young end of the ring, and
+	// the byte bound now weighs the stored response.
+	size := recordSize(rec)
+	s.bytes += size - e.size
+	e.rec, e.size, e.expires = rec, size, now.Add(ttl)
+	e.prev.next, e.next.prev = e.next, e.prev
+	e.prev, e.next = s.head.prev, &s.head
+	s.head.prev.next = e
+	s.head.prev = e
+	for s.bytes > s.maxBytes && s.evictStored() {
+	}
 	return nil
 }
 
