@@ -1,10 +1,14 @@
 package idempotency_test
 
 import (
+	"bufio"
+	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -186,5 +190,44 @@ func TestMemoryStoreBoundsBytes(t *testing.T) {
 	res, err := sendKeyed(t, srv, "k-63")
 	if err != nil || res.header.Get(idempotency.ReplayedHeader) != "true" || len(res.body) != respSize {
 		t.Fatalf("newest key: %d replayed=%q %v", res.status, res.header.Get(idempotency.ReplayedHeader), err)
+	}
+}
+
+// A client that declares a large Content-Length and sends a few bytes must
+// not make the middleware allocate the declared size up front: memory
+// follows the bytes that arrive, so idle connections cost little.
+func TestDeclaredLengthIsNotPreallocated(t *testing.T) {
+	srv := brokenServer(t, idempotency.Config{}, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	const n, declared = 20, 1 << 20
+	send := func() {
+		conn, err := net.Dial("tcp", srv.Listener.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		_ = conn.SetDeadline(time.Now().Add(30 * time.Second))
+		_, _ = fmt.Fprintf(conn, "POST /faxes HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer sk_test_tenant_a_0001\r\n"+
+			"Idempotency-Key: k-slow\r\nContent-Type: application/json\r\nContent-Length: %d\r\nConnection: close\r\n\r\n{\"to\":", declared)
+		_ = conn.(*net.TCPConn).CloseWrite() // the body ends after 6 bytes
+		res, err := http.ReadResponse(bufio.NewReader(conn), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _ = io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		if res.StatusCode != http.StatusBadRequest {
+			t.Fatalf("truncated body = %d; want a 400", res.StatusCode)
+		}
+	}
+	send() // warm up the server's pools
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	for i := 0; i < n; i++ {
+		send()
+	}
+	runtime.ReadMemStats(&after)
+	if per := (after.TotalAlloc - before.TotalAlloc) / n; per > declared/4 {
+		t.Errorf("%d bytes allocated per request that sent 6 of %d declared bytes", per, declared)
 	}
 }
