@@ -26,7 +26,7 @@ func runDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "127.0.0.1:8080", "listen `address` (port 0 picks a free one)")
-	redisURL := fs.String("redis", "", "Redis `URL` for rate limits and idempotency keys (default: in memory)")
+	redisURL := fs.String("redis", "", "Redis `URL` for rate limits and idempotency keys (default: in memory; faxes and balances stay in each process)")
 	docsURL := fs.String("docs-url", "", "docs permalink `template` in error bodies (default: http://ADDR/docs/errors/{slug}, served by the demo)")
 	tick := fs.Duration("tick", 2*time.Second, "transmitter step: a fax takes three steps to finish")
 	retention := fs.Duration("retention", 24*time.Hour, "how long a finished fax's document is kept (then image and resend give fax_data_purged)")

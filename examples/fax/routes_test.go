@@ -28,3 +28,20 @@ func TestUnroutedRequests(t *testing.T) {
 		})
 	}
 }
+
+// The catalog offers RFC 9457 beside the envelope: a client that asks for
+// problem+json gets the same error in that shape.
+func TestProblemJSON(t *testing.T) {
+	e := newEnv(t, Config{})
+	r := e.do("GET", "/fax/fax_missing", DemoSandboxKey, nil, map[string]string{"Accept": "application/problem+json"})
+	if r.Status != 404 || r.Header.Get("Content-Type") != "application/problem+json" {
+		t.Fatalf("%d %s", r.Status, r.Header.Get("Content-Type"))
+	}
+	got := r.json(t)
+	if got["type"] != "https://mintfax.com/docs/errors/not-found" || got["code"] != "not_found" || got["status"] != 404.0 {
+		t.Fatalf("%s", r.Body)
+	}
+	if h := e.do("HEAD", "/fax/fax_missing", DemoSandboxKey, nil, nil); h.Status != 404 || len(h.Body) != 0 {
+		t.Fatalf("HEAD: %d, %d bytes", h.Status, len(h.Body))
+	}
+}
