@@ -84,7 +84,7 @@ func errorForStatus(status int, r *http.Request, st *apierr.State, h http.Header
 	if !exact {
 		e.Status = status
 	}
-	if h.Get("WWW-Authenticate") == "" && (e.Status == http.StatusUnauthorized ||
+	if len(h["Www-Authenticate"]) == 0 && (e.Status == http.StatusUnauthorized ||
 		e.Status == 0 && apierr.CatalogFrom(r.Context()).StatusOf(cond) == http.StatusUnauthorized) {
 		e.WithHeader("WWW-Authenticate", "Bearer") // every 401 carries a challenge (RFC 9110 §15.5.2)
 	}
