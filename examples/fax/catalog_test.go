@@ -10,6 +10,9 @@ func TestNewCatalog(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if seed.DocsURL != DocsURL {
+		t.Errorf("errors.yaml docs_url %q, want DocsURL %q", seed.DocsURL, DocsURL)
+	}
 	if got := seed.DocsFor("insufficient_balance"); got != "https://mintfax.com/docs/errors/insufficient-balance" {
 		t.Errorf("seed docs link %q", got)
 	}

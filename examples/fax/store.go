@@ -54,31 +54,31 @@ type Workspace struct {
 
 // Fax is what GET /fax/{id} returns: the metadata, which outlives the document.
 type Fax struct {
-	ID            string     `json:"id"`
-	Status        Status     `json:"status"`
-	To            string     `json:"to"`
-	Pages         int        `json:"pages"`
-	Cost          int64      `json:"cost"`
-	MediaType     string     `json:"media_type"`
-	Environment   Env        `json:"environment"`
-	CreatedAt     time.Time  `json:"created_at"`
-	UpdatedAt     time.Time  `json:"updated_at"`
-	CompletedAt   *time.Time `json:"completed_at,omitempty"`
-	FailureReason string     `json:"failure_reason,omitempty"`
-	DataPurged    bool       `json:"data_purged"`
-	ResentFrom    string     `json:"resent_from,omitempty"`
+	ID            string     `json:"id"`                       // fax_ and 24 hex digits
+	Status        Status     `json:"status"`                   // queued … delivered or failed
+	To            string     `json:"to"`                       // E.164 destination
+	Pages         int        `json:"pages"`                    // counted from the document
+	Cost          int64      `json:"cost"`                     // credits held, then charged on delivery
+	MediaType     string     `json:"media_type"`               // application/pdf, image/tiff or image/jpeg
+	Environment   Env        `json:"environment"`              // test or live, the key's
+	CreatedAt     time.Time  `json:"created_at"`               // submission time
+	UpdatedAt     time.Time  `json:"updated_at"`               // last state change
+	CompletedAt   *time.Time `json:"completed_at,omitempty"`   // when it became terminal
+	FailureReason string     `json:"failure_reason,omitempty"` // for failed faxes, e.g. no_answer
+	DataPurged    bool       `json:"data_purged"`              // the document is gone; metadata stays
+	ResentFrom    string     `json:"resent_from,omitempty"`    // the fax this one resends
 
 	workspace string
 	doc       []byte
 }
 
-// Balance is what GET /account/balance returns.
+// Balance is what GET /account/balance returns, for the key's environment.
 type Balance struct {
-	Environment Env    `json:"environment"`
-	Balance     int64  `json:"balance"`
-	Holds       int64  `json:"holds"`
-	Available   int64  `json:"available"`
-	Currency    string `json:"currency"`
+	Environment Env    `json:"environment"` // test or live
+	Balance     int64  `json:"balance"`     // credits owned
+	Holds       int64  `json:"holds"`       // credits held by faxes in flight
+	Available   int64  `json:"available"`   // Balance − Holds: what a new fax may cost
+	Currency    string `json:"currency"`    // always "credits"
 }
 
 type acctKey struct {
