@@ -1,12 +1,12 @@
 package calls
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
 
 	"github.com/apierr/apierr"
+	"github.com/apierr/apierr/examples/internal/respond"
 	"github.com/apierr/apierr/middleware"
 )
 
@@ -56,7 +56,7 @@ func (s *Server) startCall(w http.ResponseWriter, r *http.Request) error {
 	s.calls[c.ID] = c
 	s.order = append(s.order, c.ID)
 	s.mu.Unlock()
-	return writeJSON(w, http.StatusCreated, map[string]any{"success": true, "data": c})
+	return respond.JSON(w, http.StatusCreated, map[string]any{"success": true, "data": c})
 }
 
 func (s *Server) listCalls(w http.ResponseWriter, r *http.Request) error {
@@ -69,7 +69,7 @@ func (s *Server) listCalls(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	s.mu.Unlock()
-	return writeJSON(w, http.StatusOK, map[string]any{"success": true, "data": out})
+	return respond.JSON(w, http.StatusOK, map[string]any{"success": true, "data": out})
 }
 
 func (s *Server) getCall(w http.ResponseWriter, r *http.Request) error {
@@ -82,16 +82,5 @@ func (s *Server) getCall(w http.ResponseWriter, r *http.Request) error {
 	if c == nil || c.tenant != p.Tenant {
 		return apierr.New("RESOURCE_NOT_FOUND").WithDetail("Call with ID '"+id+"' not found").With("id", id)
 	}
-	return writeJSON(w, http.StatusOK, map[string]any{"success": true, "data": c})
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return fmt.Errorf("calls: encode response: %w", err)
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_, _ = w.Write(b)
-	return nil
+	return respond.JSON(w, http.StatusOK, map[string]any{"success": true, "data": c})
 }

@@ -2,13 +2,13 @@ package campaigns
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
 
 	"github.com/apierr/apierr"
+	"github.com/apierr/apierr/examples/internal/respond"
 	"github.com/apierr/apierr/middleware"
 )
 
@@ -72,7 +72,7 @@ func (s *Server) generate(w http.ResponseWriter, r *http.Request) error {
 		_ = s.credits.Release(r.Context(), "t:"+p.Tenant, 1)
 		return fmt.Errorf("campaigns: generate for %s: %w", c.ID, err)
 	}
-	return writeJSON(w, http.StatusOK, Email{Lead: *req.Lead, Email: text})
+	return respond.JSON(w, http.StatusOK, Email{Lead: *req.Lead, Email: text})
 }
 
 func (s *Server) generateBatch(w http.ResponseWriter, r *http.Request) error {
@@ -115,7 +115,7 @@ func (s *Server) generateBatch(w http.ResponseWriter, r *http.Request) error {
 		l.Emails, l.Status = out, "completed"
 		s.mu.Unlock()
 	})
-	return writeJSON(w, http.StatusAccepted, map[string]any{"list_id": l.ID, "status": "processing"})
+	return respond.JSON(w, http.StatusAccepted, map[string]any{"list_id": l.ID, "status": "processing"})
 }
 
 func (s *Server) getList(w http.ResponseWriter, r *http.Request) error {
@@ -126,7 +126,7 @@ func (s *Server) getList(w http.ResponseWriter, r *http.Request) error {
 	s.mu.Lock()
 	body := map[string]any{"id": l.ID, "campaign_id": l.Campaign, "status": l.Status}
 	s.mu.Unlock()
-	return writeJSON(w, http.StatusOK, body)
+	return respond.JSON(w, http.StatusOK, body)
 }
 
 func (s *Server) exportList(w http.ResponseWriter, r *http.Request) error {
@@ -140,16 +140,5 @@ func (s *Server) exportList(w http.ResponseWriter, r *http.Request) error {
 	if status != "completed" {
 		return apierr.New("NOT_READY").WithDetail("List " + l.ID + " is " + status + ".")
 	}
-	return writeJSON(w, http.StatusOK, map[string]any{"id": l.ID, "emails": emails})
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return fmt.Errorf("campaigns: encode response: %w", err)
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_, _ = w.Write(b)
-	return nil
+	return respond.JSON(w, http.StatusOK, map[string]any{"id": l.ID, "emails": emails})
 }

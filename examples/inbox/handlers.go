@@ -1,7 +1,6 @@
 package inbox
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -9,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/apierr/apierr"
+	"github.com/apierr/apierr/examples/internal/respond"
 	"github.com/apierr/apierr/middleware"
 )
 
@@ -41,7 +41,7 @@ func (s *Server) createTenant(w http.ResponseWriter, r *http.Request) error {
 	}
 	t := &tenant{ID: s.uuid(), Slug: req.Slug, Name: req.Name, Active: true}
 	s.tenants[t.ID], s.slugs[t.Slug] = t, t.ID
-	return writeJSON(w, http.StatusCreated, map[string]any{"id": t.ID, "slug": t.Slug, "name": t.Name})
+	return respond.JSON(w, http.StatusCreated, map[string]any{"id": t.ID, "slug": t.Slug, "name": t.Name})
 }
 
 func (s *Server) createInbox(w http.ResponseWriter, r *http.Request) error {
@@ -60,7 +60,7 @@ func (s *Server) createInbox(w http.ResponseWriter, r *http.Request) error {
 	in := &Inbox{ID: s.uuid(), Name: req.Name, AllowedSenders: req.AllowedSenders, tenant: t}
 	s.inboxes[in.ID] = in
 	s.mu.Unlock()
-	return writeJSON(w, http.StatusCreated, in)
+	return respond.JSON(w, http.StatusCreated, in)
 }
 
 // inbox returns the caller's inbox named in the path. Another tenant's inbox
@@ -80,7 +80,7 @@ func (s *Server) getInbox(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, in)
+	return respond.JSON(w, http.StatusOK, in)
 }
 
 func (s *Server) createItem(w http.ResponseWriter, r *http.Request) error {
@@ -112,7 +112,7 @@ func (s *Server) createItem(w http.ResponseWriter, r *http.Request) error {
 	it.JobID = j.ID
 	s.items[it.ID], s.jobs[j.ID] = it, j
 	s.mu.Unlock()
-	return writeJSON(w, http.StatusCreated, it)
+	return respond.JSON(w, http.StatusCreated, it)
 }
 
 func (s *Server) getItem(w http.ResponseWriter, r *http.Request) error {
@@ -127,7 +127,7 @@ func (s *Server) getItem(w http.ResponseWriter, r *http.Request) error {
 	if it == nil || it.InboxID != in.ID {
 		return apierr.New("not_found").WithMessage("Item " + id + " not found")
 	}
-	return writeJSON(w, http.StatusOK, it)
+	return respond.JSON(w, http.StatusOK, it)
 }
 
 func (s *Server) job(r *http.Request) (*Job, error) {
@@ -149,7 +149,7 @@ func (s *Server) getJob(w http.ResponseWriter, r *http.Request) error {
 	s.mu.Lock()
 	body := *j
 	s.mu.Unlock()
-	return writeJSON(w, http.StatusOK, body)
+	return respond.JSON(w, http.StatusOK, body)
 }
 
 func (s *Server) cancelJob(w http.ResponseWriter, r *http.Request) error {
@@ -163,7 +163,7 @@ func (s *Server) cancelJob(w http.ResponseWriter, r *http.Request) error {
 		return apierr.New("job_not_cancellable").With("status", j.Status)
 	}
 	j.Status = "cancelled"
-	return writeJSON(w, http.StatusOK, *j)
+	return respond.JSON(w, http.StatusOK, *j)
 }
 
 func (s *Server) getDelivery(w http.ResponseWriter, r *http.Request) error {
@@ -178,7 +178,7 @@ func (s *Server) getDelivery(w http.ResponseWriter, r *http.Request) error {
 	if d == nil || d.tenant != tenantOf(r) {
 		return apierr.New("not_found").WithMessage("Delivery " + id + " not found")
 	}
-	return writeJSON(w, http.StatusOK, body)
+	return respond.JSON(w, http.StatusOK, body)
 }
 
 func (s *Server) invite(w http.ResponseWriter, r *http.Request) error {
@@ -198,7 +198,7 @@ func (s *Server) invite(w http.ResponseWriter, r *http.Request) error {
 	}
 	inv := &invitation{Token: "inv_" + strings.ReplaceAll(s.uuid(), "-", ""), Tenant: t, Email: email}
 	s.invitations[inv.Token] = inv
-	return writeJSON(w, http.StatusCreated, map[string]any{"token": inv.Token, "email": inv.Email})
+	return respond.JSON(w, http.StatusCreated, map[string]any{"token": inv.Token, "email": inv.Email})
 }
 
 func (s *Server) acceptInvitation(w http.ResponseWriter, r *http.Request) error {
@@ -213,16 +213,5 @@ func (s *Server) acceptInvitation(w http.ResponseWriter, r *http.Request) error 
 		return apierr.New("invitation_email_mismatch")
 	}
 	delete(s.invitations, inv.Token)
-	return writeJSON(w, http.StatusOK, map[string]any{"tenant_id": inv.Tenant, "email": inv.Email})
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return fmt.Errorf("inbox: encode response: %w", err)
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_, _ = w.Write(b)
-	return nil
+	return respond.JSON(w, http.StatusOK, map[string]any{"tenant_id": inv.Tenant, "email": inv.Email})
 }

@@ -3,7 +3,6 @@ package mail
 import (
 	"crypto/sha256"
 	"crypto/subtle"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -12,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/apierr/apierr"
+	"github.com/apierr/apierr/examples/internal/respond"
 	"github.com/apierr/apierr/middleware"
 	"github.com/apierr/apierr/ratelimit"
 )
@@ -66,7 +66,7 @@ func (s *Server) createAccount(w http.ResponseWriter, r *http.Request) error {
 	a := &account{ID: "acc_" + itoa(s.seq), Address: addr, password: passwordDigest(req.Password)}
 	s.accounts[addr] = a
 	s.byID[a.ID] = a
-	return writeJSON(w, http.StatusCreated, map[string]any{"id": a.ID, "address": a.Address})
+	return respond.JSON(w, http.StatusCreated, map[string]any{"id": a.ID, "address": a.Address})
 }
 
 func (s *Server) createToken(w http.ResponseWriter, r *http.Request) error {
@@ -83,7 +83,7 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request) error {
 	if a == nil || !a.checkPassword(req.Password) {
 		return apierr.New("invalid_credentials")
 	}
-	return writeJSON(w, http.StatusOK, map[string]any{"token": s.tokens.issue(a.ID), "expiresIn": int(s.cfg.TokenTTL.Seconds())})
+	return respond.JSON(w, http.StatusOK, map[string]any{"token": s.tokens.issue(a.ID), "expiresIn": int(s.cfg.TokenTTL.Seconds())})
 }
 
 // message returns the caller's message id, or not_found / expired.
@@ -118,7 +118,7 @@ func (s *Server) listMessages(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.mu.Unlock()
 	slices.SortFunc(out, func(a, b *Message) int { return a.Received.Compare(b.Received) })
-	return writeJSON(w, http.StatusOK, out)
+	return respond.JSON(w, http.StatusOK, out)
 }
 
 func (s *Server) getMessage(w http.ResponseWriter, r *http.Request) error {
@@ -126,7 +126,7 @@ func (s *Server) getMessage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, m)
+	return respond.JSON(w, http.StatusOK, m)
 }
 
 func (s *Server) getAttachment(w http.ResponseWriter, r *http.Request) error {
@@ -172,7 +172,7 @@ func (s *Server) addDomain(w http.ResponseWriter, r *http.Request) error {
 		return apierr.New("domain_already_exists")
 	}
 	s.domains[name] = &domain{Name: name, Owner: p.Tenant, Created: s.cfg.Now()}
-	return writeJSON(w, http.StatusCreated, map[string]any{"domain": name, "verified": false,
+	return respond.JSON(w, http.StatusCreated, map[string]any{"domain": name, "verified": false,
 		"verifyBy": s.cfg.Now().Add(s.cfg.VerifyWindow).UTC()})
 }
 
@@ -189,7 +189,7 @@ func (s *Server) verifyDomain(w http.ResponseWriter, r *http.Request) error {
 		return apierr.New("domain_expired")
 	}
 	d.Verified = true
-	return writeJSON(w, http.StatusOK, map[string]any{"domain": name, "verified": true})
+	return respond.JSON(w, http.StatusOK, map[string]any{"domain": name, "verified": true})
 }
 
 func (s *Server) addWebhook(w http.ResponseWriter, r *http.Request) error {
@@ -206,18 +206,7 @@ func (s *Server) addWebhook(w http.ResponseWriter, r *http.Request) error {
 	s.mu.Lock()
 	s.webhooks[p.Tenant] = append(s.webhooks[p.Tenant], req.URL)
 	s.mu.Unlock()
-	return writeJSON(w, http.StatusCreated, map[string]any{"url": req.URL})
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return fmt.Errorf("mail: encode response: %w", err)
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_, _ = w.Write(b)
-	return nil
+	return respond.JSON(w, http.StatusCreated, map[string]any{"url": req.URL})
 }
 
 // passwordDigest is how the demo keeps passwords: a digest, never the text.
