@@ -231,3 +231,30 @@ func TestDeclaredLengthIsNotPreallocated(t *testing.T) {
 		t.Errorf("%d bytes allocated per request that sent 6 of %d declared bytes", per, declared)
 	}
 }
+
+// A replayed error keeps its body byte for byte, request ID included, while
+// the replay has its own request ID; Original-Request (Stripe's header)
+// names the request whose response it is, so the body's ID is explained.
+func TestReplayNamesOriginalRequest(t *testing.T) {
+	srv := brokenServer(t, idempotency.Config{}, apierr.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
+		return apierr.New("insufficient_balance")
+	}))
+	first, err := sendKeyed(t, srv, "k-poor")
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := sendKeyed(t, srv, "k-poor")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.body != first.body || again.header.Get(idempotency.ReplayedHeader) != "true" {
+		t.Fatalf("replay %d %q; first %d %q", again.status, again.body, first.status, first.body)
+	}
+	orig := first.header.Get("X-Request-Id")
+	if got := again.header.Get("Original-Request"); got != orig || orig == "" {
+		t.Errorf("Original-Request = %q; want the first request's ID %q", got, orig)
+	}
+	if again.header.Get("X-Request-Id") == orig {
+		t.Error("the replay reuses the original request ID; want its own")
+	}
+}

@@ -20,7 +20,9 @@
 //     random owner token) and runs; its status, headers and body are stored
 //     for Config.TTL (24 h).
 //   - A repeat with the same fingerprint gets the stored response byte for
-//     byte, with "Idempotent-Replayed: true".
+//     byte, with "Idempotent-Replayed: true" and, under apierr's stack,
+//     Original-Request naming the first request's ID (the replay has its
+//     own).
 //   - A repeat while the first still runs gets idempotency_key_in_use (409)
 //     with Retry-After; the same key with a different request gets
 //     idempotency_key_reused (422); no key on a Required route gets

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/apierr/apierr"
 )
@@ -126,7 +127,7 @@ func (m *middleware) serve(next http.Handler, w http.ResponseWriter, r *http.Req
 				st.Err = &apierr.Error{Code: prev.ErrorCode, Status: prev.Code}
 			}
 		}
-		replay(w, prev)
+		replay(w, r, prev)
 	}
 }
 
@@ -206,13 +207,21 @@ func (m *middleware) release(r *http.Request, skey string, token Token) {
 	}
 }
 
+// OriginalRequestHeader names, on a replay, the request ID of the request
+// whose response is replayed (Stripe's Original-Request): the replay has its
+// own request ID, and a stored error body carries the original's.
+const OriginalRequestHeader = "Original-Request"
+
 // replay writes a stored response. Headers an outer middleware already set
 // for this request (request ID, rate-limit state) are kept.
-func replay(w http.ResponseWriter, rec *Record) {
+func replay(w http.ResponseWriter, r *http.Request, rec *Record) {
 	h := w.Header()
+	idHdr := apierr.CatalogFrom(r.Context()).RequestIDHeader
 	for k, vs := range rec.Header {
 		if _, set := h[k]; !set {
 			h[k] = vs // stored slices have len == cap, so appending copies
+		} else if len(vs) == 1 && idHdr != "" && strings.EqualFold(k, idHdr) {
+			h[OriginalRequestHeader] = vs
 		}
 	}
 	h[ReplayedHeader] = replayedTrue

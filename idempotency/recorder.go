@@ -13,7 +13,7 @@ var neverStored = map[string]bool{
 	"Date": true, "Set-Cookie": true, "Content-Length": true, "Connection": true,
 	"Keep-Alive": true, "Proxy-Authenticate": true, "Proxy-Connection": true,
 	"Te": true, "Trailer": true, "Transfer-Encoding": true, "Upgrade": true,
-	ReplayedHeader: true,
+	ReplayedHeader: true, OriginalRequestHeader: true,
 }
 
 // recorder passes a response through to the client and keeps a copy of its
