@@ -160,7 +160,7 @@ func printBanner(w io.Writer, base, stores string) {
 		"  export API=" + base,
 		"  export SANDBOX=" + fax.DemoSandboxKey + "    # workspace Acme, sandbox, " + fmt.Sprint(fax.DemoSandboxCredits) + " credits",
 		"  export LIVE=" + fax.DemoLiveKey + "       # workspace Acme, live, no credits",
-		"  export GLOBEX=" + fax.DemoGlobexKey + "  # another workspace",
+		"  export GLOBEX=" + fax.DemoGlobexKey + "  # another workspace, zero-footprint",
 		"  export INACTIVE=" + fax.DemoInactiveKey + " # a deactivated workspace",
 		`  export FAX='{"to":"+14155550123","file":"` + pdf + `"}'     # a one-page PDF`,
 		`  export FAX500='{"to":"+14155550500","file":"` + pdf + `"}'  # 0500: the sandbox answers 500`,

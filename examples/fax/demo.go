@@ -21,16 +21,17 @@ const (
 )
 
 // NewDemo returns a Server populated for the demo: workspace Acme (sandbox
-// with DemoSandboxCredits credits, live with none), workspace Globex (owner
-// of DemoGlobexFaxID), workspace Initech (deactivated), and three settled
-// faxes to try not_found, forbidden and fax_data_purged on.
+// with DemoSandboxCredits credits, live with none), workspace Globex
+// (zero-footprint: documents deleted as soon as a fax finishes; owner of
+// DemoGlobexFaxID), workspace Initech (deactivated), and three settled faxes
+// to try not_found, forbidden and fax_data_purged on.
 func NewDemo(cfg Config) (*Server, error) {
 	s, err := New(cfg)
 	if err != nil {
 		return nil, err
 	}
 	s.AddWorkspace(Workspace{ID: "ws_acme", Name: "Acme"})
-	s.AddWorkspace(Workspace{ID: "ws_globex", Name: "Globex"})
+	s.AddWorkspace(Workspace{ID: "ws_globex", Name: "Globex", ZeroFootprint: true})
 	s.AddWorkspace(Workspace{ID: "ws_initech", Name: "Initech", Inactive: true})
 	s.Credit("ws_acme", Sandbox, DemoSandboxCredits)
 	s.Credit("ws_globex", Sandbox, DemoSandboxCredits)

@@ -123,9 +123,7 @@ func TestLifecycle(t *testing.T) {
 	})
 	t.Run("zero-footprint workspace loses the document at once", func(t *testing.T) {
 		e := newEnv(t, Config{})
-		e.srv.AddWorkspace(Workspace{ID: "ws_zero", ZeroFootprint: true})
-		e.srv.Credit("ws_zero", Sandbox, 100)
-		key := e.srv.IssueKey("ws_zero", Sandbox)
+		key := DemoGlobexKey
 		f := created(t, e.sendJSON(key, "+14155550123", []byte{0xFF, 0xD8, 0xFF, 0xE0}, nil))
 		if r := e.do("GET", "/fax/"+f.ID+"/image", key, nil, nil); r.Status != 200 {
 			t.Fatalf("image in flight: %d", r.Status)
