@@ -272,3 +272,37 @@ func TestDemoBare(t *testing.T) {
 		t.Fatalf("%d %s", resp.StatusCode, b)
 	}
 }
+
+// Two demo servers on one Redis share each key's rate limit: together they
+// admit no more than one burst plus the refill over the elapsed time (two
+// in-memory servers would admit a burst each).
+func TestDemoRedisSharedLimit(t *testing.T) {
+	rd := redistest.New(t)
+	a := startDemo(t, "--redis", rd.URL, "--rate", "1", "--burst", "3")
+	b := startDemo(t, "--redis", rd.URL, "--rate", "1", "--burst", "3")
+	start := time.Now()
+	admitted := 0
+	for i := 0; i < 12; i++ {
+		base := a
+		if i%2 == 1 {
+			base = b
+		}
+		req, _ := http.NewRequest("GET", base+"/account/balance", nil)
+		req.Header.Set("Authorization", "Bearer "+fax.DemoSandboxKey)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode == 200 {
+			admitted++
+		}
+	}
+	elapsed := time.Since(start)
+	if limit := 3 + int(elapsed/time.Second) + 1; admitted > limit {
+		t.Fatalf("two servers admitted %d in %v; a shared limit admits at most %d", admitted, elapsed, limit)
+	}
+	if admitted < 3 {
+		t.Fatalf("admitted %d, want at least the burst of 3", admitted)
+	}
+}
