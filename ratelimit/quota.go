@@ -183,7 +183,9 @@ func (q *Quota) Release(ctx context.Context, key string, n int64) error {
 
 // Middleware charges each request (Cost, default 1) to its key before the
 // next handler runs, and renders the quota-exceeded condition (402) when the
-// allowance is spent.
+// allowance is spent. The charge stands whatever the handler answers; to
+// count only work that succeeds (an inbox created, a fax sent), call Use
+// from the handler instead, and Release when the work is undone.
 func (q *Quota) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		key := q.cfg.Key(r)
