@@ -3,9 +3,15 @@ package middleware
 import (
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/apierr/apierr"
 )
+
+// NormalizedRetryAfter is the Retry-After the normalizer gives a plain 429
+// or 503 that carried none (http.TimeoutHandler's 503, for one): the
+// contract promises one on every 429 and 503, and nothing better is known.
+const NormalizedRetryAfter = 5 * time.Second
 
 // statusConditions maps a downstream status to the condition it stands for.
 // exact reports whether the condition means that status (the catalog's status
@@ -83,6 +89,9 @@ func errorForStatus(status int, r *http.Request, st *apierr.State, h http.Header
 	e := apierr.Cond(cond)
 	if !exact {
 		e.Status = status
+	}
+	if len(h["Retry-After"]) == 0 && (status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable) {
+		e.RetryAfter = NormalizedRetryAfter // every 429 and 503 says when to retry
 	}
 	if len(h["Www-Authenticate"]) == 0 && (e.Status == http.StatusUnauthorized ||
 		e.Status == 0 && apierr.CatalogFrom(r.Context()).StatusOf(cond) == http.StatusUnauthorized) {

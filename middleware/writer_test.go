@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/apierr/apierr"
 	"github.com/apierr/apierr/middleware"
@@ -121,6 +122,44 @@ func TestNormalized401HasChallenge(t *testing.T) {
 			res = do(t, newReq(t, "GET", srv.URL+"/proxy", nil))
 			if got := res.header.Get("WWW-Authenticate"); got != `Basic realm="upstream"` {
 				t.Errorf("downstream challenge replaced: %q", got)
+			}
+		})
+	}
+}
+
+// A plain 429 or 503 from downstream (http.TimeoutHandler's 503, a
+// third-party limiter, a proxy) becomes a catalog error that says when to
+// retry, as every 429 and 503 must; a Retry-After the downstream sent wins.
+func TestNormalizedRetryAfter(t *testing.T) {
+	for _, kind := range routerKinds {
+		t.Run(kind, func(t *testing.T) {
+			srv := serve(t, mount(t, kind, middleware.Stack(faxCatalog(t), middleware.WithLogger(discardLogger())),
+				route{"GET /busy", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					http.Error(w, "upstream pool exhausted", http.StatusServiceUnavailable)
+				})},
+				route{"GET /limited", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					http.Error(w, "slow down", http.StatusTooManyRequests)
+				})},
+				route{"GET /told", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					w.Header().Set("Retry-After", "120")
+					w.WriteHeader(http.StatusServiceUnavailable)
+				})},
+			))
+			for _, tc := range []struct {
+				path   string
+				status int
+				code   string
+				want   string
+			}{
+				{"/busy", 503, fc(apierr.CondUnavailable), strconv.Itoa(int(middleware.NormalizedRetryAfter / time.Second))},
+				{"/limited", 429, fc(apierr.CondRateLimited), strconv.Itoa(int(middleware.NormalizedRetryAfter / time.Second))},
+				{"/told", 503, fc(apierr.CondUnavailable), "120"},
+			} {
+				res := do(t, newReq(t, "GET", srv.URL+tc.path, nil))
+				checkCatalogError(t, res, tc.status, tc.code)
+				if got := res.header.Get("Retry-After"); got != tc.want {
+					t.Errorf("%s: Retry-After = %q, want %q", tc.path, got, tc.want)
+				}
 			}
 		})
 	}
