@@ -27,7 +27,8 @@ var ErrHandlerTimeout = errors.New("middleware: handler wrote after its deadline
 //
 // Like http.TimeoutHandler, the handler writes into a buffer that is copied
 // to the client when it returns in time, so a late write never reaches the
-// response (it gets ErrHandlerTimeout). The handler runs on its own goroutine
+// response (it gets ErrHandlerTimeout), and an error status the handler
+// writes after it began its body replaces that body (nothing was sent yet). The handler runs on its own goroutine
 // with its own copy of the request's apierr.State, copied back when it
 // returns in time. Streaming (http.Flusher) and hijacking are not available
 // under Timeout; use the context deadline instead for those routes. A
@@ -108,6 +109,7 @@ type timeoutWriter struct {
 	code        int
 	wroteHeader bool
 	timedOut    bool
+	discard     bool // a second error's body, dropped
 }
 
 func (tw *timeoutWriter) Header() http.Header { return tw.h }
@@ -121,14 +123,30 @@ func (tw *timeoutWriter) Write(p []byte) (int, error) {
 	if !tw.wroteHeader {
 		tw.writeHeaderLocked(http.StatusOK)
 	}
+	if tw.discard {
+		return len(p), nil
+	}
 	return tw.buf.Write(p)
 }
 
 func (tw *timeoutWriter) WriteHeader(code int) {
 	tw.mu.Lock()
 	defer tw.mu.Unlock()
-	if tw.timedOut || tw.wroteHeader || code < 200 {
+	if tw.timedOut || code < 200 {
 		return
+	}
+	if tw.wroteHeader {
+		switch {
+		case code < 400:
+			return
+		case tw.code >= 400:
+			tw.discard = true // a second error: the first is whole
+			return
+		}
+		// An error after the handler began a response: nothing has reached
+		// the client yet, so the error replaces the buffered body instead
+		// of being glued to it.
+		tw.buf.Reset()
 	}
 	tw.writeHeaderLocked(code)
 }

@@ -42,3 +42,38 @@ func TestTimeoutLatePanicIsLogged(t *testing.T) {
 		t.Errorf("record %v", rec)
 	}
 }
+
+// Under Timeout the response is buffered until the handler returns, so an
+// error the handler reports after it began writing can still replace the
+// partial body: the client gets the catalog error, not a 200 with the
+// error's text glued on.
+func TestTimeoutErrorAfterWrite(t *testing.T) {
+	for _, kind := range routerKinds {
+		t.Run(kind, func(t *testing.T) {
+			srv := serve(t, mount(t, kind, middleware.Stack(faxCatalog(t), middleware.WithLogger(discardLogger())),
+				route{"GET /plain", middleware.Timeout(time.Minute)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					_, _ = w.Write([]byte(`{"items":[1,`))
+					http.Error(w, "pq: connection refused at 10.0.0.7:5432", http.StatusInternalServerError)
+				}))},
+				route{"GET /catalog", middleware.Timeout(time.Minute)(apierr.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
+					_, _ = w.Write([]byte(`{"items":[1,`))
+					return apierr.Cond(apierr.CondNotFound)
+				}))},
+			))
+			for _, tc := range []struct {
+				path   string
+				status int
+				code   string
+			}{
+				{"/plain", 500, fc(apierr.CondInternal)},
+				{"/catalog", 404, fc(apierr.CondNotFound)},
+			} {
+				res := do(t, newReq(t, "GET", srv.URL+tc.path, nil))
+				if strings.Contains(string(res.body), "10.0.0.7") || strings.Contains(string(res.body), "items") {
+					t.Errorf("%s: partial body or internal text reached the client: %d %q", tc.path, res.status, res.body)
+				}
+				checkCatalogError(t, res, tc.status, tc.code)
+			}
+		})
+	}
+}
