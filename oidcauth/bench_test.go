@@ -2,15 +2,27 @@ package oidcauth
 
 import (
 	"context"
+	"net/http"
+	"net/http/httptest"
 	"testing"
 	"time"
 
+	"github.com/apierr/apierr"
+	"github.com/apierr/apierr/middleware"
 	jose "github.com/go-jose/go-jose/v4"
 )
 
-// BenchmarkAuthenticate measures verifying a token per request with the
-// issuer's keys cached, for RS256 and ES256. The API-key path it is compared
-// with is middleware's BenchmarkKeyStore (see BENCHMARKS.md).
+type discard struct{ h http.Header }
+
+func (d *discard) Header() http.Header         { return d.h }
+func (d *discard) WriteHeader(int)             {}
+func (d *discard) Write(p []byte) (int, error) { return len(p), nil }
+
+// BenchmarkAuthenticate measures, in one run, authenticating a request on a
+// route that takes API keys and tokens side by side: an API key
+// (MemoryKeyStore), an RS256 and an ES256 token with the issuer's keys
+// cached. "verify" rows call the Verifier alone; "route" rows go through
+// middleware.Auth and a handler.
 func BenchmarkAuthenticate(b *testing.B) {
 	iss := newIssuer(b)
 	rs := newSigningKey(b, "rsa-1", jose.RS256, 0)
@@ -21,17 +33,42 @@ func BenchmarkAuthenticate(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	for _, k := range []signingKey{rs, es} {
-		tok := iss.sign(k, iss.valid(now))
-		if _, err := v.Authenticate(context.Background(), tok); err != nil { // warm the key cache
+	keys := middleware.NewMemoryKeyStore()
+	if err := keys.Add(testAPIKey, apierr.Principal{Tenant: "ws_1"}); err != nil {
+		b.Fatal(err)
+	}
+	ok := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if apierr.PrincipalFrom(r.Context()) == nil {
+			panic("no principal")
+		}
+	})
+	route := middleware.Auth(middleware.AuthConfig{Keys: keys, Tokens: v})(ok)
+	creds := []struct{ name, cred string }{
+		{"api-key", testAPIKey},
+		{"RS256", iss.sign(rs, iss.valid(now))},
+		{"ES256", iss.sign(es, iss.valid(now))},
+	}
+	for _, c := range creds[1:] {
+		if _, err := v.Authenticate(context.Background(), c.cred); err != nil { // warm the key cache
 			b.Fatal(err)
 		}
-		b.Run(string(k.alg), func(b *testing.B) {
+		b.Run("verify/"+c.name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := v.Authenticate(context.Background(), tok); err != nil {
+				if _, err := v.Authenticate(context.Background(), c.cred); err != nil {
 					b.Fatal(err)
 				}
+			}
+		})
+	}
+	for _, c := range creds {
+		b.Run("route/"+c.name, func(b *testing.B) {
+			r := httptest.NewRequest("GET", "/me", nil)
+			r.Header.Set("Authorization", "Bearer "+c.cred)
+			w := &discard{h: http.Header{}}
+			b.ReportAllocs()
+			for b.Loop() {
+				route.ServeHTTP(w, r)
 			}
 		})
 	}

@@ -95,6 +95,7 @@ func TestCancelledCallerDoesNotPoisonKeyFetch(t *testing.T) {
 // whole timeout when the issuer hangs).
 func TestStaleKeysBackOffWhileIssuerDown(t *testing.T) {
 	f := newFixture(t)
+	f.v.cache = nil // every request must reach the key cache
 	if r := f.call(t, "Bearer "+f.iss.sign(f.rs, f.iss.valid(f.clk.Now()))); r.status != 200 {
 		t.Fatalf("first token: %d %s", r.status, r.raw)
 	}

@@ -72,6 +72,11 @@ type Config struct {
 	// UnavailableRetryAfter is the Retry-After sent when the issuer cannot be
 	// reached. Default 30s.
 	UnavailableRetryAfter time.Duration
+	// CacheSize bounds how many verified tokens are remembered (by SHA-256,
+	// until they expire) so a token sent on every request is verified once.
+	// Default 10000; negative disables the cache. A cached token stays
+	// accepted until its exp even if the issuer retires its key meanwhile.
+	CacheSize int
 	// HTTPClient fetches discovery and keys. Default: a client with a 5s timeout.
 	HTTPClient *http.Client
 	// Now returns the current time. Default time.Now.
@@ -80,8 +85,9 @@ type Config struct {
 
 // Verifier verifies tokens. It is safe for concurrent use.
 type Verifier struct {
-	cfg  Config
-	keys *keyCache
+	cfg   Config
+	keys  *keyCache
+	cache *tokenCache
 }
 
 // allowed are the asymmetric algorithms a Verifier may accept.
@@ -141,8 +147,11 @@ func New(cfg Config) (*Verifier, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.CacheSize == 0 {
+		cfg.CacheSize = 10000
+	}
 	cfg.Issuer = strings.TrimSuffix(cfg.Issuer, "/")
-	return &Verifier{cfg: cfg, keys: newKeyCache(cfg)}, nil
+	return &Verifier{cfg: cfg, keys: newKeyCache(cfg), cache: newTokenCache(cfg.CacheSize)}, nil
 }
 
 // Reasons put in the error's context under "reason". They are stable.
@@ -175,6 +184,10 @@ type header struct {
 func (v *Verifier) Authenticate(ctx context.Context, token string) (*apierr.Principal, error) {
 	if len(token) > v.cfg.MaxTokenSize {
 		return nil, v.invalid(ReasonTooLarge, fmt.Sprintf("The token is longer than %d bytes.", v.cfg.MaxTokenSize))
+	}
+	sum := tokenSum(token)
+	if p, ok := v.cache.get(sum, v.cfg.Now()); ok {
+		return p, nil
 	}
 	h, ok := peekHeader(token)
 	if !ok {
@@ -243,12 +256,15 @@ func (v *Verifier) Authenticate(ctx context.Context, token string) (*apierr.Prin
 	if tenant == "" {
 		return nil, v.invalid(ReasonMissingClaim, fmt.Sprintf("The token's %s claim is not a string.", v.cfg.TenantClaim)).With("claim", v.cfg.TenantClaim)
 	}
-	return &apierr.Principal{
+	p := &apierr.Principal{
 		Tenant:  tenant,
 		Subject: claims.Subject,
 		Scopes:  scopes(extra, v.cfg.ScopeClaim),
 		Method:  "token",
-	}, nil
+	}
+	// Remember it until it expires (the skew allowance included, as above).
+	v.cache.put(sum, p, claims.Expiry.Time().Add(v.cfg.ClockSkew), now)
+	return p, nil
 }
 
 func (v *Verifier) algAllowed(alg string) bool {

@@ -377,3 +377,39 @@ func TestTenantInactiveStatusIsTheCatalogs(t *testing.T) {
 		})
 	}
 }
+
+func TestVerifiedTokenCache(t *testing.T) {
+	f := newFixture(t)
+	now := f.clk.Now()
+	c := f.iss.valid(now)
+	c.Expiry = jwt.NewNumericDate(now.Add(2 * time.Minute))
+	tok := f.iss.sign(f.rs, c)
+	p1, err := f.v.Authenticate(context.Background(), tok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The issuer goes away: a cached token needs no keys.
+	f.iss.setDown(true)
+	p2, err := f.v.Authenticate(context.Background(), tok)
+	if err != nil || p2.Tenant != p1.Tenant || &p2.Scopes[0] == &p1.Scopes[0] {
+		t.Fatalf("cached: %v %v", p2, err)
+	}
+	// Past exp + skew, the cache no longer answers and the token is refused.
+	f.iss.setDown(false)
+	f.clk.Advance(3 * time.Minute)
+	_, err = f.v.Authenticate(context.Background(), tok)
+	if e := apierr.From(err); e == nil || e.Context["reason"] != ReasonExpired {
+		t.Fatalf("expired cached token: %v", err)
+	}
+}
+
+func TestTokenCacheBounded(t *testing.T) {
+	c := newTokenCache(3)
+	now := time.Unix(0, 0)
+	for i := 0; i < 10; i++ {
+		c.put(tokenSum(strings.Repeat("x", i)), &apierr.Principal{Tenant: "t"}, now.Add(time.Hour), now)
+	}
+	if len(c.entries) > 3 {
+		t.Fatalf("%d entries", len(c.entries))
+	}
+}
