@@ -21,8 +21,9 @@ func (d *discard) Write(p []byte) (int, error) { return len(p), nil }
 // BenchmarkAuthenticate measures, in one run, authenticating a request on a
 // route that takes API keys and tokens side by side: an API key
 // (MemoryKeyStore), an RS256 and an ES256 token with the issuer's keys
-// cached. "verify" rows call the Verifier alone; "route" rows go through
-// middleware.Auth and a handler.
+// cached. "verify-uncached" rows check the signature on every call
+// (CacheSize -1); "verify" rows use the verified-token cache; "route" rows go
+// through middleware.Auth and a handler, with the cache.
 func BenchmarkAuthenticate(b *testing.B) {
 	iss := newIssuer(b)
 	rs := newSigningKey(b, "rsa-1", jose.RS256, 0)
@@ -48,8 +49,25 @@ func BenchmarkAuthenticate(b *testing.B) {
 		{"RS256", iss.sign(rs, iss.valid(now))},
 		{"ES256", iss.sign(es, iss.valid(now))},
 	}
+	uncached, err := New(Config{Issuer: iss.srv.URL, Audience: []string{audience}, Now: func() time.Time { return now }, CacheSize: -1})
+	if err != nil {
+		b.Fatal(err)
+	}
 	for _, c := range creds[1:] {
-		if _, err := v.Authenticate(context.Background(), c.cred); err != nil { // warm the key cache
+		if _, err := uncached.Authenticate(context.Background(), c.cred); err != nil { // warm the key cache
+			b.Fatal(err)
+		}
+		b.Run("verify-uncached/"+c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := uncached.Authenticate(context.Background(), c.cred); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+	for _, c := range creds[1:] {
+		if _, err := v.Authenticate(context.Background(), c.cred); err != nil { // warm the caches
 			b.Fatal(err)
 		}
 		b.Run("verify/"+c.name, func(b *testing.B) {
