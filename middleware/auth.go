@@ -167,7 +167,7 @@ func (a *authenticator) authenticate(r *http.Request) (*apierr.Principal, error)
 		var err error
 		p, err = a.cfg.Tokens.Authenticate(ctx, c.value)
 		if err != nil {
-			return nil, a.tokenErr(err)
+			return nil, a.tokenErr(err, c.value)
 		}
 		if p == nil {
 			return nil, a.invalidErr("")
@@ -185,7 +185,7 @@ func (a *authenticator) authenticate(r *http.Request) (*apierr.Principal, error)
 		case errors.Is(err, ErrUnknownKey) || (err == nil && p == nil):
 			return nil, a.invalidErr(a.unknownPrefixHint(c.value))
 		case err != nil:
-			return nil, a.unavailable(redact(err, c.value))
+			return nil, a.unavailableRedacted(err, c.value)
 		}
 	}
 	if p.Method == "" {
@@ -196,7 +196,7 @@ func (a *authenticator) authenticate(r *http.Request) (*apierr.Principal, error)
 	if a.cfg.TenantActive != nil {
 		ok, err := a.cfg.TenantActive(ctx, p)
 		if err != nil {
-			return nil, a.unavailable(redact(err, c.value))
+			return nil, a.unavailableRedacted(err, c.value)
 		}
 		if !ok {
 			e := apierr.Cond(apierr.CondTenantInactive)
@@ -229,12 +229,21 @@ type redactedError struct {
 func (e *redactedError) Error() string { return e.msg }
 func (e *redactedError) Unwrap() error { return e.err }
 
-func redact(err error, secret string) error {
+// redact returns err with secret cut out of its text, and whether it was
+// there.
+func redact(err error, secret string) (error, bool) {
 	msg := err.Error()
 	if secret == "" || !strings.Contains(msg, secret) {
-		return err
+		return err, false
 	}
-	return &redactedError{err: err, msg: strings.ReplaceAll(msg, secret, "[REDACTED]")}
+	return &redactedError{err: err, msg: strings.ReplaceAll(msg, secret, "[REDACTED]")}, true
+}
+
+// unavailableRedacted is the 503 of a failing key store or tenant check,
+// the key cut out of its cause.
+func (a *authenticator) unavailableRedacted(err error, key string) *apierr.Error {
+	r, _ := redact(err, key)
+	return a.unavailable(r)
 }
 
 func (a *authenticator) invalidErr(hint string) *apierr.Error {
@@ -246,9 +255,16 @@ func (a *authenticator) invalidErr(hint string) *apierr.Error {
 }
 
 // tokenErr passes the Authenticator's error on, adding a challenge to a 401
-// that has none. The error is copied: an Authenticator may return a shared one.
-func (a *authenticator) tokenErr(err error) *apierr.Error {
+// that has none and cutting the token out of its logged cause. The error is
+// copied before either change: an Authenticator may return a shared one.
+func (a *authenticator) tokenErr(err error, token string) *apierr.Error {
 	e := apierr.From(err)
+	if cause := e.Cause(); cause != nil {
+		if r, ok := redact(cause, token); ok {
+			cp := *e
+			e = cp.WithCause(r)
+		}
+	}
 	switch e.Condition {
 	case apierr.CondAuthInvalid, apierr.CondAuthMalformed, apierr.CondAuthMissing, apierr.CondTokenInvalid:
 	default:

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/apierr/apierr"
 	"github.com/apierr/apierr/middleware"
@@ -58,5 +59,27 @@ func TestAuthBackendFailure(t *testing.T) {
 				t.Errorf("the cause is not logged:\n%s", logs.String())
 			}
 		})
+	}
+}
+
+// introspectDown is a token verifier whose identity provider is down and
+// whose error, carelessly, names the token.
+type introspectDown struct{}
+
+func (introspectDown) Authenticate(_ context.Context, tok string) (*apierr.Principal, error) {
+	return nil, apierr.Cond(apierr.CondUnavailable).WithRetryAfter(30 * time.Second).
+		WithCause(fmt.Errorf("introspect %s: i/o timeout", tok))
+}
+
+// The token is cut out of an Authenticator's logged cause too.
+func TestAuthTokenNotLogged(t *testing.T) {
+	token := jwtLike(`{"sub":"user_s3cr3t"}`)
+	logger, logs := newLogger()
+	srv := serve(t, middleware.Stack(faxCatalog(t), middleware.WithLogger(logger))(
+		middleware.Auth(middleware.AuthConfig{Tokens: introspectDown{}})(whoami)))
+	res := do(t, newReq(t, "GET", srv.URL+"/", nil, "Authorization", "Bearer "+token))
+	checkCatalogError(t, res, 503, fc(apierr.CondUnavailable))
+	if strings.Contains(logs.String(), token) || !strings.Contains(logs.String(), "i/o timeout") {
+		t.Errorf("log:\n%s", logs.String())
 	}
 }
