@@ -32,7 +32,7 @@ func Example() {
 }
 
 func ExampleLimiter_Allow() {
-	lim := ratelimit.New(ratelimit.Config{Policies: []ratelimit.Policy{ratelimit.PerSecond(1)}})
+	lim := ratelimit.New(ratelimit.Config{Policies: []ratelimit.Policy{ratelimit.PerHour(1)}})
 	_, err := lim.Allow(context.Background(), "tenant-1", 1)
 	fmt.Println(err)
 	_, err = lim.Allow(context.Background(), "tenant-1", 1)

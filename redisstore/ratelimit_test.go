@@ -134,7 +134,13 @@ func TestRateLimitRedisPoliciesOneRoundTrip(t *testing.T) {
 	hook := &rlRoundTrips{}
 	client.AddHook(hook)
 	store := redisstore.NewRateLimitStore(client, redisstore.RateLimitConfig{Prefix: srv.Prefix(), Timeout: rlTestTimeout})
-	pols := []ratelimit.Policy{ratelimit.PerSecond(5), ratelimit.PerMinute(7), ratelimit.PerDay(1000)}
+	// Periods long enough that nothing refills while the test runs, however
+	// slow the machine: 5 a minute, 7 an hour, 1000 a day.
+	pols := []ratelimit.Policy{
+		{Name: "minute", Limit: 5, Period: time.Minute},
+		{Name: "hour", Limit: 7, Period: time.Hour},
+		ratelimit.PerDay(1000),
+	}
 	out := make([]ratelimit.Status, 3)
 	ctx := context.Background()
 	if _, err := store.Allow(ctx, "warm-up", 1, pols, out); err != nil { // loads the script (EVALSHA, NOSCRIPT, EVAL)
@@ -155,13 +161,13 @@ func TestRateLimitRedisPoliciesOneRoundTrip(t *testing.T) {
 		t.Fatalf("20 checks of 3 policies took %d round trips, want 20", n)
 	}
 	if admitted != 5 {
-		t.Fatalf("admitted %d, want 5 (the per-second burst decides)", admitted)
+		t.Fatalf("admitted %d, want 5 (the per-minute burst decides)", admitted)
 	}
 	if out[0].Allowed || !out[1].Allowed || out[1].Remaining != 2 || out[2].Remaining != 995 {
 		t.Fatalf("statuses = %+v", out)
 	}
-	// Refusals charge nothing: the minute policy still has 2 left.
-	for i, name := range []string{"second", "minute", "day"} {
+	// Refusals charge nothing: the hour policy still has 2 left.
+	for i, name := range []string{"minute", "hour", "day"} {
 		pttl, err := client.PTTL(ctx, srv.Prefix()+"{acme}:"+name).Result()
 		if err != nil || pttl <= 0 {
 			t.Fatalf("key of policy %d: PTTL %v %v; want a TTL (time until full)", i, pttl, err)
