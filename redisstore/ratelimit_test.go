@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -171,6 +172,18 @@ func TestRateLimitRedisPoliciesOneRoundTrip(t *testing.T) {
 		pttl, err := client.PTTL(ctx, srv.Prefix()+"{acme}:"+name).Result()
 		if err != nil || pttl <= 0 {
 			t.Fatalf("key of policy %d: PTTL %v %v; want a TTL (time until full)", i, pttl, err)
+		}
+	}
+	// Redis Cluster: a script's keys must share a slot; they share a hash tag.
+	keys, err := client.Keys(ctx, srv.Prefix()+"*acme*").Result()
+	if err != nil || len(keys) != 3 {
+		t.Fatalf("keys = %v %v, want one per policy", keys, err)
+	}
+	for _, k := range keys {
+		open := strings.IndexByte(k, '{')
+		end := strings.IndexByte(k[open+1:], '}')
+		if open < 0 || end < 0 || k[open+1:open+1+end] != "acme" {
+			t.Fatalf("key %q: hash tag is not {acme}", k)
 		}
 	}
 	if err := client.ScriptFlush(ctx).Err(); err != nil {
