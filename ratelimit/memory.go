@@ -61,8 +61,9 @@ type rlSlotPtr struct {
 type rlShard struct {
 	mu        sync.Mutex
 	tabs      []map[uint64]int64 // by policy slot: key hash → tat (µs)
+	peak      []int              // by policy slot: the most keys the table has held
 	nextSweep int64
-	_         [64 - 8 - 24 - 8]byte // keep shards on separate cache lines
+	// 8+24+24+8 = 64 bytes: one cache line per shard.
 }
 
 var _ Store = (*Memory)(nil)
@@ -132,6 +133,7 @@ func (m *Memory) Allow(_ context.Context, key string, cost int64, policies []Pol
 	sh.mu.Lock()
 	for len(sh.tabs) <= maxInt(slots) {
 		sh.tabs = append(sh.tabs, make(map[uint64]int64))
+		sh.peak = append(sh.peak, 0)
 	}
 	var oldBuf [4]int64
 	olds := oldBuf[:0]
@@ -145,20 +147,17 @@ func (m *Memory) Allow(_ context.Context, key string, cost int64, policies []Pol
 	}
 	if allowed {
 		for i := range policies {
-			sh.tabs[slots[i]][h] = tats[i]
+			t := sh.tabs[slots[i]]
+			t[h] = tats[i]
+			if len(t) > sh.peak[slots[i]] {
+				sh.peak[slots[i]] = len(t)
+			}
 		}
 	} else {
 		copy(tats, olds)
 	}
 	if now >= sh.nextSweep {
-		sh.nextSweep = now + m.sweep
-		for _, t := range sh.tabs {
-			for k, tat := range t {
-				if tat <= now {
-					delete(t, k)
-				}
-			}
-		}
+		sh.sweep(now, m.sweep)
 	}
 	sh.mu.Unlock()
 
@@ -175,15 +174,30 @@ func (m *Memory) Sweep() {
 	for i := range m.shards {
 		sh := &m.shards[i]
 		sh.mu.Lock()
-		sh.nextSweep = now + m.sweep
-		for _, t := range sh.tabs {
-			for k, tat := range t {
-				if tat <= now {
-					delete(t, k)
-				}
+		sh.sweep(now, m.sweep)
+		sh.mu.Unlock()
+	}
+}
+
+// sweep drops the shard's idle keys; sh.mu is held. A Go map keeps the
+// memory of its largest size after deletes, so a table that has shrunk to a
+// quarter of its peak is copied into a fresh one: memory follows the keys
+// active now, not the busiest moment since start.
+func (sh *rlShard) sweep(now, every int64) {
+	sh.nextSweep = now + every
+	for i, t := range sh.tabs {
+		for k, tat := range t {
+			if tat <= now {
+				delete(t, k)
 			}
 		}
-		sh.mu.Unlock()
+		if sh.peak[i] >= 1024 && len(t) < sh.peak[i]/4 {
+			fresh := make(map[uint64]int64, len(t))
+			for k, v := range t {
+				fresh[k] = v
+			}
+			sh.tabs[i], sh.peak[i] = fresh, len(t)
+		}
 	}
 }
 

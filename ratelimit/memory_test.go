@@ -3,6 +3,8 @@ package ratelimit
 import (
 	"context"
 	"fmt"
+	"runtime"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -121,5 +123,43 @@ func TestMemorySweepsIdleKeys(t *testing.T) {
 	m.Sweep()
 	if n := m.Len(); n != 0 {
 		t.Fatalf("after Sweep Len = %d, want 0", n)
+	}
+}
+
+// TestMemoryReleasesMemory: after a burst of keys goes idle, the heap the
+// store holds falls back (Go maps keep their peak size after deletes, so the
+// sweep rebuilds shrunken tables).
+func TestMemoryReleasesMemory(t *testing.T) {
+	clk := rlNewClock()
+	m := NewMemory(MemoryConfig{Now: clk.Now, Shards: 4})
+	pols := []Policy{PerSecond(10)}
+	out := make([]Status, 1)
+	heap := func() uint64 {
+		var ms runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&ms)
+		return ms.HeapAlloc
+	}
+	before := heap()
+	for i := 0; i < 200_000; i++ {
+		m.Allow(context.Background(), strconv.Itoa(i), 1, pols, out)
+	}
+	peak := heap()
+	clk.Advance(time.Hour)
+	m.Sweep()
+	after := heap()
+	runtime.KeepAlive(m)
+	if m.Len() != 0 {
+		t.Fatalf("Len = %d after the sweep, want 0", m.Len())
+	}
+	grown, left := int64(peak)-int64(before), int64(after)-int64(before)
+	t.Logf("heap: +%d B at 200k keys, +%d B after they went idle", grown, left)
+	if left > grown/4 {
+		t.Fatalf("after the sweep the store still holds %d of the %d bytes it grew by", left, grown)
+	}
+	for i := 0; i < 10; i++ { // still works
+		if ok, _ := m.Allow(context.Background(), "k", 1, pols, out); !ok {
+			t.Fatal("refused after the rebuild")
+		}
 	}
 }
