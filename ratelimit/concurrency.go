@@ -23,8 +23,9 @@ type ConcurrencyConfig struct {
 	// dies; set it above your longest request (default: the store's, 1m for
 	// the Redis store).
 	LeaseTTL time.Duration
-	// RetryAfter, if positive, is sent as Retry-After on refusal (default none:
-	// a slot frees when some request completes, not at a known time).
+	// RetryAfter is sent as Retry-After on refusal (default 1s; negative: none).
+	// A slot frees when some request completes, not at a known time, but a
+	// 429 promises clients a wait: a short one keeps them backing off.
 	RetryAfter time.Duration
 	// OnStoreError is the FailurePolicy (default FailOpen).
 	OnStoreError FailurePolicy
@@ -54,6 +55,9 @@ func NewConcurrency(cfg ConcurrencyConfig) *ConcurrencyLimiter {
 	}
 	if cfg.Prefix == "" {
 		cfg.Prefix = "cc:"
+	}
+	if cfg.RetryAfter == 0 {
+		cfg.RetryAfter = time.Second
 	}
 	c := &ConcurrencyLimiter{cfg: cfg}
 	c.failure = rlFailure{policy: cfg.OnStoreError, retryAfter: cfg.FailureRetryAfter,

@@ -34,6 +34,9 @@ func TestConcurrencyMiddleware(t *testing.T) {
 		h.ServeHTTP(w, r)
 	})
 	srv := rlServe(t, apierr.Default(), recovering)
+	var unblockOnce sync.Once
+	release := func() { unblockOnce.Do(func() { close(unblock) }) }
+	t.Cleanup(release) // a failed assertion must not leave handlers blocking the server's Close
 
 	var wg sync.WaitGroup
 	for i := 0; i < 2; i++ {
@@ -49,13 +52,13 @@ func TestConcurrencyMiddleware(t *testing.T) {
 	if ctx, _ := r.body["context"].(map[string]any); ctx["limit"] != float64(2) {
 		t.Fatalf("context = %v, want limit 2", r.body["context"])
 	}
-	if r.header.Get("Retry-After") != "" {
-		t.Fatalf("Retry-After = %q, want none by default", r.header.Get("Retry-After"))
+	if r.header.Get("Retry-After") != "1" {
+		t.Fatalf("Retry-After = %q, want 1 (second) by default: every 429 tells the client how long to wait", r.header.Get("Retry-After"))
 	}
 	if r := rlGet(t, srv.URL+"/fast", "other"); r.status != http.StatusNoContent {
 		t.Fatalf("other tenant: %d", r.status)
 	}
-	close(unblock)
+	release()
 	wg.Wait()
 	if n := store.InFlight("cc:t:acme"); n != 0 {
 		t.Fatalf("in flight after completion = %d, want 0", n)
