@@ -55,12 +55,14 @@ func (c *Catalog) Write(w http.ResponseWriter, r *http.Request, err error) {
 	src := From(err)
 	st := StateFrom(r.Context())
 	var res *Error
-	if st != nil {
+	if st != nil && !st.Rendered {
 		if st.Err == nil {
 			st.Err = new(Error)
 		}
 		res = st.Err
 	} else {
+		// No state, or an error was already rendered for this request: the
+		// first one is what the client got, so State.Err keeps describing it.
 		res = errPool.Get().(*Error)
 		defer func() { *res = Error{}; errPool.Put(res) }()
 	}

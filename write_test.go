@@ -176,3 +176,15 @@ func TestPrincipalHasScope(t *testing.T) {
 		t.Error("HasScope")
 	}
 }
+
+func TestSecondWriteKeepsFirstErrorInState(t *testing.T) {
+	captureLog(t)
+	st := &State{Catalog: Default(), RequestID: "r", Observed: true}
+	r := httptest.NewRequest("GET", "/x", nil).WithContext(NewContext(context.Background(), st))
+	w := httptest.NewRecorder()
+	Write(w, r, Cond(CondForbidden))
+	Write(w, r, errors.New("handler also returned an error"))
+	if st.Err == nil || st.Err.Code != "forbidden" || st.Err.Status != 403 {
+		t.Fatalf("state describes %+v, want the forbidden error the client got", st.Err)
+	}
+}
