@@ -1,7 +1,7 @@
 package ratelimit_test
 
 // Memory store benchmarks beside the peers a user would pick instead, in one
-// run. See bench/ratelimit.md for the command and figures.
+// run. See BENCHMARKS.md for the command and figures.
 
 import (
 	"context"

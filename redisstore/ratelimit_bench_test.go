@@ -1,7 +1,7 @@
 package redisstore_test
 
 // Redis store benchmarks beside the peers a user would pick instead, on the
-// same redis-server in one run. See bench/ratelimit.md.
+// same redis-server in one run. See BENCHMARKS.md.
 
 import (
 	"context"

@@ -11,7 +11,7 @@ import (
 // The demo's two benchmark routes, in process (no network): the full apierr
 // stack (request ID, logger, recover, normalize, auth, rate limiter, catalog
 // rendering) against BareHandler's net/http alone. wrk over loopback is in
-// bench/demo.md; these figures are steadier on a busy machine.
+// BENCHMARKS.md; these figures are steadier on a busy machine.
 //
 //	go test -run '^$' -bench Demo -benchmem -benchtime=200ms -count=1 ./examples/fax
 func BenchmarkDemo(b *testing.B) {
