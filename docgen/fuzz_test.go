@@ -2,7 +2,7 @@ package docgen_test
 
 import (
 	"bytes"
-	"context"
+	"encoding/json"
 	"go/parser"
 	"go/token"
 	"net/http"
@@ -10,14 +10,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/getkin/kin-openapi/openapi3"
-
 	"github.com/apierr/apierr"
 	"github.com/apierr/apierr/docgen"
 )
 
 // FuzzGenerators feeds catalogs to every generator: whatever loads must give
-// pages, an OpenAPI document kin-openapi accepts, Go that parses, and a
+// pages, an OpenAPI document (kin-openapi validates it in interop/docgen), Go that parses, and a
 // handler that answers every docs URL. The seed corpus is
 // testdata/fuzz/FuzzGenerators: small catalogs, since the example catalogs
 // (covered by the golden tests) make each execution too slow to fuzz well.
@@ -39,12 +37,13 @@ func FuzzGenerators(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		doc, err := openapi3.NewLoader().LoadFromData(out)
-		if err != nil {
-			t.Fatalf("load: %v\n%s", err, out)
+		// interop/docgen validates the same corpus with kin-openapi; here
+		// the document must at least be JSON naming its version.
+		var doc struct {
+			OpenAPI string `json:"openapi"`
 		}
-		if err := doc.Validate(context.Background()); err != nil {
-			t.Fatalf("validate: %v", err)
+		if err := json.Unmarshal(out, &doc); err != nil || doc.OpenAPI != "3.1.0" {
+			t.Fatalf("not an OpenAPI 3.1 document (%v):\n%s", err, out)
 		}
 		src, err := docgen.GoCode(cat, "errs")
 		if err != nil {

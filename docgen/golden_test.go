@@ -12,10 +12,7 @@ import (
 	"github.com/apierr/apierr/docgen"
 )
 
-var (
-	update     = flag.Bool("update", false, "rewrite the golden files under testdata/")
-	screenshot = flag.String("screenshot", "", "TestBrowser: save screenshots of each reference page to `prefix`-<api>-light.png and -dark.png")
-)
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
 // golden compares got with testdata/name, or rewrites it with -update.
 func golden(t *testing.T, name string, got []byte) {

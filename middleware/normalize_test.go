@@ -14,7 +14,6 @@ import (
 
 	"github.com/apierr/apierr"
 	"github.com/apierr/apierr/middleware"
-	"github.com/go-chi/chi/v5"
 )
 
 func TestNormalize(t *testing.T) {
@@ -259,25 +258,5 @@ func TestLogger(t *testing.T) {
 				t.Errorf("500 record: %v", r500)
 			}
 		})
-	}
-}
-
-// With chi wrapped from the outside, chi sets r.Pattern on its own copy of
-// the request; a layer of this package inside the router (here Auth) lets
-// the normalizer see it.
-func TestNormalizeChiWrappedOutside(t *testing.T) {
-	r := chi.NewRouter()
-	auth := middleware.Auth(middleware.AuthConfig{Keys: testKeys(t)})
-	r.With(auth).Get("/faxes/{id}", func(w http.ResponseWriter, r *http.Request) { http.NotFound(w, r) })
-	logger, logs := newLogger()
-	srv := serve(t, middleware.Stack(faxCatalog(t), middleware.WithLogger(logger))(r))
-	res := do(t, newReq(t, "GET", srv.URL+"/faxes/1", nil, "Authorization", "Bearer "+testKey))
-	checkCatalogError(t, res, 404, fc(apierr.CondNotFound))
-	res = do(t, newReq(t, "GET", srv.URL+"/nope", nil))
-	checkCatalogError(t, res, 404, fc(apierr.CondEndpointNotFound))
-	res = do(t, newReq(t, "POST", srv.URL+"/faxes/1", nil))
-	checkCatalogError(t, res, 405, fc(apierr.CondMethodNotAllowed))
-	if recs := logs.records(t); len(recs) != 3 || recs[0]["route"] != "/faxes/{id}" {
-		t.Errorf("records %v", recs)
 	}
 }

@@ -1,14 +1,13 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/getkin/kin-openapi/openapi3"
+	"go.yaml.in/yaml/v3"
 )
 
 func TestOpenAPICommand(t *testing.T) {
@@ -18,11 +17,14 @@ func TestOpenAPICommand(t *testing.T) {
 		if r.code != 0 || !strings.HasPrefix(r.stdout, "openapi: 3.1.0") {
 			t.Fatalf("exit %d, stdout %.40q, stderr %s", r.code, r.stdout, r.stderr)
 		}
-		doc, err := openapi3.NewLoader().LoadFromData([]byte(r.stdout))
-		if err != nil {
-			t.Fatal(err)
+		// interop/docgen validates docgen's documents with kin-openapi.
+		var doc struct {
+			Components struct {
+				Responses map[string]any `yaml:"responses"`
+				Examples  map[string]any `yaml:"examples"`
+			} `yaml:"components"`
 		}
-		if err := doc.Validate(context.Background()); err != nil {
+		if err := yaml.Unmarshal([]byte(r.stdout), &doc); err != nil {
 			t.Fatal(err)
 		}
 		if doc.Components.Responses["Error409"] == nil || doc.Components.Examples["out_of_stock"] == nil {

@@ -9,9 +9,8 @@ import (
 	"testing"
 
 	"github.com/apierr/apierr"
+	"github.com/apierr/apierr/metrics"
 	"github.com/apierr/apierr/middleware"
-	"github.com/apierr/apierr/middleware/metrics"
-	"github.com/go-chi/chi/v5"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
@@ -30,14 +29,6 @@ func TestMetrics(t *testing.T) {
 				mux.Handle("GET "+p, h)
 			}
 			return middleware.Stack(nil, middleware.WithLogger(slog.New(slog.DiscardHandler)))(m.Handler(mux))
-		},
-		"chi": func(m *metrics.Metrics) http.Handler {
-			r := chi.NewRouter()
-			r.Use(middleware.Stack(nil, middleware.WithLogger(slog.New(slog.DiscardHandler))), m.Handler)
-			for p, h := range handlers {
-				r.Get(p, h)
-			}
-			return r
 		},
 	}
 	for kind, mk := range build {

@@ -1,4 +1,4 @@
-package apierr
+package core_test
 
 import (
 	"context"
@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/apierr/apierr"
 )
 
 // discardWriter is a ResponseWriter that keeps its header map and drops the
@@ -22,23 +24,23 @@ func (d *discardWriter) Header() http.Header         { return d.h }
 func (d *discardWriter) WriteHeader(code int)        { d.code = code }
 func (d *discardWriter) Write(p []byte) (int, error) { d.n += len(p); return len(p), nil }
 
-func benchRequest(b *testing.B, cat *Catalog, accept string) *http.Request {
+func benchRequest(b *testing.B, cat *apierr.Catalog, accept string) *http.Request {
 	r := httptest.NewRequest("POST", "/fax", nil)
 	if accept != "" {
 		r.Header.Set("Accept", accept)
 	}
-	return r.WithContext(NewContext(context.Background(), &State{Catalog: cat, RequestID: "req_01HZX3"}))
+	return r.WithContext(apierr.NewContext(context.Background(), &apierr.State{Catalog: cat, RequestID: "req_01HZX3"}))
 }
 
 // BenchmarkErrorPath compares, in one run, rendering a catalog error with two
 // context fields (envelope and problem+json) against a hand-written
 // json.Marshal of an equivalent struct and huma v2's error path.
 func BenchmarkErrorPath(b *testing.B) {
-	cat, err := LoadFile("examples/fax/errors.yaml")
+	cat, err := apierr.LoadFile("../../examples/fax/errors.yaml")
 	if err != nil {
 		b.Fatal(err)
 	}
-	e := New("insufficient_balance").With("available", 3).With("required", 5)
+	e := apierr.New("insufficient_balance").With("available", 3).With("required", 5)
 	for _, bc := range []struct{ name, accept string }{{"apierr/envelope", ""}, {"apierr/problem", "application/problem+json"}} {
 		b.Run(bc.name, func(b *testing.B) {
 			r := benchRequest(b, cat, bc.accept)
@@ -54,7 +56,7 @@ func BenchmarkErrorPath(b *testing.B) {
 		w := &discardWriter{h: http.Header{}}
 		b.ReportAllocs()
 		for b.Loop() {
-			cat.Write(w, r, New("insufficient_balance").With("available", 3).With("required", 5))
+			cat.Write(w, r, apierr.New("insufficient_balance").With("available", 3).With("required", 5))
 		}
 	})
 	type ctxT struct {
@@ -76,7 +78,7 @@ func BenchmarkErrorPath(b *testing.B) {
 		for b.Loop() {
 			v := body{Error: "insufficient_balance", Message: "Not enough credits to complete this operation.",
 				Action: "top_up_balance", Docs: "https://mintfax.com/docs/errors/insufficient-balance",
-				Context: ctxT{3, 5}, RequestID: RequestID(r.Context())}
+				Context: ctxT{3, 5}, RequestID: apierr.RequestID(r.Context())}
 			out, _ := json.Marshal(v)
 			w.Header().Set("Content-Type", "application/json")
 			w.WriteHeader(402)
@@ -96,14 +98,4 @@ func BenchmarkErrorPath(b *testing.B) {
 			_, _ = w.Write(out)
 		}
 	})
-}
-
-func BenchmarkLoadCatalog(b *testing.B) {
-	data := defaultYAML
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := Load(data, "default.yaml"); err != nil {
-			b.Fatal(err)
-		}
-	}
 }
