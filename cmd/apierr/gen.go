@@ -13,7 +13,7 @@ import (
 )
 
 func init() {
-	register(&command{name: "gen", summary: "generate code from a catalog (gen go: typed constructors)", run: runGen})
+	register(&command{name: "gen", summary: "generate code from a catalog (gen go: typed constructors; gen ts: a TypeScript client)", run: runGen})
 }
 
 const genHelp = `usage: apierr gen go FILE -pkg NAME [-o FILE]
@@ -31,18 +31,21 @@ gofmt-clean. From go generate, -pkg defaults to $GOPACKAGE:
   //go:generate apierr gen go errors.yaml -o errors_gen.go
 
 Exit status: 0 on success, 1 when the catalog does not load or the output
-cannot be written, 2 on a usage error.
+cannot be written, 2 on a usage error. "apierr gen ts --help" describes the
+TypeScript client.
 
 flags:`
 
 func runGen(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprintln(stderr, genHelp[:len("usage: apierr gen go FILE -pkg NAME [-o FILE]")])
-		return usageError("gen needs a target language: go")
+		return usageError("gen needs a target language: go or ts")
 	}
 	switch args[0] {
 	case "go":
 		return runGenGo(args[1:], stdin, stdout, stderr)
+	case "ts":
+		return runGenTS(args[1:], stdin, stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fs := flag.NewFlagSet("gen go", flag.ContinueOnError)
 		genGoFlags(fs)
@@ -52,7 +55,7 @@ func runGen(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		}
 		return err
 	}
-	return usageError("gen: unknown target %q (known: go)", args[0])
+	return usageError("gen: unknown target %q (known: go, ts)", args[0])
 }
 
 func genGoFlags(fs *flag.FlagSet) (pkg, out *string) {

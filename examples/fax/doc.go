@@ -27,8 +27,10 @@
 // insufficient_balance. One mutex makes each check-and-hold atomic.
 //
 // Sandbox numbers decide outcomes: a number ending in 0000 fails, one ending
-// in 0500 makes POST /fax answer internal_server_error (sandbox only), any
-// other is delivered. Documents are purged a retention window after the fax
+// in 0500 makes POST /fax answer internal_server_error (sandbox only), one
+// ending in 0501 answers it only to the first attempt of each
+// Idempotency-Key (a transient failure for testing retries), any other is
+// delivered. Documents are purged a retention window after the fax
 // finishes (at once for zero-footprint workspaces); image and resend then
 // give fax_data_purged while GET /fax/{id} still answers.
 package fax

@@ -40,6 +40,9 @@ func (s *Server) createFax(w http.ResponseWriter, r *http.Request) error {
 	if env == Sandbox && strings.HasSuffix(sub.to, SandboxErrorSuffix) {
 		return apierr.Internal(errors.New("fax: sandbox number ending in " + SandboxErrorSuffix + ": simulated backend failure"))
 	}
+	if env == Sandbox && strings.HasSuffix(sub.to, SandboxFlakySuffix) && s.flaky.firstAttempt(r, ws, env) {
+		return apierr.Internal(errors.New("fax: sandbox number ending in " + SandboxFlakySuffix + ": simulated transient failure (first attempt of this Idempotency-Key)"))
+	}
 	sub.workspace, sub.env = ws, env
 	sub.pages = countPages(sub.mediaType, sub.doc)
 	sub.cost = s.cost(sub.pages)

@@ -46,6 +46,33 @@ func TestIdempotencyKey(t *testing.T) {
 			}
 		}
 	})
+	t.Run("0501 fails the first attempt of a key and charges its retry once", func(t *testing.T) {
+		e := newEnv(t, Config{})
+		to := "+1415555" + SandboxFlakySuffix
+		key := map[string]string{"Idempotency-Key": "order-0501"}
+		if r := e.sendJSON(DemoSandboxKey, to, onePage, key); r.Status != 500 || r.json(t)["error"] != "internal_server_error" {
+			t.Fatalf("first attempt: %d %s", r.Status, r.Body)
+		}
+		if b := e.srv.Balance("ws_acme", Sandbox); b.Holds != 0 {
+			t.Fatalf("the failed attempt holds %d credits", b.Holds)
+		}
+		f := created(t, e.sendJSON(DemoSandboxKey, to, onePage, key))
+		replay := e.sendJSON(DemoSandboxKey, to, onePage, key)
+		if replay.Status != http.StatusCreated || replay.Header.Get("Idempotent-Replayed") != "true" {
+			t.Fatalf("third attempt: %d replayed=%q", replay.Status, replay.Header.Get("Idempotent-Replayed"))
+		}
+		if b := e.srv.Balance("ws_acme", Sandbox); b.Holds != f.Cost {
+			t.Fatalf("holds %d, want one fax's cost %d", b.Holds, f.Cost)
+		}
+		if r := e.sendJSON(DemoSandboxKey, to, onePage, map[string]string{"Idempotency-Key": "order-0501-b"}); r.Status != 500 {
+			t.Fatalf("a new key's first attempt: %d, want 500", r.Status)
+		}
+		for i := 0; i < 2; i++ {
+			if r := e.sendJSON(DemoSandboxKey, to, onePage, nil); r.Status != 500 {
+				t.Fatalf("keyless attempt %d: %d, want 500", i, r.Status)
+			}
+		}
+	})
 	t.Run("one workspace's key never replays another's fax", func(t *testing.T) {
 		e := newEnv(t, Config{})
 		key := map[string]string{"Idempotency-Key": "shared-key"}

@@ -92,6 +92,7 @@ type Server struct {
 	keys    *middleware.MemoryKeyStore
 	outcome Outcome
 	handler http.Handler
+	flaky   flakyKeys // SandboxFlakySuffix's first attempts
 }
 
 // New returns a Server with no workspaces; add them with AddWorkspace.
