@@ -190,8 +190,8 @@ func (d *Decoder) finish(e *apierr.Error, h http.Header) {
 			e.Message = "HTTP " + strconv.Itoa(e.Status)
 		}
 	}
-	if e.Condition == "" {
-		e.Condition = conditionFor(e.Status)
+	if m := apierr.MeaningOf(e.Status); e.Condition == "" && m.Sure {
+		e.Condition = m.Condition // errors.Is(err, apierr.Cond(apierr.CondRateLimited)) works on any API
 	}
 	if RetryableStatus(e.Status) || throttlingCodes[e.Code] {
 		e.Retryable = true
@@ -209,34 +209,6 @@ func (d *Decoder) serverNow(h http.Header) time.Time {
 		return d.Now()
 	}
 	return time.Now()
-}
-
-// conditionFor maps the statuses that name one condition unambiguously, so
-// errors.Is(err, apierr.Cond(apierr.CondRateLimited)) works on any API.
-func conditionFor(status int) apierr.Condition {
-	switch status {
-	case http.StatusNotFound:
-		return apierr.CondNotFound
-	case http.StatusForbidden:
-		return apierr.CondForbidden
-	case http.StatusMethodNotAllowed:
-		return apierr.CondMethodNotAllowed
-	case http.StatusRequestEntityTooLarge:
-		return apierr.CondPayloadTooLarge
-	case http.StatusUnsupportedMediaType:
-		return apierr.CondUnsupportedMediaType
-	case http.StatusUnprocessableEntity:
-		return apierr.CondValidationFailed
-	case http.StatusTooManyRequests:
-		return apierr.CondRateLimited
-	case http.StatusInternalServerError:
-		return apierr.CondInternal
-	case http.StatusServiceUnavailable:
-		return apierr.CondUnavailable
-	case http.StatusGatewayTimeout:
-		return apierr.CondTimeout
-	}
-	return ""
 }
 
 // readAtMost reads up to limit+1 bytes (one more than kept, to detect a longer
