@@ -122,8 +122,8 @@ func (d *Decoder) DecodeBody(status int, h http.Header, body []byte, truncated b
 	e := &apierr.Error{Status: status}
 	ct := h.Get("Content-Type")
 	b := bytes.TrimPrefix(body, utf8BOM) // some Windows stacks send one; encoding/json rejects it
-	decodeShape(e, sniff(ct, b), b)
-	d.finish(e, h)
+	weak := decodeShape(e, sniff(ct, b), b)
+	d.finish(e, h, weak)
 	return &ResponseError{API: e, StatusCode: status, Header: h, Body: body, Truncated: truncated}
 }
 
@@ -153,12 +153,16 @@ func (d *Decoder) readBody(resp *http.Response) ([]byte, bool) {
 }
 
 // finish fills what every shape shares: request ID and retry-after from the
-// headers, the AWS error type header, a message, a condition and retryability.
-func (d *Decoder) finish(e *apierr.Error, h http.Header) {
+// headers, the AWS error type header (which beats a weak code guessed from
+// the body), a message, a condition and retryability.
+func (d *Decoder) finish(e *apierr.Error, h http.Header, weak string) {
 	if e.Code == "" {
 		if t := h.Get("X-Amzn-Errortype"); t != "" {
 			e.Code = sanitize(awsErrorType(t), maxMessage)
 		}
+	}
+	if e.Code == "" {
+		e.Code = weak
 	}
 	if e.RequestID == "" {
 		e.RequestID = requestIDFromHeader(h)
@@ -184,8 +188,8 @@ func (d *Decoder) finish(e *apierr.Error, h http.Header) {
 		case len(e.Fields) > 0:
 			f := e.Fields[0]
 			e.Message = f.Field + ": " + f.Message
-		case http.StatusText(e.Status) != "":
-			e.Message = http.StatusText(e.Status)
+		case statusText(e.Status) != "":
+			e.Message = statusText(e.Status)
 		default:
 			e.Message = "HTTP " + strconv.Itoa(e.Status)
 		}
@@ -235,21 +239,24 @@ func readAtMost(r io.Reader, limit, hint int64) []byte {
 // decodeShape fills e from body parsed as k. A body that is not what its
 // Content-Type claims (JSON sent as text/html, a proxy's HTML page labelled
 // application/json) is parsed as what its bytes say.
-func decodeShape(e *apierr.Error, k kind, body []byte) {
-	if k != kindJSON && sniff("", body) == kindJSON && fromJSON(e, body) {
-		return
+func decodeShape(e *apierr.Error, k kind, body []byte) (weak string) {
+	if k != kindJSON && sniff("", body) == kindJSON {
+		if weak, ok := fromJSON(e, body); ok {
+			return weak
+		}
 	}
 	switch k {
 	case kindJSON:
-		if fromJSON(e, body) {
-			return
+		if weak, ok := fromJSON(e, body); ok {
+			return weak
 		}
-		if b := bytes.TrimSpace(body); len(b) > 0 && b[0] == '{' && fromJSONPrefix(e, body) {
-			return
+		if b := bytes.TrimSpace(body); len(b) > 0 && b[0] == '{' {
+			if weak, ok := fromJSONPrefix(e, body); ok {
+				return weak
+			}
 		}
 		if k2 := sniff("", body); k2 != kindJSON {
-			decodeShape(e, k2, body)
-			return
+			return decodeShape(e, k2, body)
 		}
 		fromText(e, body)
 	case kindXML:
@@ -261,4 +268,5 @@ func decodeShape(e *apierr.Error, k kind, body []byte) {
 	default:
 		fromText(e, body)
 	}
+	return ""
 }

@@ -2,303 +2,162 @@ package client
 
 import (
 	"encoding/json"
-	"net/http"
-	"strings"
+	"time"
 
 	"github.com/apierr/apierr"
 )
 
 // fromJSON fills e from a JSON body of any of the shapes the package doc
-// lists. Every member is optional and read by duck typing, so one walk covers
-// the families and their mixtures; the first value found for a member wins,
-// outer objects before the nested "error" object. It reports false when the
-// body is not JSON.
-func fromJSON(e *apierr.Error, body []byte) bool {
+// lists. Every member is optional and read through the member table
+// (decode_json_table.go), so one walk covers the families and their
+// mixtures. It returns the weak code (a code guessed from a member that
+// only sometimes is one: a problem type, a canonical status, a list item's
+// code), which the caller applies only when no header names a code, and
+// reports false when the body is not JSON.
+func fromJSON(e *apierr.Error, body []byte) (weak string, ok bool) {
 	var v any
 	if err := json.Unmarshal(body, &v); err != nil {
-		return false
+		return "", false
 	}
+	j := jsonWalk{e: e}
 	switch t := v.(type) {
 	case map[string]any:
-		j := jsonWalk{e: e}
 		j.object(t, 0)
-		j.finish()
 	case []any: // a bare list of errors
-		j := jsonWalk{e: e}
 		j.list(t)
-		j.finish()
 	case string:
 		e.Message = sanitize(t, maxMessage)
+		return "", true
 	default:
-		return false
+		return "", false
 	}
-	return true
+	return j.finish(), true
 }
 
-// jsonWalk carries the fallbacks that only apply when nothing better is found.
+// rank orders the candidates for one member of the error: by tier (what
+// kind of member said it, from the table), then by depth (outer objects
+// first), then by the alias's place in its row. Lower wins; on a tie the
+// first candidate found stays.
+type rank uint32
+
+func mkRank(tier, depth, alias int) rank {
+	return rank(min(tier, 255)<<16 | min(depth, 255)<<8 | min(alias, 255))
+}
+
+func (r rank) tier() int { return int(r >> 16) }
+
+// cand is the best value found so far for one member of the error.
+type cand struct {
+	v string
+	r rank
+}
+
+func (c *cand) offer(v string, r rank) {
+	if v != "" && (c.v == "" || r < c.r) {
+		c.v, c.r = v, r
+	}
+}
+
+// jsonWalk collects candidates while it walks a document; finish writes the
+// winners to the error.
 type jsonWalk struct {
-	e *apierr.Error
-	// Weak code candidates, used only when no member names a code: Stripe's
-	// type, Google's canonical status, PayPal's name, the first list item's
-	// code, a numeric code (in that order, see finish).
-	typeCode, statusCode, nameCode, numCode, itemCode string
-	itemMessage, itemTitle                            string
+	e                                  *apierr.Error
+	code, message, title, detail, docs cand
+	requestID, instance, action        cand
+	itemMessage, itemTitle             cand
+	retryAfter                         time.Duration
+	retryRank                          rank
+	hasRetry                           bool
 }
 
-// maxDepth bounds how deep nested "error" objects are followed.
+// maxDepth bounds how deep wrapper members ("error", "data", "fault", …)
+// are followed.
 const maxDepth = 4
 
-// finish applies the weak fallbacks once the whole document is read.
-func (j *jsonWalk) finish() {
-	e := j.e
-	for _, c := range []string{j.typeCode, j.statusCode, j.nameCode, j.itemCode, j.numCode} {
-		if e.Code == "" && c != "" {
-			e.Code = c
-		}
-	}
-	if e.Message == "" && e.Detail == "" && e.Title == "" {
-		e.Message = j.itemMessage
-	}
-	if e.Title == "" {
-		e.Title = j.itemTitle
+func (j *jsonWalk) offerRetry(d time.Duration, r rank) {
+	if d > 0 && (!j.hasRetry || r < j.retryRank) {
+		j.retryAfter, j.retryRank, j.hasRetry = d, r, true
 	}
 }
 
-// object reads one JSON object: the top-level body, or a nested "error".
+// finish writes the winning candidates to the error and returns the weak
+// code, if the best code is one.
+func (j *jsonWalk) finish() (weak string) {
+	e := j.e
+	if j.code.v != "" {
+		if j.code.r.tier() <= tierStrongest {
+			e.Code = j.code.v
+		} else {
+			weak = j.code.v
+		}
+	}
+	e.Message, e.Title, e.Detail = j.message.v, j.title.v, j.detail.v
+	e.Docs, e.RequestID, e.Instance, e.Action = j.docs.v, j.requestID.v, j.instance.v, j.action.v
+	if e.Message == "" && e.Detail == "" && e.Title == "" {
+		e.Message = j.itemMessage.v
+	}
+	if e.Title == "" {
+		e.Title = j.itemTitle.v
+	}
+	if j.hasRetry {
+		e.RetryAfter = j.retryAfter
+	}
+	return weak
+}
+
+// object reads one JSON object: the top-level body, or one found under a
+// wrapper member. Members are matched against the table by their
+// normalized name and applied in table order, so the table alone decides
+// precedence; wrapper objects are read after every member of this one.
 func (j *jsonWalk) object(m map[string]any, depth int) {
 	if depth > maxDepth {
 		return
 	}
-	e := j.e
 	if kind, _ := m["kind"].(string); kind == "Status" {
-		j.kubernetes(m)
+		j.kubernetes(m, depth)
 		return
 	}
-	known := false
-	set := func(dst *string, keys ...string) {
-		if *dst != "" {
-			return
-		}
-		for _, k := range keys {
-			if s, ok := m[k].(string); ok {
-				if s = sanitize(s, maxMessage*4); s != "" {
-					*dst = s
-					known = true
-					return
-				}
-			}
+	var buf [24]hit
+	hits := buf[:0]
+	for k, v := range m {
+		if id, ok := lookupMember(k); ok {
+			hits = append(hits, hit{id: id, key: k, v: v})
 		}
 	}
-
-	// Strong codes: an "error" string (apierr envelope, seeds 001/002/004,
-	// OAuth), a string "code", an AWS __type, a Kubernetes-style reason.
-	if s, ok := m["error"].(string); ok && e.Code == "" {
-		s = sanitize(s, maxMessage)
-		if s != "" && s == http.StatusText(e.Status) || strings.ContainsRune(s, ' ') {
-			// Spring Boot's {"error": "Not Found"}: a title, not a code.
-			if e.Title == "" {
-				e.Title = s
-			}
-		} else {
-			e.Code = s
+	sortHits(hits)
+	o := objectState{m: m, depth: depth}
+	for _, h := range hits {
+		row := &memberTable[h.id.row]
+		at := hitAt{r: mkRank(row.tier, depth, int(h.id.alias)), name: row.names[h.id.alias]}
+		if row.read(j, &o, h.v, at) {
+			o.known = true
 		}
-		known = true
-	}
-	set(&e.Code, "code", "error_code", "errorCode", "ErrorCode", "Code")
-	if s, ok := m["__type"].(string); ok && e.Code == "" {
-		e.Code = sanitize(awsErrorType(s), maxMessage)
-		known = true
-	}
-	set(&e.Message, "message", "Message", "error_description", "errorMessage",
-		"error_message", "msg", "description")
-	set(&e.Title, "title")
-	set(&e.Action, "action")
-	set(&e.Docs, "docs", "doc_url", "documentation_url", "docs_url", "more_info",
-		"help_url", "documentation", "help")
-	set(&e.RequestID, "request_id", "requestId", "RequestId", "requestID", "request-id",
-		"trace_id", "traceId", "correlation_id", "correlationId", "debug_id")
-	set(&e.Instance, "instance")
-
-	// "type": an RFC 9457 problem type URL is the docs; Stripe's
-	// "invalid_request_error" is a weak code.
-	if s, ok := m["type"].(string); ok {
-		s = sanitize(s, maxMessage*4)
-		switch {
-		case strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://") ||
-			strings.HasPrefix(s, "/") && !strings.HasPrefix(s, "//"):
-			// An RFC 9457 type: a URL, or a relative reference such as apierr's
-			// "/errors/rate-limited", names the docs.
-			if e.Docs == "" {
-				e.Docs = s
-			}
-		case s != "" && s != "about:blank":
-			if j.typeCode == "" {
-				j.typeCode = s
-			}
-			setContext(e, "type", s)
-		}
-		known = true
-	}
-	// "status": Google's canonical code ("RESOURCE_EXHAUSTED") is a weak code;
-	// numbers, numeric strings (GitHub's "422"), JSend's "error"/"fail" and
-	// Kubernetes' "Failure" are not.
-	if s, ok := m["status"].(string); ok && j.statusCode == "" && isUpperSnake(s) {
-		j.statusCode = s
-	}
-	if s, ok := m["name"].(string); ok && j.nameCode == "" && isUpperSnake(s) {
-		j.nameCode = s // PayPal's "VALIDATION_ERROR"
-	}
-	if l, ok := m["links"].([]any); ok && e.Docs == "" { // PayPal's HATEOAS links
-		for _, it := range l {
-			if lm, ok := it.(map[string]any); ok {
-				rel, _ := lm["rel"].(string)
-				href, _ := lm["href"].(string)
-				if href != "" && (rel == "information_link" || rel == "help" || rel == "about" || rel == "describedby") {
-					e.Docs = sanitize(href, maxMessage*4)
-					break
-				}
-			}
-		}
-	}
-	if n, ok := intString(m["code"]); ok && j.numCode == "" {
-		j.numCode = n // Twilio's 20404; Google's and Kubernetes' HTTP status
-	}
-
-	for _, k := range []string{"retryable", "retriable", "is_retryable", "isRetryable"} {
-		if b, ok := m[k].(bool); ok && b {
-			e.Retryable = true
-		}
-	}
-	for _, k := range []string{"retryAfter", "retry_after", "retryAfterSeconds",
-		"retry_after_seconds", "retry_after_secs", "retryDelay"} {
-		if v, ok := m[k]; ok && e.RetryAfter == 0 {
-			if d, ok := hintDuration(v); ok && d > 0 {
-				e.RetryAfter = d
-			}
-		}
-	}
-	for _, k := range []string{"retry_after_ms", "retryAfterMs"} {
-		if n, ok := numberOf(m[k]); ok && n > 0 && e.RetryAfter == 0 {
-			e.RetryAfter = msDuration(n)
-		}
-	}
-
-	// detail: a string (RFC 9457, seed 004, FastAPI) or FastAPI's list.
-	switch v := m["detail"].(type) {
-	case string:
-		if e.Detail == "" {
-			e.Detail = sanitize(v, maxMessage*4)
-		}
-		known = true
-	case []any:
-		j.list(v)
-		known = true
-	}
-	// details: a string (seed 003), an object (seed 001), or a list
-	// (Google's typed details, Microsoft's nested errors).
-	switch v := m["details"].(type) {
-	case string:
-		if e.Detail == "" {
-			e.Detail = sanitize(v, maxMessage*4)
-		}
-	case map[string]any:
-		// Seed 001 puts validation errors in details.errors.
-		switch l := v["errors"].(type) {
-		case []any:
-			j.list(l)
-		case map[string]any:
-			j.fieldMap(l)
-		}
-		setContext(e, "details", v)
-	case []any:
-		j.list(v)
-	}
-
-	// A field named at this level: seed 003's field, Stripe's param,
-	// Microsoft's target.
-	for _, k := range []string{"field", "param", "target"} {
-		if f, ok := m[k].(string); ok && f != "" {
-			msg := e.Detail
-			if d, ok := m["details"].(string); ok && d != "" {
-				msg = d
-			}
-			if msg == "" {
-				msg, _ = m["message"].(string)
-			}
-			code, _ := m["code"].(string)
-			j.addField(sanitize(f, maxMessage), sanitize(code, maxMessage), sanitize(msg, maxMessage*4))
-			break
-		}
-	}
-
-	// Field errors and error lists.
-	switch v := m["errors"].(type) {
-	case []any:
-		j.list(v)
-		known = true
-	case map[string]any:
-		j.fieldMap(v)
-		known = true
-	}
-	for _, k := range []string{"invalid-params", "invalid_params", "violations",
-		"validation_errors", "fieldErrors", "field_errors"} {
-		switch v := m[k].(type) {
-		case []any:
-			j.list(v)
-		case map[string]any:
-			j.fieldMap(v)
-		}
-	}
-	// apierr's envelope: context, with field errors in context.errors.
-	if ctx, ok := m["context"].(map[string]any); ok {
-		for k, v := range ctx {
-			switch k {
-			case "errors":
-				if fm, ok := v.(map[string]any); ok {
-					j.fieldMap(fm)
-					continue
-				}
-				if l, ok := v.([]any); ok {
-					j.list(l)
-					continue
-				}
-			case "retry_after", "retryAfter":
-				if d, ok := hintDuration(v); ok && d > 0 && e.RetryAfter == 0 {
-					e.RetryAfter = d
-				}
-			}
-			setContext(e, k, v)
-		}
-	}
-	// Microsoft's innererror chain: the innermost code is the most specific.
-	if ie, ok := firstOf(m, "innererror", "innerError").(map[string]any); ok {
-		j.innerError(ie, 0)
-	}
-	for _, k := range []string{"decline_code", "domain"} {
-		if s, ok := m[k].(string); ok && s != "" {
-			setContext(e, k, sanitize(s, maxMessage))
-		}
-	}
-
-	// The nested error object (Stripe, Google, Microsoft, seed 003) fills
-	// whatever the outer object left empty.
-	if inner, ok := m["error"].(map[string]any); ok {
-		j.object(inner, depth+1)
-		known = true
 	}
 	if depth == 0 && isProblem(m) {
 		// RFC 9457 extension members are the problem type's own data.
 		for k, v := range m {
 			if !problemMembers[k] {
-				setContext(e, k, v)
+				setContext(j.e, k, v)
 			}
 		}
 	}
-	if !known && e.Code == "" && e.Message == "" && len(e.Fields) == 0 && isFieldMap(m) {
+	if !o.known && j.code.v == "" && j.message.v == "" && len(j.e.Fields) == 0 && isFieldMap(m) {
 		// {"email": ["is invalid"]}: a bare field-keyed map of messages
 		// (Rails, Django REST framework).
 		j.fieldMap(m)
 	}
+	for _, inner := range o.later {
+		j.object(inner, depth+1)
+	}
+}
+
+// objectState is what the readers of one object share.
+type objectState struct {
+	m         map[string]any
+	depth     int
+	known     bool             // a member said this object is an error
+	fieldDone bool             // the object's own field/param/target was read
+	later     []map[string]any // wrapper objects, read after this one
 }
 
 // isFieldMap reports whether every member of m is a non-empty list of
@@ -337,18 +196,4 @@ var problemMembers = map[string]bool{
 	"code": true, "action": true, "request_id": true, "retry_after": true,
 	"errors": true, "context": true, "invalid-params": true, "invalid_params": true,
 	"traceId": true, "trace_id": true, "requestId": true,
-}
-
-// isUpperSnake reports whether s looks like a canonical code: A–Z and _,
-// at most 64 bytes.
-func isUpperSnake(s string) bool {
-	if s == "" || len(s) > 64 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; (c < 'A' || c > 'Z') && c != '_' {
-			return false
-		}
-	}
-	return true
 }

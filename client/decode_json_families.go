@@ -4,102 +4,111 @@ import (
 	"strings"
 )
 
-// googleDetail reads one google.rpc typed detail.
-func (j *jsonWalk) googleDetail(t string, m map[string]any) {
-	e := j.e
-	name := t[strings.LastIndexByte(t, '/')+1:]
-	switch name {
-	case "google.rpc.ErrorInfo":
-		if s, ok := m["reason"].(string); ok && s != "" && e.Code == "" {
-			e.Code = sanitize(s, maxMessage)
+// googleDetails reads the google.rpc typed details, by type name.
+var googleDetails = map[string]func(j *jsonWalk, m map[string]any){
+	"google.rpc.ErrorInfo": func(j *jsonWalk, m map[string]any) {
+		if s, ok := m["reason"].(string); ok {
+			j.code.offer(sanitize(s, maxMessage), mkRank(tierReason, 0, 0))
 		}
 		if s, ok := m["domain"].(string); ok && s != "" {
-			setContext(e, "domain", sanitize(s, maxMessage))
+			setContext(j.e, "domain", sanitize(s, maxMessage))
 		}
 		if md, ok := m["metadata"].(map[string]any); ok && len(md) > 0 {
-			setContext(e, "metadata", md)
+			setContext(j.e, "metadata", md)
 		}
-	case "google.rpc.RetryInfo":
-		if d, ok := hintDuration(m["retryDelay"]); ok && d > 0 && e.RetryAfter == 0 {
-			e.RetryAfter = d
+	},
+	"google.rpc.RetryInfo": func(j *jsonWalk, m map[string]any) {
+		if d, ok := hintDuration(m["retryDelay"]); ok {
+			j.offerRetry(d, mkRank(1, 0, 0))
 		}
-		e.Retryable = true
-	case "google.rpc.BadRequest":
-		if l, ok := m["fieldViolations"].([]any); ok {
-			for _, it := range l {
-				if v, ok := it.(map[string]any); ok {
-					f, _ := v["field"].(string)
-					d, _ := v["description"].(string)
-					r, _ := v["reason"].(string)
-					if f != "" {
-						j.addField(sanitize(f, maxMessage), sanitize(r, maxMessage), sanitize(d, maxMessage*4))
-					}
+		j.e.Retryable = true
+	},
+	"google.rpc.BadRequest": func(j *jsonWalk, m map[string]any) {
+		l, _ := m["fieldViolations"].([]any)
+		for _, it := range l {
+			if v, ok := it.(map[string]any); ok {
+				f, _ := v["field"].(string)
+				d, _ := v["description"].(string)
+				r, _ := v["reason"].(string)
+				if f != "" {
+					j.addField(sanitize(f, maxMessage), sanitize(r, maxMessage), sanitize(d, maxMessage*4))
 				}
 			}
 		}
-	case "google.rpc.RequestInfo":
-		if s, ok := m["requestId"].(string); ok && e.RequestID == "" {
-			e.RequestID = sanitize(s, 128)
+	},
+	"google.rpc.RequestInfo": func(j *jsonWalk, m map[string]any) {
+		if s, ok := m["requestId"].(string); ok {
+			j.requestID.offer(sanitize(s, 128), mkRank(1, 0, 0))
 		}
-	case "google.rpc.Help":
-		if l, ok := m["links"].([]any); ok && len(l) > 0 && e.Docs == "" {
+	},
+	"google.rpc.Help": func(j *jsonWalk, m map[string]any) {
+		if l, ok := m["links"].([]any); ok && len(l) > 0 {
 			if v, ok := l[0].(map[string]any); ok {
 				if s, ok := v["url"].(string); ok {
-					e.Docs = sanitize(s, maxMessage*4)
+					j.docs.offer(sanitize(s, maxMessage*4), mkRank(2, 0, 0))
 				}
 			}
 		}
-	case "google.rpc.LocalizedMessage":
-		if s, ok := m["message"].(string); ok && e.Message == "" {
-			e.Message = sanitize(s, maxMessage*4)
+	},
+	"google.rpc.LocalizedMessage": func(j *jsonWalk, m map[string]any) {
+		if s, ok := m["message"].(string); ok {
+			j.message.offer(sanitize(s, maxMessage*4), mkRank(1, 0, 0))
 		}
-	case "google.rpc.QuotaFailure", "google.rpc.PreconditionFailure":
-		if l, ok := m["violations"].([]any); ok {
-			setContext(e, strings.TrimPrefix(name, "google.rpc."), l)
-		}
+	},
+	"google.rpc.QuotaFailure":        googleViolations,
+	"google.rpc.PreconditionFailure": googleViolations,
+}
+
+func googleViolations(j *jsonWalk, m map[string]any) {
+	if l, ok := m["violations"].([]any); ok {
+		t, _ := m["@type"].(string)
+		setContext(j.e, strings.TrimPrefix(t[strings.LastIndexByte(t, '/')+1:], "google.rpc."), l)
+	}
+}
+
+// googleDetail reads one google.rpc typed detail.
+func (j *jsonWalk) googleDetail(t string, m map[string]any) {
+	if read := googleDetails[t[strings.LastIndexByte(t, '/')+1:]]; read != nil {
+		read(j, m)
 	}
 }
 
 // kubernetes reads a metav1.Status.
-func (j *jsonWalk) kubernetes(m map[string]any) {
-	e := j.e
+func (j *jsonWalk) kubernetes(m map[string]any, depth int) {
 	if s, ok := m["reason"].(string); ok {
-		e.Code = sanitize(s, maxMessage)
+		j.code.offer(sanitize(s, maxMessage), mkRank(tierCode, depth, 0))
 	}
 	if s, ok := m["message"].(string); ok {
-		e.Message = sanitize(s, maxMessage*4)
+		j.message.offer(sanitize(s, maxMessage*4), mkRank(0, depth, 0))
 	}
-	if n, ok := intString(m["code"]); ok && e.Code == "" {
-		j.numCode = n
+	if n, ok := intString(m["code"]); ok {
+		j.code.offer(n, mkRank(tierNumber, depth, 0))
 	}
 	d, ok := m["details"].(map[string]any)
 	if !ok {
 		return
 	}
-	if v, ok := d["retryAfterSeconds"]; ok {
-		if ra, ok := hintDuration(v); ok && ra > 0 {
-			e.RetryAfter = ra
-		}
+	if ra, ok := hintDuration(d["retryAfterSeconds"]); ok {
+		j.offerRetry(ra, mkRank(0, depth, 0))
 	}
 	for _, k := range []string{"name", "group", "kind", "uid"} {
 		if s, ok := d[k].(string); ok && s != "" {
-			setContext(e, k, sanitize(s, maxMessage))
+			setContext(j.e, k, sanitize(s, maxMessage))
 		}
 	}
-	if causes, ok := d["causes"].([]any); ok {
-		for _, c := range causes {
-			cm, ok := c.(map[string]any)
-			if !ok {
-				continue
-			}
-			f, _ := cm["field"].(string)
-			r, _ := cm["reason"].(string)
-			msg, _ := cm["message"].(string)
-			if f != "" {
-				j.addField(sanitize(f, maxMessage), sanitize(r, maxMessage), sanitize(msg, maxMessage*4))
-			} else if j.itemMessage == "" {
-				j.itemMessage = sanitize(msg, maxMessage*4)
-			}
+	causes, _ := d["causes"].([]any)
+	for _, c := range causes {
+		cm, ok := c.(map[string]any)
+		if !ok {
+			continue
+		}
+		f, _ := cm["field"].(string)
+		r, _ := cm["reason"].(string)
+		msg, _ := cm["message"].(string)
+		if f != "" {
+			j.addField(sanitize(f, maxMessage), sanitize(r, maxMessage), sanitize(msg, maxMessage*4))
+		} else {
+			j.itemMessage.offer(sanitize(msg, maxMessage*4), 0)
 		}
 	}
 }
@@ -115,10 +124,8 @@ func (j *jsonWalk) innerError(m map[string]any, depth int) {
 		}
 		j.e.Context["innererror"] = sanitize(s, maxMessage)
 	}
-	for _, k := range []string{"request-id", "requestId", "request_id"} {
-		if s, ok := m[k].(string); ok && s != "" && j.e.RequestID == "" {
-			j.e.RequestID = sanitize(s, 128)
-		}
+	if s := itemString(m, []string{"request-id", "requestId", "request_id"}); s != "" {
+		j.requestID.offer(sanitize(s, 128), mkRank(1, depth, 0))
 	}
 	if next, ok := firstOf(m, "innererror", "innerError").(map[string]any); ok {
 		j.innerError(next, depth+1)

@@ -8,7 +8,7 @@ import (
 
 // list reads a list of error items: JSON:API errors, GitHub's errors,
 // FastAPI's detail, Google's typed details, Microsoft's details, RFC 9457
-// extension lists, or plain strings.
+// extension lists, GraphQL errors, or plain strings.
 func (j *jsonWalk) list(l []any) {
 	for i, it := range l {
 		if i >= 100 {
@@ -16,9 +16,7 @@ func (j *jsonWalk) list(l []any) {
 		}
 		switch v := it.(type) {
 		case string:
-			if j.itemMessage == "" {
-				j.itemMessage = sanitize(v, maxMessage)
-			}
+			j.itemMessage.offer(sanitize(v, maxMessage), 0)
 		case map[string]any:
 			if t, ok := v["@type"].(string); ok {
 				j.googleDetail(t, v)
@@ -29,87 +27,122 @@ func (j *jsonWalk) list(l []any) {
 	}
 }
 
+// The members of one error item, best first.
+var (
+	itemMessageKeys = []string{"message", "detail", "msg", "description", "reason", "title", "error",
+		"longMessage", "errorSummary", "error_message", "errorMessage"}
+	itemRuleKeys = []string{"code", "errorCode", "error_code", "errcode", "rule", "type", "issue",
+		"reason", "error"}
+	itemRuleOnlyKeys = []string{"code", "errorCode", "error_code", "errcode", "rule", "type"}
+	itemFieldKeys    = []string{"field", "param", "parameter", "target", "name", "property",
+		"propertyPath", "property_path", "attribute", "key"}
+	itemNumberKeys = []string{"code", "errorId", "error_code", "errorCode"}
+)
+
+// itemString returns the first non-empty string member of m among keys.
+func itemString(m map[string]any, keys []string) string {
+	for _, k := range keys {
+		if s, ok := m[k].(string); ok && s != "" {
+			if s = sanitize(s, maxMessage*4); s != "" {
+				return s
+			}
+		}
+	}
+	return ""
+}
+
 // item reads one error object of a list.
 func (j *jsonWalk) item(m map[string]any) {
-	str := func(keys ...string) string {
-		for _, k := range keys {
-			if s, ok := m[k].(string); ok && s != "" {
-				return sanitize(s, maxMessage*4)
-			}
-		}
-		return ""
-	}
-	msg := str("message", "detail", "msg", "description", "reason", "title", "error")
-	rule := str("code", "rule", "type", "issue", "reason", "error")
-	if rule == msg {
-		rule = str("code", "rule", "type")
-		if rule == msg {
-			rule = ""
-		}
-	}
-	if rule == "" {
-		if n, ok := intString(m["code"]); ok {
-			rule = n
-		}
-	}
-	field := str("field", "param", "parameter", "target", "name", "property",
-		"propertyPath", "property_path", "attribute", "key")
-	if field == "" {
-		if src, ok := m["source"].(map[string]any); ok { // JSON:API
-			if p, ok := src["pointer"].(string); ok {
-				field = pointerPath(p)
-			} else if p, ok := src["parameter"].(string); ok {
-				field = sanitize(p, maxMessage)
-			} else if p, ok := src["header"].(string); ok {
-				field = sanitize(p, maxMessage)
-			}
-		}
-	}
-	if field == "" {
-		if p, ok := m["pointer"].(string); ok { // RFC 9457's example errors
-			field = pointerPath(p)
-		} else if loc, ok := m["loc"].([]any); ok { // FastAPI
-			field = locPath(loc)
-		} else if p, ok := m["path"].([]any); ok { // GraphQL-ish, zod
-			field = locPath(p)
-		} else if p, ok := m["path"].(string); ok {
-			field = sanitize(p, maxMessage)
-		}
-	}
+	msg := itemString(m, itemMessageKeys)
+	rule := itemRule(m, msg)
+	field := itemField(m)
 	if field != "" {
 		if msg == "" {
 			msg = rule
 		}
 		j.addField(field, rule, msg)
 	}
-	if j.itemCode == "" && rule != "" {
-		j.itemCode = rule
+	if rule != "" {
+		j.code.offer(rule, mkRank(tierItem, 0, 0))
 	}
-	if j.itemMessage == "" {
-		if d := str("detail", "message", "msg"); d != "" {
-			if field != "" && d == msg {
-				d = field + ": " + d
-			}
-			j.itemMessage = d
+	if d := itemString(m, []string{"detail", "message", "msg", "errorSummary"}); d != "" {
+		if field != "" && d == msg {
+			d = field + ": " + d
 		}
+		j.itemMessage.offer(d, 0)
 	}
-	if j.itemTitle == "" {
-		j.itemTitle = str("title")
-	}
-	if j.e.Docs == "" {
-		if links, ok := m["links"].(map[string]any); ok { // JSON:API links.about
-			if s, ok := links["about"].(string); ok {
-				j.e.Docs = sanitize(s, maxMessage*4)
-			} else if a, ok := links["about"].(map[string]any); ok {
-				if s, ok := a["href"].(string); ok {
-					j.e.Docs = sanitize(s, maxMessage*4)
-				}
+	j.itemTitle.offer(itemString(m, []string{"title"}), 0)
+	if links, ok := m["links"].(map[string]any); ok { // JSON:API links.about
+		if s, ok := links["about"].(string); ok {
+			j.docs.offer(sanitize(s, maxMessage*4), mkRank(2, 0, 0))
+		} else if a, ok := links["about"].(map[string]any); ok {
+			if s, ok := a["href"].(string); ok {
+				j.docs.offer(sanitize(s, maxMessage*4), mkRank(2, 0, 0))
 			}
 		}
 	}
 	if ie, ok := firstOf(m, "innererror", "innerError").(map[string]any); ok {
 		j.innerError(ie, 0)
 	}
+}
+
+// itemRule is an item's code: a code member unless it only repeats the
+// message, GraphQL's extensions.code, a word id (Coinbase), or a number.
+func itemRule(m map[string]any, msg string) string {
+	rule := itemString(m, itemRuleKeys)
+	if rule == msg {
+		if rule = itemString(m, itemRuleOnlyKeys); rule == msg {
+			rule = ""
+		}
+	}
+	if rule != "" {
+		return rule
+	}
+	if ext, ok := m["extensions"].(map[string]any); ok { // GraphQL
+		if s := itemString(ext, []string{"code", "classification"}); s != "" {
+			return s
+		}
+	}
+	if id, ok := m["id"].(string); ok && isWord(id) {
+		return id
+	}
+	for _, k := range itemNumberKeys {
+		if n, ok := intString(m[k]); ok {
+			return n
+		}
+	}
+	return ""
+}
+
+// itemField is the field an item is about: a field member, JSON:API's
+// source, an RFC 9457 pointer, FastAPI's loc, a GraphQL or zod path, or
+// the first of Salesforce's fields.
+func itemField(m map[string]any) string {
+	if f := itemString(m, itemFieldKeys); f != "" {
+		return sanitize(f, maxMessage)
+	}
+	if src, ok := m["source"].(map[string]any); ok { // JSON:API
+		if p, ok := src["pointer"].(string); ok {
+			return pointerPath(p)
+		}
+		if p := itemString(src, []string{"parameter", "header"}); p != "" {
+			return sanitize(p, maxMessage)
+		}
+	}
+	switch p := firstOf(m, "pointer", "loc", "path", "fields").(type) {
+	case string:
+		if _, ok := m["pointer"]; ok {
+			return pointerPath(p)
+		}
+		return sanitize(p, maxMessage)
+	case []any:
+		if _, ok := m["fields"]; ok && len(p) > 0 {
+			s, _ := p[0].(string)
+			return sanitize(s, maxMessage)
+		}
+		return locPath(p)
+	}
+	return ""
 }
 
 // fieldMap reads {"field": ["message", …]} or {"field": "message"}; values

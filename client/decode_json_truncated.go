@@ -10,8 +10,9 @@ import (
 // fromJSONPrefix salvages what it can from a JSON object cut short (a body
 // longer than MaxBody) or broken further on: the top-level members and
 // those of a nested "error" object, read token by token up to the first
-// error. It reports whether it found a code or a message.
-func fromJSONPrefix(e *apierr.Error, body []byte) bool {
+// error. It returns the weak code and reports whether it found a code or a
+// message.
+func fromJSONPrefix(e *apierr.Error, body []byte) (string, bool) {
 	type frame struct {
 		obj, wantKey bool
 		key          string
@@ -67,10 +68,10 @@ func fromJSONPrefix(e *apierr.Error, body []byte) bool {
 		}
 	}
 	if len(top) == 0 {
-		return false
+		return "", false
 	}
 	j := jsonWalk{e: e}
 	j.object(top, 0)
-	j.finish()
-	return e.Code != "" || e.Message != ""
+	weak := j.finish()
+	return weak, e.Code != "" || weak != "" || e.Message != ""
 }

@@ -17,8 +17,21 @@ var RequestIDHeaders = []string{
 	"X-Github-Request-Id",
 	"Twilio-Request-Id",
 	"Paypal-Debug-Id",
+	"Opc-Request-Id",
+	"X-Shopify-Request-Id",
+	"X-Okta-Request-Id",
+	"X-Hubspot-Correlation-Id",
+	"X-Dropbox-Request-Id",
+	"Apim-Request-Id",
+	"X-Ms-Correlation-Request-Id",
+	"Apigw-Requestid",
+	"X-Amz-Apigw-Id",
+	"X-Slack-Req-Id",
+	"Fly-Request-Id",
+	"X-Vercel-Id",
 	"X-Correlation-Id",
 	"X-Trace-Id",
+	"X-Cloud-Trace-Context",
 	"X-Amz-Cf-Id",
 	"Cf-Ray",
 }
@@ -39,7 +52,9 @@ func requestIDFromHeader(h http.Header) string {
 }
 
 // RetryableStatus reports whether a response with this status may succeed if
-// the same request is sent again later: 408, 425, 429, 500, 502, 503, 504.
+// the same request is sent again later: 408, 425, 429, 500, 502, 503, 504,
+// and of the statuses outside the registry that CDNs and overloaded
+// services send, 509, 520–524, 527 and 529 (not 499, 525, 526).
 func RetryableStatus(status int) bool {
 	switch status {
 	case http.StatusRequestTimeout, http.StatusTooEarly, http.StatusTooManyRequests,
@@ -47,7 +62,7 @@ func RetryableStatus(status int) bool {
 		http.StatusServiceUnavailable, http.StatusGatewayTimeout:
 		return true
 	}
-	return false
+	return outsideStatuses[status].retryable
 }
 
 // awsErrorType returns the error code of an AWS x-amzn-ErrorType header or
