@@ -143,14 +143,16 @@ func readMessageList(j *jsonWalk, _ *objectState, v any, at hitAt) bool {
 	return false
 }
 
-// readDocs: a docs link; only URLs and absolute paths are links.
+// readDocs: a docs link. The members named for docs are taken as they are
+// (a probe reports a docs member that is no URL); the looser names (link,
+// recommend) only when they hold a URL.
 func readDocs(j *jsonWalk, _ *objectState, v any, at hitAt) bool {
 	s, ok := v.(string)
 	if !ok {
 		return false
 	}
 	s = sanitize(s, maxMessage*4)
-	if !isURLRef(s) {
+	if s == "" || (at.name == "link" || at.name == "recommend") && !isURLRef(s) {
 		return false
 	}
 	j.docs.offer(s, at.r)
