@@ -28,6 +28,10 @@ type testIssuer struct {
 	published []jose.JSONWebKey
 	down      bool
 	jwksHits  atomic.Int64
+	// docIssuer, when set, is the issuer the discovery document names
+	// (e.g. the server's URL with Auth0's trailing slash); default the
+	// server's URL.
+	docIssuer string
 	// jwksHook, when set, runs at the start of every JWKS request (set it
 	// before the first request).
 	jwksHook func(r *http.Request)
@@ -80,7 +84,11 @@ func newIssuer(t testing.TB) *testIssuer {
 			http.Error(w, "down", 503)
 			return
 		}
-		_ = json.NewEncoder(w).Encode(map[string]any{"issuer": iss.srv.URL, "jwks_uri": iss.srv.URL + "/jwks"})
+		name := iss.srv.URL
+		if iss.docIssuer != "" {
+			name = iss.docIssuer
+		}
+		_ = json.NewEncoder(w).Encode(map[string]any{"issuer": name, "jwks_uri": iss.srv.URL + "/jwks"})
 	})
 	mux.HandleFunc("GET /jwks", func(w http.ResponseWriter, r *http.Request) {
 		iss.jwksHits.Add(1)

@@ -17,15 +17,20 @@ import (
 // errUnknownKey means the issuer was reached and does not publish the key.
 var errUnknownKey = errors.New("oidcauth: unknown key id")
 
-// keyCache holds the issuer's JWKS. A lookup of an unknown kid refetches the
-// set at most once per RefreshInterval; concurrent lookups share one fetch.
-// Fetch failures are returned as errors other than errUnknownKey, so the
-// caller can tell "the issuer is down" (503) from "no such key" (401).
+// keyCache holds the issuer's JWKS. Whatever the traffic, it fetches the set
+// at most once per RefreshInterval (once a second until a first fetch
+// succeeds): concurrent lookups share one fetch, and a lookup that needs a
+// refresh within the interval of the last attempt gets that attempt's
+// answer (the stale keys it left, its error, or "no such key") instead of a
+// new fetch. Fetch failures are returned as errors other than
+// errUnknownKey, so the caller can tell "the issuer is down" (503) from "no
+// such key" (401).
 type keyCache struct {
 	cfg Config
 
 	mu        sync.Mutex
 	jwksURL   string
+	issuer    string // as the discovery document states it
 	keys      *jose.JSONWebKeySet
 	fetchedAt time.Time
 	lastTry   time.Time
@@ -38,49 +43,60 @@ func newKeyCache(cfg Config) *keyCache { return &keyCache{cfg: cfg} }
 // maxDocSize bounds discovery and JWKS documents.
 const maxDocSize = 1 << 20
 
-func (c *keyCache) lookup(ctx context.Context, kid, alg string) ([]jose.JSONWebKey, error) {
+// lookup returns the keys that may have signed a token with kid and alg, and
+// the issuer a token's iss must equal.
+func (c *keyCache) lookup(ctx context.Context, kid, alg string) ([]jose.JSONWebKey, string, error) {
 	now := c.cfg.Now()
 	c.mu.Lock()
+	var ks []jose.JSONWebKey
 	if c.keys != nil {
-		ks := match(c.keys, kid, alg)
-		switch {
-		case now.Sub(c.fetchedAt) < c.cfg.KeysTTL:
-			if len(ks) > 0 {
-				c.mu.Unlock()
-				return ks, nil
-			}
-			// Unknown kid: refresh, but not more often than RefreshInterval.
-			if now.Sub(c.lastTry) < c.cfg.RefreshInterval {
-				c.mu.Unlock()
-				return nil, errUnknownKey
-			}
-		case len(ks) > 0 && c.lastErr != nil:
-			// Expired keys while the issuer is failing: a stale key set is
-			// better than none, and no request waits for another fetch
-			// that may hang for the client's whole timeout. One retry in
-			// the background per RefreshInterval.
-			if c.inflight == nil && now.Sub(c.lastTry) >= c.cfg.RefreshInterval {
-				c.startLocked(ctx, now)
-			}
+		ks = match(c.keys, kid, alg)
+		if len(ks) > 0 && now.Sub(c.fetchedAt) < c.cfg.KeysTTL {
+			iss := c.issuer
 			c.mu.Unlock()
-			return ks, nil
+			return ks, iss, nil
 		}
-	} else if c.lastErr != nil && now.Sub(c.lastTry) < time.Second {
-		// The issuer just failed: do not hammer it on every request.
-		err := c.lastErr
+	}
+	// A refresh is wanted: the kid is unknown, or the keys are past
+	// KeysTTL, or there are none yet.
+	backoff := c.cfg.RefreshInterval
+	if c.keys == nil {
+		// Nothing to serve until a fetch succeeds: retry sooner.
+		backoff = min(backoff, time.Second)
+	}
+	if c.inflight == nil && !c.lastTry.IsZero() && now.Sub(c.lastTry) < backoff {
+		// The last attempt is recent: answer from it. Without this, every
+		// unknown kid would fetch again once a failed fetch has returned.
+		iss, err := c.issuer, c.lastErr
 		c.mu.Unlock()
-		return nil, err
+		switch {
+		case len(ks) > 0:
+			return ks, iss, nil // stale keys beat none
+		case err != nil:
+			return nil, "", err
+		}
+		return nil, "", errUnknownKey
+	}
+	if len(ks) > 0 && c.lastErr != nil {
+		// Expired keys while the issuer is failing: a stale key set is
+		// better than none, and no request waits for another fetch that
+		// may hang for the client's whole timeout. The retry runs in the
+		// background.
+		c.startLocked(ctx, now)
+		iss := c.issuer
+		c.mu.Unlock()
+		return ks, iss, nil
 	}
 	done := c.startLocked(ctx, now)
 	c.mu.Unlock()
 	select {
 	case <-done:
 	case <-ctx.Done():
-		return nil, ctx.Err()
+		return nil, "", ctx.Err()
 	}
 	c.mu.Lock()
-	err := c.lastErr
-	var ks []jose.JSONWebKey
+	err, iss := c.lastErr, c.issuer
+	ks = nil
 	if c.keys != nil {
 		// After a failed refresh, the stale set still serves known keys.
 		ks = match(c.keys, kid, alg)
@@ -88,11 +104,11 @@ func (c *keyCache) lookup(ctx context.Context, kid, alg string) ([]jose.JSONWebK
 	c.mu.Unlock()
 	switch {
 	case len(ks) > 0:
-		return ks, nil
+		return ks, iss, nil
 	case err != nil:
-		return nil, err
+		return nil, "", err
 	}
-	return nil, errUnknownKey
+	return nil, "", errUnknownKey
 }
 
 // fetchTimeout bounds one discovery and JWKS fetch, whatever the HTTP
@@ -111,16 +127,17 @@ func (c *keyCache) startLocked(ctx context.Context, now time.Time) <-chan struct
 	ch := make(chan struct{})
 	c.inflight = ch
 	c.lastTry = now
-	jwksURL := c.jwksURL
+	jwksURL, issuer := c.jwksURL, c.issuer
 	go func() {
 		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), fetchTimeout)
 		defer cancel()
-		keys, newURL, err := c.fetch(fctx, jwksURL)
+		keys, newURL, newIssuer, err := c.fetch(fctx, jwksURL, issuer)
 		c.mu.Lock()
 		c.inflight = nil
 		c.lastErr = err
 		if err == nil {
 			c.jwksURL = newURL
+			c.issuer = newIssuer
 			c.keys = keys
 			c.fetchedAt = now
 		}
@@ -130,27 +147,34 @@ func (c *keyCache) startLocked(ctx context.Context, now time.Time) <-chan struct
 	return ch
 }
 
-func (c *keyCache) fetch(ctx context.Context, jwksURL string) (*jose.JSONWebKeySet, string, error) {
+// fetch gets the key set, after the discovery document when jwksURL is not
+// known yet; it returns the keys, the JWKS URL and the issuer as the
+// document states it (issuer is returned unchanged when discovery is
+// skipped).
+func (c *keyCache) fetch(ctx context.Context, jwksURL, issuer string) (*jose.JSONWebKeySet, string, string, error) {
 	if jwksURL == "" {
 		var doc struct {
 			Issuer  string `json:"issuer"`
 			JWKSURI string `json:"jwks_uri"`
 		}
 		if err := c.getJSON(ctx, c.cfg.Issuer+"/.well-known/openid-configuration", &doc); err != nil {
-			return nil, "", fmt.Errorf("oidcauth: discovery: %w", err)
+			return nil, "", "", fmt.Errorf("oidcauth: discovery: %w", err)
 		}
+		// The configured issuer may differ from the document's by a
+		// trailing slash (Auth0 writes "https://x.auth0.com/"); from here
+		// on, tokens are held to the document's spelling, exactly.
 		if trimSlash(doc.Issuer) != c.cfg.Issuer {
-			return nil, "", fmt.Errorf("oidcauth: discovery: document names issuer %q, want %q", doc.Issuer, c.cfg.Issuer)
+			return nil, "", "", fmt.Errorf("oidcauth: discovery: document names issuer %q, want %q", doc.Issuer, c.cfg.Issuer)
 		}
 		u, err := url.Parse(doc.JWKSURI)
 		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-			return nil, "", fmt.Errorf("oidcauth: discovery: invalid jwks_uri %q", doc.JWKSURI)
+			return nil, "", "", fmt.Errorf("oidcauth: discovery: invalid jwks_uri %q", doc.JWKSURI)
 		}
-		jwksURL = doc.JWKSURI
+		jwksURL, issuer = doc.JWKSURI, doc.Issuer
 	}
 	var set jose.JSONWebKeySet
 	if err := c.getJSON(ctx, jwksURL, &set); err != nil {
-		return nil, "", fmt.Errorf("oidcauth: keys: %w", err)
+		return nil, "", "", fmt.Errorf("oidcauth: keys: %w", err)
 	}
 	// Keep only public, verification keys: a private or symmetric key in a
 	// JWKS is a misconfiguration we refuse to use.
@@ -160,7 +184,7 @@ func (c *keyCache) fetch(ctx context.Context, jwksURL string) (*jose.JSONWebKeyS
 			pub.Keys = append(pub.Keys, k)
 		}
 	}
-	return pub, jwksURL, nil
+	return pub, jwksURL, issuer, nil
 }
 
 func (c *keyCache) getJSON(ctx context.Context, u string, v any) error {

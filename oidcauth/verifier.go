@@ -39,8 +39,11 @@ import (
 // zero field has the default its comment gives.
 type Config struct {
 	// Issuer is the OIDC issuer URL; its discovery document is at
-	// Issuer + "/.well-known/openid-configuration" and the token's iss must
-	// equal it.
+	// Issuer + "/.well-known/openid-configuration" (a trailing slash
+	// removed first). The document must name this issuer, give or take a
+	// trailing slash, and a token's iss must equal the issuer exactly as
+	// the document spells it (Auth0's "https://x.auth0.com/", slash
+	// included).
 	Issuer string
 	// Audience lists the accepted aud values; a token must carry one of them.
 	Audience []string
@@ -62,10 +65,18 @@ type Config struct {
 	MaxTokenSize int
 	// Realm is sent in WWW-Authenticate. Default "api".
 	Realm string
-	// RefreshInterval is the least time between two JWKS fetches caused by
-	// unknown key ids, so a stream of forged kids cannot storm the issuer.
-	// Default 5s.
+	// RefreshInterval is the least time between two JWKS fetches, so a
+	// stream of forged kids cannot storm the issuer, up or down: within it,
+	// a token that needs a refresh gets the last attempt's answer (its
+	// keys, or 503 while the issuer fails). Until a first fetch succeeds,
+	// attempts are at most a second apart. Default 5s.
 	RefreshInterval time.Duration
+	// TokenTypes are the accepted values of the JOSE header typ, compared
+	// without case and with any "application/" prefix removed; a token
+	// without typ is accepted. Default "JWT" and "at+jwt" (RFC 9068 access
+	// tokens), so a logout token ("logout+jwt") or any other JWT the
+	// provider signs for another purpose is refused.
+	TokenTypes []string
 	// KeysTTL is how long fetched keys are trusted before a background-free,
 	// on-demand refresh. Default 1h.
 	KeysTTL time.Duration
@@ -147,6 +158,9 @@ func New(cfg Config) (*Verifier, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if len(cfg.TokenTypes) == 0 {
+		cfg.TokenTypes = []string{"JWT", "at+jwt"}
+	}
 	if cfg.CacheSize == 0 {
 		cfg.CacheSize = 10000
 	}
@@ -156,25 +170,35 @@ func New(cfg Config) (*Verifier, error) {
 
 // Reasons put in the error's context under "reason". They are stable.
 const (
-	ReasonMalformed         = "malformed_token"
-	ReasonTooLarge          = "token_too_large"
-	ReasonAlgorithm         = "unsupported_algorithm"
-	ReasonBadSignature      = "bad_signature"
-	ReasonUnknownKey        = "unknown_key_id"
-	ReasonExpired           = "token_expired"
-	ReasonNotYetValid       = "token_not_yet_valid"
-	ReasonIssuedInFuture    = "token_issued_in_future"
-	ReasonWrongIssuer       = "wrong_issuer"
-	ReasonWrongAudience     = "wrong_audience"
-	ReasonMissingClaim      = "missing_claim"
+	ReasonMalformed      = "malformed_token"
+	ReasonTooLarge       = "token_too_large"
+	ReasonAlgorithm      = "unsupported_algorithm"
+	ReasonBadSignature   = "bad_signature"
+	ReasonUnknownKey     = "unknown_key_id"
+	ReasonExpired        = "token_expired"
+	ReasonNotYetValid    = "token_not_yet_valid"
+	ReasonIssuedInFuture = "token_issued_in_future"
+	ReasonWrongIssuer    = "wrong_issuer"
+	ReasonWrongAudience  = "wrong_audience"
+	ReasonMissingClaim   = "missing_claim"
+	// ReasonInvalidClaim: a registered claim (exp, nbf, iat, iss, sub,
+	// aud, jti) has the wrong JSON type; context "claim" names it.
+	ReasonInvalidClaim = "invalid_claim"
+	// ReasonCriticalHeader: the header lists in crit an extension this
+	// verifier does not understand, so RFC 7515 says refuse the token.
+	ReasonCriticalHeader = "unsupported_critical_header"
+	// ReasonTokenType: the header's typ is not one of Config.TokenTypes.
+	ReasonTokenType         = "wrong_token_type"
 	ReasonIssuerUnreachable = "issuer_unreachable"
 )
 
 // header is the part of a JOSE header read before verification, to explain
 // a refusal precisely. Nothing in it is trusted.
 type header struct {
-	Alg string `json:"alg"`
-	Kid string `json:"kid"`
+	Alg  string          `json:"alg"`
+	Kid  string          `json:"kid"`
+	Typ  json.RawMessage `json:"typ"`
+	Crit json.RawMessage `json:"crit"`
 }
 
 // Authenticate verifies token and returns its principal, or an *apierr.Error:
@@ -196,11 +220,20 @@ func (v *Verifier) Authenticate(ctx context.Context, token string) (*apierr.Prin
 	if !v.algAllowed(h.Alg) {
 		return nil, v.invalid(ReasonAlgorithm, fmt.Sprintf("Tokens signed with %s are not accepted.", sanitize(h.Alg)))
 	}
+	if h.Crit != nil {
+		// No extension is understood here (go-jose's b64 has no place in a
+		// JWT), so any critical one refuses the token, before a key is
+		// looked up for it.
+		return nil, v.invalid(ReasonCriticalHeader, "The token marks a header extension critical that this API does not support.")
+	}
+	if typ, ok := v.typeAllowed(h.Typ); !ok {
+		return nil, v.invalid(ReasonTokenType, fmt.Sprintf("Tokens of type %s are not accepted here.", sanitize(typ)))
+	}
 	tok, err := jwt.ParseSigned(token, v.cfg.Algorithms)
 	if err != nil {
 		return nil, v.invalid(ReasonMalformed, "The token is not a signed JWT.")
 	}
-	keys, err := v.keys.lookup(ctx, h.Kid, h.Alg)
+	keys, issuer, err := v.keys.lookup(ctx, h.Kid, h.Alg)
 	if err != nil {
 		if errors.Is(err, errUnknownKey) {
 			return nil, v.invalid(ReasonUnknownKey, "The token is signed with a key the issuer does not publish.")
@@ -211,17 +244,31 @@ func (v *Verifier) Authenticate(ctx context.Context, token string) (*apierr.Prin
 			WithDetail("The identity provider could not be reached to verify the token.").
 			WithCause(err)
 	}
-	var claims jwt.Claims
-	var extra map[string]any
 	verified := false
 	for _, k := range keys {
-		if err := tok.Claims(k.Key, &claims, &extra); err == nil {
+		if err := tok.Claims(k.Key); err == nil {
 			verified = true
 			break
 		}
 	}
 	if !verified {
 		return nil, v.invalid(ReasonBadSignature, "The token's signature is not valid.")
+	}
+	// Signed by the issuer: now the claims are read, so a claim of the
+	// wrong type is named as such rather than taken for a bad signature.
+	var claims jwt.Claims
+	var extra map[string]any
+	if err := tok.UnsafeClaimsWithoutVerification(&extra); err != nil || extra == nil {
+		return nil, v.invalid(ReasonMalformed, "The token's claims are not a JSON object.")
+	}
+	if err := tok.UnsafeClaimsWithoutVerification(&claims); err != nil {
+		if c := mistypedClaim(extra); c != "" {
+			return nil, v.invalid(ReasonInvalidClaim, fmt.Sprintf("The token's %s claim has the wrong type.", c)).With("claim", c)
+		}
+		return nil, v.invalid(ReasonMalformed, "The token's claims are not valid.")
+	}
+	if issuer == "" {
+		issuer = v.cfg.Issuer
 	}
 	now := v.cfg.Now()
 	if claims.Expiry == nil {
@@ -230,7 +277,7 @@ func (v *Verifier) Authenticate(ctx context.Context, token string) (*apierr.Prin
 	if len(claims.Audience) == 0 {
 		return nil, v.invalid(ReasonMissingClaim, "The token has no aud claim.").With("claim", "aud")
 	}
-	err = claims.ValidateWithLeeway(jwt.Expected{Issuer: v.cfg.Issuer, AnyAudience: v.cfg.Audience, Time: now}, v.cfg.ClockSkew)
+	err = claims.ValidateWithLeeway(jwt.Expected{Issuer: issuer, AnyAudience: v.cfg.Audience, Time: now}, v.cfg.ClockSkew)
 	switch {
 	case err == nil:
 	case errors.Is(err, jwt.ErrExpired):
@@ -274,6 +321,69 @@ func (v *Verifier) algAllowed(alg string) bool {
 		}
 	}
 	return false
+}
+
+// typeAllowed reports whether a header's raw typ (nil when absent) is one
+// of Config.TokenTypes, and returns it as text for the refusal.
+func (v *Verifier) typeAllowed(raw json.RawMessage) (string, bool) {
+	if raw == nil {
+		return "", true
+	}
+	var typ string
+	if err := json.Unmarshal(raw, &typ); err != nil {
+		return "a non-string typ", false
+	}
+	bare := typ
+	if len(bare) > len("application/") && strings.EqualFold(bare[:len("application/")], "application/") {
+		bare = bare[len("application/"):]
+	}
+	for _, t := range v.cfg.TokenTypes {
+		if strings.EqualFold(bare, t) {
+			return typ, true
+		}
+	}
+	return typ, false
+}
+
+// registeredClaims are the RFC 7519 claims go-jose decodes, with the JSON
+// type each must have.
+var registeredClaims = []struct{ name, kind string }{
+	{"iss", "string"}, {"sub", "string"}, {"jti", "string"},
+	{"aud", "audience"}, {"exp", "number"}, {"nbf", "number"}, {"iat", "number"},
+}
+
+// mistypedClaim returns the first registered claim in claims whose JSON
+// type is wrong, or "".
+func mistypedClaim(claims map[string]any) string {
+	for _, c := range registeredClaims {
+		val, ok := claims[c.name]
+		if !ok || val == nil {
+			continue
+		}
+		good := false
+		switch c.kind {
+		case "string":
+			_, good = val.(string)
+		case "number":
+			_, good = val.(float64)
+		case "audience":
+			switch a := val.(type) {
+			case string:
+				good = true
+			case []any:
+				good = true
+				for _, s := range a {
+					if _, ok := s.(string); !ok {
+						good = false
+					}
+				}
+			}
+		}
+		if !good {
+			return c.name
+		}
+	}
+	return ""
 }
 
 // invalid returns the 401 for a refused token, with RFC 6750's
