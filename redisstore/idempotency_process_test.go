@@ -21,7 +21,6 @@ import (
 	"github.com/apierr/apierr/idempotency/idempotencytest"
 	"github.com/apierr/apierr/internal/redistest"
 	"github.com/apierr/apierr/redisstore"
-	"github.com/redis/go-redis/v9"
 )
 
 // The multi-process tests re-run this test binary as API servers that share
@@ -40,11 +39,10 @@ func TestIdempotencyHelperProcess(t *testing.T) {
 	if os.Getenv(idemHelperEnv) != "1" {
 		t.Skip("helper process for the multi-process idempotency tests")
 	}
-	opt, err := redis.ParseURL(os.Getenv("IDEM_REDIS_URL"))
+	client, err := redistest.ParseURL(os.Getenv("IDEM_REDIS_URL"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	client := redis.NewClient(opt)
 	prefix, mode := os.Getenv("IDEM_PREFIX"), os.Getenv("IDEM_MODE")
 	lease, err := time.ParseDuration(os.Getenv("IDEM_LEASE"))
 	if err != nil {
@@ -131,103 +129,105 @@ func idemStartServer(t *testing.T, redisURL, prefix, mode string, lease time.Dur
 }
 
 func TestIdempotencyTwoProcesses(t *testing.T) {
-	srv := redistest.New(t)
-	client := srv.Client()
-	prefix := srv.Prefix()
-	procs := []*idemProc{
-		idemStartServer(t, srv.URL, prefix, "gate", time.Minute),
-		idemStartServer(t, srv.URL, prefix, "gate", time.Minute),
-	}
-	const n = 1000
-	var once sync.Once
-	res := idempotencytest.Fire(t, idempotencytest.Client(), n, func(i int) *http.Request {
-		return idemRequest(t, procs[i%2].url+"/faxes", "acme", "two-procs", `{"amount":100}`)
-	}, func(done int) {
-		if done >= n/2 {
-			once.Do(func() { client.RPush(context.Background(), prefix+"gate", "go") })
+	redistest.Each(t, func(t *testing.T, srv *redistest.Server) {
+		client := srv.Client()
+		prefix := srv.Prefix()
+		procs := []*idemProc{
+			idemStartServer(t, srv.URL, prefix, "gate", time.Minute),
+			idemStartServer(t, srv.URL, prefix, "gate", time.Minute),
 		}
+		const n = 1000
+		var once sync.Once
+		res := idempotencytest.Fire(t, idempotencytest.Client(), n, func(i int) *http.Request {
+			return idemRequest(t, procs[i%2].url+"/faxes", "acme", "two-procs", `{"amount":100}`)
+		}, func(done int) {
+			if done >= n/2 {
+				once.Do(func() { client.RPush(context.Background(), prefix+"gate", "go") })
+			}
+		})
+		body, replays, inUse := idempotencytest.CheckOnce(t, res, 201)
+		runs, err := client.Get(context.Background(), prefix+"runs").Int()
+		if err != nil || runs != 1 {
+			t.Fatalf("handler runs across both processes = %d (%v); want 1", runs, err)
+		}
+		// Both processes replay the same bytes.
+		for _, p := range procs {
+			resp, err := http.DefaultClient.Do(idemRequest(t, p.url+"/faxes", "acme", "two-procs", `{"amount":100}`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if string(b) != string(body) || resp.Header.Get(idempotency.ReplayedHeader) != "true" {
+				t.Fatalf("%s replayed %q; want %q", p.url, b, body)
+			}
+		}
+		t.Logf("%d requests over 2 processes: 1 run (%s), %d replays, %d in-use", n, body, replays, inUse)
 	})
-	body, replays, inUse := idempotencytest.CheckOnce(t, res, 201)
-	runs, err := client.Get(context.Background(), prefix+"runs").Int()
-	if err != nil || runs != 1 {
-		t.Fatalf("handler runs across both processes = %d (%v); want 1", runs, err)
-	}
-	// Both processes replay the same bytes.
-	for _, p := range procs {
-		resp, err := http.DefaultClient.Do(idemRequest(t, p.url+"/faxes", "acme", "two-procs", `{"amount":100}`))
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if string(b) != string(body) || resp.Header.Get(idempotency.ReplayedHeader) != "true" {
-			t.Fatalf("%s replayed %q; want %q", p.url, b, body)
-		}
-	}
-	t.Logf("%d requests over 2 processes: 1 run (%s), %d replays, %d in-use", n, body, replays, inUse)
 }
 
 func TestIdempotencyKilledWorker(t *testing.T) {
-	srv := redistest.New(t)
-	client := srv.Client()
-	prefix := srv.Prefix()
-	const lease = 3 * time.Second
-	doomed := idemStartServer(t, srv.URL, prefix, "block", lease)
-	survivor := idemStartServer(t, srv.URL, prefix, "", lease)
-	send := func(p *idemProc) (*http.Response, error) {
-		return http.DefaultClient.Do(idemRequest(t, p.url+"/faxes", "acme", "killed", `{"amount":100}`))
-	}
-	go func() {
-		if resp, err := send(doomed); err == nil {
-			resp.Body.Close() // not expected: the worker dies first
+	redistest.Each(t, func(t *testing.T, srv *redistest.Server) {
+		client := srv.Client()
+		prefix := srv.Prefix()
+		const lease = 3 * time.Second
+		doomed := idemStartServer(t, srv.URL, prefix, "block", lease)
+		survivor := idemStartServer(t, srv.URL, prefix, "", lease)
+		send := func(p *idemProc) (*http.Response, error) {
+			return http.DefaultClient.Do(idemRequest(t, p.url+"/faxes", "acme", "killed", `{"amount":100}`))
 		}
-	}()
-	runs := func() int {
-		n, _ := client.Get(context.Background(), prefix+"runs").Int()
-		return n
-	}
-	idemWaitFor(t, func() bool { return runs() == 1 }) // the doomed handler is running
-	if err := doomed.cmd.Process.Signal(syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
-	_, _ = doomed.cmd.Process.Wait()
+		go func() {
+			if resp, err := send(doomed); err == nil {
+				resp.Body.Close() // not expected: the worker dies first
+			}
+		}()
+		runs := func() int {
+			n, _ := client.Get(context.Background(), prefix+"runs").Int()
+			return n
+		}
+		idemWaitFor(t, func() bool { return runs() == 1 }) // the doomed handler is running
+		if err := doomed.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+			t.Fatal(err)
+		}
+		_, _ = doomed.cmd.Process.Wait()
 
-	// Until the dead worker's lease expires, retries are told to wait; then
-	// exactly one retry runs.
-	conflicts := 0
-	var body string
-	idemWaitFor(t, func() bool {
+		// Until the dead worker's lease expires, retries are told to wait; then
+		// exactly one retry runs.
+		conflicts := 0
+		var body string
+		idemWaitFor(t, func() bool {
+			resp, err := send(survivor)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			switch resp.StatusCode {
+			case http.StatusConflict:
+				conflicts++
+				return false
+			case http.StatusCreated:
+				body = string(b)
+				return true
+			}
+			t.Fatalf("retry got %d %s; want 409 or 201", resp.StatusCode, b)
+			return false
+		})
+		if !strings.Contains(body, `"run":2`) || !strings.Contains(body, `"pid":`+strconv.Itoa(survivor.cmd.Process.Pid)) {
+			t.Fatalf("retry after the lease = %s; want run 2 in the surviving process", body)
+		}
 		resp, err := send(survivor)
 		if err != nil {
 			t.Fatal(err)
 		}
 		b, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
-		switch resp.StatusCode {
-		case http.StatusConflict:
-			conflicts++
-			return false
-		case http.StatusCreated:
-			body = string(b)
-			return true
+		if string(b) != body || resp.Header.Get(idempotency.ReplayedHeader) != "true" {
+			t.Fatalf("second retry = %d %s; want the replay of %s", resp.StatusCode, b, body)
 		}
-		t.Fatalf("retry got %d %s; want 409 or 201", resp.StatusCode, b)
-		return false
+		if r := runs(); r != 2 {
+			t.Fatalf("runs = %d; want 2 (the killed one and one retry)", r)
+		}
+		t.Logf("%d retries answered 409 while the dead worker's lease ran out", conflicts)
 	})
-	if !strings.Contains(body, `"run":2`) || !strings.Contains(body, `"pid":`+strconv.Itoa(survivor.cmd.Process.Pid)) {
-		t.Fatalf("retry after the lease = %s; want run 2 in the surviving process", body)
-	}
-	resp, err := send(survivor)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if string(b) != body || resp.Header.Get(idempotency.ReplayedHeader) != "true" {
-		t.Fatalf("second retry = %d %s; want the replay of %s", resp.StatusCode, b, body)
-	}
-	if r := runs(); r != 2 {
-		t.Fatalf("runs = %d; want 2 (the killed one and one retry)", r)
-	}
-	t.Logf("%d retries answered 409 while the dead worker's lease ran out", conflicts)
 }

@@ -22,69 +22,72 @@ import (
 )
 
 func TestIdempotencyStoreContract(t *testing.T) {
-	srv := redistest.New(t)
-	client := srv.Client()
-	var n atomic.Int64
-	for _, script := range []bool{false, true} {
-		t.Run(fmt.Sprintf("LeaseScript=%v", script), func(t *testing.T) {
-			idempotencytest.TestStore(t, func(t *testing.T) idempotency.Store {
-				return redisstore.NewIdempotencyStore(client, redisstore.IdempotencyConfig{
-					Prefix: fmt.Sprintf("%s%d:", srv.Prefix(), n.Add(1)), LeaseScript: script,
+	redistest.Each(t, func(t *testing.T, srv *redistest.Server) {
+		client := srv.Client()
+		var n atomic.Int64
+		for _, script := range []bool{false, true} {
+			t.Run(fmt.Sprintf("LeaseScript=%v", script), func(t *testing.T) {
+				idempotencytest.TestStore(t, func(t *testing.T) idempotency.Store {
+					return redisstore.NewIdempotencyStore(client, redisstore.IdempotencyConfig{
+						Prefix: fmt.Sprintf("%s%d:", srv.Prefix(), n.Add(1)), LeaseScript: script,
+					})
 				})
 			})
-		})
-	}
+		}
+	})
 }
 
 func TestIdempotencyStoreExpiry(t *testing.T) {
-	srv := redistest.New(t)
-	client := srv.Client()
-	s := redisstore.NewIdempotencyStore(client, redisstore.IdempotencyConfig{Prefix: srv.Prefix()})
-	ctx := context.Background()
-	a := &idempotency.Record{Status: idempotency.InFlight, Token: idempotency.NewToken()}
-	if prev, err := s.Acquire(ctx, "k", a, time.Minute); err != nil || prev != nil {
-		t.Fatalf("Acquire = %v, %v", prev, err)
-	}
-	t.Run("lease is set with PX", func(t *testing.T) {
-		ttl, err := client.PTTL(ctx, srv.Prefix()+"k").Result()
-		if err != nil || ttl <= 0 || ttl > time.Minute {
-			t.Fatalf("PTTL = %v, %v; want the lease", ttl, err)
+	redistest.Each(t, func(t *testing.T, srv *redistest.Server) {
+		client := srv.Client()
+		s := redisstore.NewIdempotencyStore(client, redisstore.IdempotencyConfig{Prefix: srv.Prefix()})
+		ctx := context.Background()
+		a := &idempotency.Record{Status: idempotency.InFlight, Token: idempotency.NewToken()}
+		if prev, err := s.Acquire(ctx, "k", a, time.Minute); err != nil || prev != nil {
+			t.Fatalf("Acquire = %v, %v", prev, err)
 		}
-	})
-	t.Run("completed record takes the TTL", func(t *testing.T) {
-		done := &idempotency.Record{Status: idempotency.Completed, Token: a.Token, Code: 201}
-		if err := s.Complete(ctx, "k", done, 24*time.Hour); err != nil {
-			t.Fatal(err)
-		}
-		ttl, err := client.PTTL(ctx, srv.Prefix()+"k").Result()
-		if err != nil || ttl < 23*time.Hour {
-			t.Fatalf("PTTL = %v, %v; want about 24h", ttl, err)
-		}
-	})
-	t.Run("an expired lease frees the key", func(t *testing.T) {
-		b := &idempotency.Record{Status: idempotency.InFlight, Token: idempotency.NewToken()}
-		if prev, _ := s.Acquire(ctx, "short", b, 20*time.Millisecond); prev != nil {
-			t.Fatal("Acquire lost")
-		}
-		idemWaitFor(t, func() bool {
-			prev, err := s.Acquire(ctx, "short", &idempotency.Record{Status: idempotency.InFlight, Token: idempotency.NewToken()}, time.Minute)
-			return err == nil && prev == nil
+		t.Run("lease is set with PX", func(t *testing.T) {
+			ttl, err := client.PTTL(ctx, srv.Prefix()+"k").Result()
+			if err != nil || ttl <= 0 || ttl > time.Minute {
+				t.Fatalf("PTTL = %v, %v; want the lease", ttl, err)
+			}
 		})
-		if err := s.Complete(ctx, "short", &idempotency.Record{Status: idempotency.Completed, Token: b.Token, Code: 200}, time.Hour); err != idempotency.ErrLeaseLost {
-			t.Fatalf("stale owner's Complete = %v; want ErrLeaseLost", err)
-		}
+		t.Run("completed record takes the TTL", func(t *testing.T) {
+			done := &idempotency.Record{Status: idempotency.Completed, Token: a.Token, Code: 201}
+			if err := s.Complete(ctx, "k", done, 24*time.Hour); err != nil {
+				t.Fatal(err)
+			}
+			ttl, err := client.PTTL(ctx, srv.Prefix()+"k").Result()
+			if err != nil || ttl < 23*time.Hour {
+				t.Fatalf("PTTL = %v, %v; want about 24h", ttl, err)
+			}
+		})
+		t.Run("an expired lease frees the key", func(t *testing.T) {
+			b := &idempotency.Record{Status: idempotency.InFlight, Token: idempotency.NewToken()}
+			if prev, _ := s.Acquire(ctx, "short", b, 20*time.Millisecond); prev != nil {
+				t.Fatal("Acquire lost")
+			}
+			idemWaitFor(t, func() bool {
+				prev, err := s.Acquire(ctx, "short", &idempotency.Record{Status: idempotency.InFlight, Token: idempotency.NewToken()}, time.Minute)
+				return err == nil && prev == nil
+			})
+			if err := s.Complete(ctx, "short", &idempotency.Record{Status: idempotency.Completed, Token: b.Token, Code: 200}, time.Hour); err != idempotency.ErrLeaseLost {
+				t.Fatalf("stale owner's Complete = %v; want ErrLeaseLost", err)
+			}
+		})
 	})
 }
 
 func TestIdempotencyStoreMalformedRecord(t *testing.T) {
-	srv := redistest.New(t)
-	client := srv.Client()
-	s := redisstore.NewIdempotencyStore(client, redisstore.IdempotencyConfig{Prefix: srv.Prefix()})
-	client.Set(context.Background(), srv.Prefix()+"junk", "not a record", 0)
-	if _, err := s.Acquire(context.Background(), "junk", &idempotency.Record{Status: idempotency.InFlight}, time.Minute); err == nil ||
-		!strings.HasPrefix(err.Error(), "redisstore: ") {
-		t.Fatalf("Acquire over junk = %v; want a redisstore error", err)
-	}
+	redistest.Each(t, func(t *testing.T, srv *redistest.Server) {
+		client := srv.Client()
+		s := redisstore.NewIdempotencyStore(client, redisstore.IdempotencyConfig{Prefix: srv.Prefix()})
+		client.Set(context.Background(), srv.Prefix()+"junk", "not a record", 0)
+		if _, err := s.Acquire(context.Background(), "junk", &idempotency.Record{Status: idempotency.InFlight}, time.Minute); err == nil ||
+			!strings.HasPrefix(err.Error(), "redisstore: ") {
+			t.Fatalf("Acquire over junk = %v; want a redisstore error", err)
+		}
+	})
 }
 
 // idemRoundTrips counts the commands a client sends (a pipeline counts once).
@@ -105,107 +108,110 @@ func (h *idemRoundTrips) ProcessPipelineHook(next redis.ProcessPipelineHook) red
 }
 
 func TestIdempotencyRoundTrips(t *testing.T) {
-	srv := redistest.New(t)
-	client := srv.Client()
-	hook := &idemRoundTrips{}
-	client.AddHook(hook)
-	store := redisstore.NewIdempotencyStore(client, redisstore.IdempotencyConfig{Prefix: srv.Prefix()})
-	h := idemServe(t, idempotency.Config{Store: store}, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.WriteHeader(201)
-	}))
-	post := func(key string) {
-		t.Helper()
-		r := idemRequest(t, h.URL+"/faxes", "acme", key, "{}")
-		resp, err := h.Client().Do(r)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		if resp.StatusCode != 201 {
-			t.Fatalf("status %d", resp.StatusCode)
-		}
-	}
-	post("warm-up") // loads the scripts (EVALSHA → NOSCRIPT → EVAL)
-	for _, tc := range []struct {
-		name string
-		key  string
-		want int64
-	}{
-		{"first request", "k1", 2},
-		{"replay", "k1", 1},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			before := hook.n.Load()
-			post(tc.key)
-			if got := hook.n.Load() - before; got != tc.want {
-				t.Fatalf("%d Redis round trips; want %d", got, tc.want)
+	redistest.Each(t, func(t *testing.T, srv *redistest.Server) {
+		client := srv.Client()
+		hook := &idemRoundTrips{}
+		client.AddHook(hook)
+		store := redisstore.NewIdempotencyStore(client, redisstore.IdempotencyConfig{Prefix: srv.Prefix()})
+		h := idemServe(t, idempotency.Config{Store: store}, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(201)
+		}))
+		post := func(key string) {
+			t.Helper()
+			r := idemRequest(t, h.URL+"/faxes", "acme", key, "{}")
+			resp, err := h.Client().Do(r)
+			if err != nil {
+				t.Fatal(err)
 			}
-		})
-	}
+			resp.Body.Close()
+			if resp.StatusCode != 201 {
+				t.Fatalf("status %d", resp.StatusCode)
+			}
+		}
+		post("warm-up") // loads the scripts (EVALSHA → NOSCRIPT → EVAL)
+		for _, tc := range []struct {
+			name string
+			key  string
+			want int64
+		}{
+			{"first request", "k1", 2},
+			{"replay", "k1", 1},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				before := hook.n.Load()
+				post(tc.key)
+				if got := hook.n.Load() - before; got != tc.want {
+					t.Fatalf("%d Redis round trips; want %d", got, tc.want)
+				}
+			})
+		}
+	})
 }
 
 func TestIdempotencyRedisConcurrent(t *testing.T) {
-	srv := redistest.New(t)
-	client := srv.Client()
-	store := redisstore.NewIdempotencyStore(client, redisstore.IdempotencyConfig{Prefix: srv.Prefix()})
-	const n = 1000
-	var runs atomic.Int64
-	gate := make(chan struct{})
-	var once sync.Once
-	h := idemServe(t, idempotency.Config{Store: store}, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		run := runs.Add(1)
-		<-gate
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(201)
-		_, _ = w.Write([]byte(`{"run":` + strconv.FormatInt(run, 10) + `}`))
-	}))
-	res := idempotencytest.Fire(t, idempotencytest.Client(), n, func(i int) *http.Request {
-		return idemRequest(t, h.URL+"/faxes", "acme", "same-key", `{"amount":100}`)
-	}, func(done int) {
-		if done >= n/2 {
-			once.Do(func() { close(gate) })
+	redistest.Each(t, func(t *testing.T, srv *redistest.Server) {
+		client := srv.Client()
+		store := redisstore.NewIdempotencyStore(client, redisstore.IdempotencyConfig{Prefix: srv.Prefix()})
+		const n = 1000
+		var runs atomic.Int64
+		gate := make(chan struct{})
+		var once sync.Once
+		h := idemServe(t, idempotency.Config{Store: store}, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			run := runs.Add(1)
+			<-gate
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(201)
+			_, _ = w.Write([]byte(`{"run":` + strconv.FormatInt(run, 10) + `}`))
+		}))
+		res := idempotencytest.Fire(t, idempotencytest.Client(), n, func(i int) *http.Request {
+			return idemRequest(t, h.URL+"/faxes", "acme", "same-key", `{"amount":100}`)
+		}, func(done int) {
+			if done >= n/2 {
+				once.Do(func() { close(gate) })
+			}
+		})
+		_, replays, inUse := idempotencytest.CheckOnce(t, res, 201)
+		if runs.Load() != 1 {
+			t.Fatalf("handler ran %d times; want 1", runs.Load())
 		}
+		t.Logf("%d requests: 1 run, %d replays, %d in-use", n, replays, inUse)
 	})
-	_, replays, inUse := idempotencytest.CheckOnce(t, res, 201)
-	if runs.Load() != 1 {
-		t.Fatalf("handler ran %d times; want 1", runs.Load())
-	}
-	t.Logf("%d requests: 1 run, %d replays, %d in-use", n, replays, inUse)
 }
 
 func TestIdempotencyRedisTenantsAndBodies(t *testing.T) {
-	srv := redistest.New(t)
-	store := redisstore.NewIdempotencyStore(srv.Client(), redisstore.IdempotencyConfig{Prefix: srv.Prefix()})
-	var runs atomic.Int64
-	h := idemServe(t, idempotency.Config{Store: store}, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		runs.Add(1)
-		w.WriteHeader(201)
-		_, _ = w.Write([]byte("tenant " + apierr.PrincipalFrom(r.Context()).Tenant))
-	}))
-	send := func(tenant, body string) (int, string) {
-		resp, err := h.Client().Do(idemRequest(t, h.URL+"/faxes", tenant, "k", body))
-		if err != nil {
-			t.Fatal(err)
+	redistest.Each(t, func(t *testing.T, srv *redistest.Server) {
+		store := redisstore.NewIdempotencyStore(srv.Client(), redisstore.IdempotencyConfig{Prefix: srv.Prefix()})
+		var runs atomic.Int64
+		h := idemServe(t, idempotency.Config{Store: store}, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			runs.Add(1)
+			w.WriteHeader(201)
+			_, _ = w.Write([]byte("tenant " + apierr.PrincipalFrom(r.Context()).Tenant))
+		}))
+		send := func(tenant, body string) (int, string) {
+			resp, err := h.Client().Do(idemRequest(t, h.URL+"/faxes", tenant, "k", body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			b, err := io.ReadAll(resp.Body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return resp.StatusCode, string(b)
 		}
-		defer resp.Body.Close()
-		b, err := io.ReadAll(resp.Body)
-		if err != nil {
-			t.Fatal(err)
+		if _, b := send("A", "{}"); b != "tenant A" {
+			t.Fatalf("A got %q", b)
 		}
-		return resp.StatusCode, string(b)
-	}
-	if _, b := send("A", "{}"); b != "tenant A" {
-		t.Fatalf("A got %q", b)
-	}
-	if _, b := send("B", "{}"); b != "tenant B" {
-		t.Fatalf("B got %q; want its own response, not A's", b)
-	}
-	if s, b := send("A", `{"changed":true}`); s != 422 || !strings.Contains(b, "idempotency_key_reused") {
-		t.Fatalf("A with a changed body = %d %s; want 422", s, b)
-	}
-	if runs.Load() != 2 {
-		t.Fatalf("runs = %d; want 2", runs.Load())
-	}
+		if _, b := send("B", "{}"); b != "tenant B" {
+			t.Fatalf("B got %q; want its own response, not A's", b)
+		}
+		if s, b := send("A", `{"changed":true}`); s != 422 || !strings.Contains(b, "idempotency_key_reused") {
+			t.Fatalf("A with a changed body = %d %s; want 422", s, b)
+		}
+		if runs.Load() != 2 {
+			t.Fatalf("runs = %d; want 2", runs.Load())
+		}
+	})
 }
 
 // idemServe mounts h at POST /faxes behind the middleware and a test caller.

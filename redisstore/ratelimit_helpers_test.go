@@ -47,22 +47,15 @@ func (h *rlRoundTrips) ProcessPipelineHook(next redis.ProcessPipelineHook) redis
 }
 
 // rlClient returns an independent client (its own pool) that honours
-// context deadlines, closed when the test ends.
-func rlClient(t testing.TB, srv *redistest.Server) *redis.Client {
+// context deadlines, closed when the test ends: a cluster client on a
+// cluster.
+func rlClient(t testing.TB, srv *redistest.Server) redis.UniversalClient {
 	t.Helper()
-	opt, err := redis.ParseURL(srv.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	opt.ContextTimeoutEnabled = true
-	opt.PoolSize = 64
-	c := redis.NewClient(opt)
-	t.Cleanup(func() { _ = c.Close() })
-	return c
+	return srv.Client()
 }
 
 // rlServerMicros is Redis's clock in µs, the clock the scripts use.
-func rlServerMicros(t testing.TB, c *redis.Client) int64 {
+func rlServerMicros(t testing.TB, c redis.UniversalClient) int64 {
 	t.Helper()
 	tm, err := c.Time(context.Background()).Result()
 	if err != nil {

@@ -57,9 +57,9 @@ func rlHammer(t *testing.T, stores [2]*redisstore.RateLimitStore, key string, po
 	return admitted.Load()
 }
 
-func rlStores(t *testing.T, srv *redistest.Server) ([2]*redisstore.RateLimitStore, [2]*redis.Client) {
+func rlStores(t *testing.T, srv *redistest.Server) ([2]*redisstore.RateLimitStore, [2]redis.UniversalClient) {
 	var stores [2]*redisstore.RateLimitStore
-	var clients [2]*redis.Client
+	var clients [2]redis.UniversalClient
 	for i := range stores {
 		clients[i] = rlClient(t, srv)
 		// A generous timeout: this test is about exactness, not outages.
@@ -71,12 +71,13 @@ func rlStores(t *testing.T, srv *redistest.Server) ([2]*redisstore.RateLimitStor
 // TestRateLimitRedisExactBurst: a policy whose period is so long that
 // nothing refills during the test must admit exactly its burst.
 func TestRateLimitRedisExactBurst(t *testing.T) {
-	srv := redistest.New(t)
-	stores, _ := rlStores(t, srv)
-	pols := []ratelimit.Policy{ratelimit.PerDay(1).WithBurst(137)}
-	if got := rlHammer(t, stores, "exact-burst", pols, 10, nil); got != 137 {
-		t.Fatalf("admitted %d of 1000 attempts, want exactly the burst, 137", got)
-	}
+	redistest.Each(t, func(t *testing.T, srv *redistest.Server) {
+		stores, _ := rlStores(t, srv)
+		pols := []ratelimit.Policy{ratelimit.PerDay(1).WithBurst(137)}
+		if got := rlHammer(t, stores, "exact-burst", pols, 10, nil); got != 137 {
+			t.Fatalf("admitted %d of 1000 attempts, want exactly the burst, 137", got)
+		}
+	})
 }
 
 // TestRateLimitRedisExactRate: 200/s with a burst of 200 for about 1.5s.
@@ -88,135 +89,138 @@ func TestRateLimitRedisExactBurst(t *testing.T) {
 // and admissions can never exceed burst + floor(elapsed/interval) on Redis's
 // own clock (TIME read before the first and after the last check).
 func TestRateLimitRedisExactRate(t *testing.T) {
-	srv := redistest.New(t)
-	stores, clients := rlStores(t, srv)
-	pol := ratelimit.Policy{Name: "rate", Limit: 200, Period: time.Second, Burst: 200}
-	pols := []ratelimit.Policy{pol}
-	iv := pol.Interval()
-	tatKey := srv.Prefix() + "{exact-rate}:rate"
+	redistest.Each(t, func(t *testing.T, srv *redistest.Server) {
+		stores, clients := rlStores(t, srv)
+		pol := ratelimit.Policy{Name: "rate", Limit: 200, Period: time.Second, Burst: 200}
+		pols := []ratelimit.Policy{pol}
+		iv := pol.Interval()
+		tatKey := srv.Prefix() + "{exact-rate}:rate"
 
-	start := rlServerMicros(t, clients[0])
-	out := make([]ratelimit.Status, 1)
-	if ok, err := stores[0].Allow(context.Background(), "exact-rate", pol.Burst, pols, out); !ok || err != nil {
-		t.Fatalf("first check: %v %v", ok, err)
-	}
-	tat1, err := clients[0].Get(context.Background(), tatKey).Int64()
-	if err != nil {
-		t.Fatal(err)
-	}
-	stop := make(chan struct{})
-	time.AfterFunc(1500*time.Millisecond, func() { close(stop) })
-	after := rlHammer(t, stores, "exact-rate", pols, 0, stop)
-	admitted := pol.Burst + after
-	end := rlServerMicros(t, clients[1])
-	tatEnd, err := clients[1].Get(context.Background(), tatKey).Int64()
-	if err != nil {
-		t.Fatal(err)
-	}
-
-	max := pol.Capacity() + (end-start)/iv
-	t.Logf("admitted %d; burst %d + (%dµs elapsed / %dµs interval) = %d", admitted, pol.Capacity(), end-start, iv, max)
-	if admitted > max {
-		t.Fatalf("admitted %d, more than burst + rate × elapsed = %d", admitted, max)
-	}
-	if got := (tatEnd - tat1) / iv; tatEnd-tat1 != after*iv {
-		t.Fatalf("stored tat advanced %d intervals (+%dµs), but %d checks were admitted after the first", got, (tatEnd-tat1)%iv, after)
-	}
-	// Liveness, loosely: the limiter admits what the rate allows (a starved
-	// test process may leave a few slots unclaimed).
-	if admitted < max*8/10 {
-		t.Fatalf("admitted %d, far below the %d the policy allows", admitted, max)
-	}
-}
-
-func TestRateLimitRedisPoliciesOneRoundTrip(t *testing.T) {
-	srv := redistest.New(t)
-	client := rlClient(t, srv)
-	hook := &rlRoundTrips{}
-	client.AddHook(hook)
-	store := redisstore.NewRateLimitStore(client, redisstore.RateLimitConfig{Prefix: srv.Prefix(), Timeout: rlTestTimeout})
-	// Periods long enough that nothing refills while the test runs, however
-	// slow the machine: 5 a minute, 7 an hour, 1000 a day.
-	pols := []ratelimit.Policy{
-		{Name: "minute", Limit: 5, Period: time.Minute},
-		{Name: "hour", Limit: 7, Period: time.Hour},
-		ratelimit.PerDay(1000),
-	}
-	out := make([]ratelimit.Status, 3)
-	ctx := context.Background()
-	if _, err := store.Allow(ctx, "warm-up", 1, pols, out); err != nil { // loads the script (EVALSHA, NOSCRIPT, EVAL)
-		t.Fatal(err)
-	}
-	hook.n.Store(0)
-	admitted := 0
-	for i := 0; i < 20; i++ {
-		ok, err := store.Allow(ctx, "acme", 1, pols, out)
+		start := rlServerMicros(t, clients[0])
+		out := make([]ratelimit.Status, 1)
+		if ok, err := stores[0].Allow(context.Background(), "exact-rate", pol.Burst, pols, out); !ok || err != nil {
+			t.Fatalf("first check: %v %v", ok, err)
+		}
+		tat1, err := clients[0].Get(context.Background(), tatKey).Int64()
 		if err != nil {
 			t.Fatal(err)
 		}
-		if ok {
-			admitted++
+		stop := make(chan struct{})
+		time.AfterFunc(1500*time.Millisecond, func() { close(stop) })
+		after := rlHammer(t, stores, "exact-rate", pols, 0, stop)
+		admitted := pol.Burst + after
+		end := rlServerMicros(t, clients[1])
+		tatEnd, err := clients[1].Get(context.Background(), tatKey).Int64()
+		if err != nil {
+			t.Fatal(err)
 		}
-	}
-	if n := hook.n.Load(); n != 20 {
-		t.Fatalf("20 checks of 3 policies took %d round trips, want 20", n)
-	}
-	if admitted != 5 {
-		t.Fatalf("admitted %d, want 5 (the per-minute burst decides)", admitted)
-	}
-	if out[0].Allowed || !out[1].Allowed || out[1].Remaining != 2 || out[2].Remaining != 995 {
-		t.Fatalf("statuses = %+v", out)
-	}
-	// Refusals charge nothing: the hour policy still has 2 left.
-	for i, name := range []string{"minute", "hour", "day"} {
-		pttl, err := client.PTTL(ctx, srv.Prefix()+"{acme}:"+name).Result()
-		if err != nil || pttl <= 0 {
-			t.Fatalf("key of policy %d: PTTL %v %v; want a TTL (time until full)", i, pttl, err)
+
+		max := pol.Capacity() + (end-start)/iv
+		t.Logf("admitted %d; burst %d + (%dµs elapsed / %dµs interval) = %d", admitted, pol.Capacity(), end-start, iv, max)
+		if admitted > max {
+			t.Fatalf("admitted %d, more than burst + rate × elapsed = %d", admitted, max)
 		}
-	}
-	// Redis Cluster: a script's keys must share a slot; they share a hash tag.
-	keys, err := client.Keys(ctx, srv.Prefix()+"*acme*").Result()
-	if err != nil || len(keys) != 3 {
-		t.Fatalf("keys = %v %v, want one per policy", keys, err)
-	}
-	for _, k := range keys {
-		open := strings.IndexByte(k, '{')
-		end := strings.IndexByte(k[open+1:], '}')
-		if open < 0 || end < 0 || k[open+1:open+1+end] != "acme" {
-			t.Fatalf("key %q: hash tag is not {acme}", k)
+		if got := (tatEnd - tat1) / iv; tatEnd-tat1 != after*iv {
+			t.Fatalf("stored tat advanced %d intervals (+%dµs), but %d checks were admitted after the first", got, (tatEnd-tat1)%iv, after)
 		}
-	}
-	if err := client.ScriptFlush(ctx).Err(); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := store.Allow(ctx, "acme", 1, pols, out); err != nil {
-		t.Fatalf("after SCRIPT FLUSH: %v (the script must reload on NOSCRIPT)", err)
-	}
+		// Liveness, loosely: the limiter admits what the rate allows (a starved
+		// test process may leave a few slots unclaimed).
+		if admitted < max*8/10 {
+			t.Fatalf("admitted %d, far below the %d the policy allows", admitted, max)
+		}
+	})
+}
+
+func TestRateLimitRedisPoliciesOneRoundTrip(t *testing.T) {
+	redistest.Each(t, func(t *testing.T, srv *redistest.Server) {
+		client := rlClient(t, srv)
+		hook := &rlRoundTrips{}
+		client.AddHook(hook)
+		store := redisstore.NewRateLimitStore(client, redisstore.RateLimitConfig{Prefix: srv.Prefix(), Timeout: rlTestTimeout})
+		// Periods long enough that nothing refills while the test runs, however
+		// slow the machine: 5 a minute, 7 an hour, 1000 a day.
+		pols := []ratelimit.Policy{
+			{Name: "minute", Limit: 5, Period: time.Minute},
+			{Name: "hour", Limit: 7, Period: time.Hour},
+			ratelimit.PerDay(1000),
+		}
+		out := make([]ratelimit.Status, 3)
+		ctx := context.Background()
+		if _, err := store.Allow(ctx, "warm-up", 1, pols, out); err != nil { // loads the script (EVALSHA, NOSCRIPT, EVAL)
+			t.Fatal(err)
+		}
+		hook.n.Store(0)
+		admitted := 0
+		for i := 0; i < 20; i++ {
+			ok, err := store.Allow(ctx, "acme", 1, pols, out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ok {
+				admitted++
+			}
+		}
+		if n := hook.n.Load(); n != 20 {
+			t.Fatalf("20 checks of 3 policies took %d round trips, want 20", n)
+		}
+		if admitted != 5 {
+			t.Fatalf("admitted %d, want 5 (the per-minute burst decides)", admitted)
+		}
+		if out[0].Allowed || !out[1].Allowed || out[1].Remaining != 2 || out[2].Remaining != 995 {
+			t.Fatalf("statuses = %+v", out)
+		}
+		// Refusals charge nothing: the hour policy still has 2 left.
+		for i, name := range []string{"minute", "hour", "day"} {
+			pttl, err := client.PTTL(ctx, srv.Prefix()+"{acme}:"+name).Result()
+			if err != nil || pttl <= 0 {
+				t.Fatalf("key of policy %d: PTTL %v %v; want a TTL (time until full)", i, pttl, err)
+			}
+		}
+		// Redis Cluster: a script's keys must share a slot; they share a hash tag.
+		keys := srv.Keys(srv.Prefix() + "*acme*")
+		if len(keys) != 3 {
+			t.Fatalf("keys = %v, want one per policy", keys)
+		}
+		for _, k := range keys {
+			open := strings.IndexByte(k, '{')
+			end := strings.IndexByte(k[open+1:], '}')
+			if open < 0 || end < 0 || k[open+1:open+1+end] != "acme" {
+				t.Fatalf("key %q: hash tag is not {acme}", k)
+			}
+		}
+		if err := client.ScriptFlush(ctx).Err(); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := store.Allow(ctx, "acme", 1, pols, out); err != nil {
+			t.Fatalf("after SCRIPT FLUSH: %v (the script must reload on NOSCRIPT)", err)
+		}
+	})
 }
 
 // TestRateLimitRedisTTL: the key expires when the policy is full again.
 func TestRateLimitRedisTTL(t *testing.T) {
-	srv := redistest.New(t)
-	client := rlClient(t, srv)
-	store := redisstore.NewRateLimitStore(client, redisstore.RateLimitConfig{Prefix: srv.Prefix(), Timeout: rlTestTimeout})
-	pols := []ratelimit.Policy{{Name: "hour", Limit: 60, Period: time.Hour}} // a unit a minute, burst 60
-	out := make([]ratelimit.Status, 1)
-	for i := 0; i < 3; i++ {
-		if _, err := store.Allow(context.Background(), "ttl", 1, pols, out); err != nil {
+	redistest.Each(t, func(t *testing.T, srv *redistest.Server) {
+		client := rlClient(t, srv)
+		store := redisstore.NewRateLimitStore(client, redisstore.RateLimitConfig{Prefix: srv.Prefix(), Timeout: rlTestTimeout})
+		pols := []ratelimit.Policy{{Name: "hour", Limit: 60, Period: time.Hour}} // a unit a minute, burst 60
+		out := make([]ratelimit.Status, 1)
+		for i := 0; i < 3; i++ {
+			if _, err := store.Allow(context.Background(), "ttl", 1, pols, out); err != nil {
+				t.Fatal(err)
+			}
+		}
+		pttl, err := client.PTTL(context.Background(), srv.Prefix()+"{ttl}:hour").Result()
+		if err != nil {
 			t.Fatal(err)
 		}
-	}
-	pttl, err := client.PTTL(context.Background(), srv.Prefix()+"{ttl}:hour").Result()
-	if err != nil {
-		t.Fatal(err)
-	}
-	// 3 units spent: full again in 3 minutes, less the moments the test took.
-	if out[0].Remaining != 57 || out[0].Reset > 3*time.Minute || out[0].Reset < 2*time.Minute {
-		t.Fatalf("status = %+v, want 57 left, full again in just under 3m", out[0])
-	}
-	if pttl > out[0].Reset+time.Millisecond || pttl < out[0].Reset-time.Minute {
-		t.Fatalf("PTTL = %v, want the time until full (%v)", pttl, out[0].Reset)
-	}
+		// 3 units spent: full again in 3 minutes, less the moments the test took.
+		if out[0].Remaining != 57 || out[0].Reset > 3*time.Minute || out[0].Reset < 2*time.Minute {
+			t.Fatalf("status = %+v, want 57 left, full again in just under 3m", out[0])
+		}
+		if pttl > out[0].Reset+time.Millisecond || pttl < out[0].Reset-time.Minute {
+			t.Fatalf("PTTL = %v, want the time until full (%v)", pttl, out[0].Reset)
+		}
+	})
 }
 
 func TestRateLimitRedisMiddlewareOutage(t *testing.T) {

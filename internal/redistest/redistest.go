@@ -1,36 +1,58 @@
-// Package redistest gives tests a real Redis: $REDIS_URL when set, else a
-// redis-server from PATH started on a free port for the test. Without either
-// the test is skipped with a message, unless APIERR_REQUIRE_REDIS=1 (set by
-// CI), which turns the skip into a failure.
+// Package redistest gives tests a real Redis: a single node and a Redis
+// Cluster (three masters, one replica each), both on loopback.
+//
+//   - New starts a single redis-server for one test (it may Stop, Pause or
+//     Restart it); $REDIS_URL is used instead when set.
+//   - Shared and Cluster return a single node and a cluster started once per
+//     test binary and shared by its tests (each test gets its own Prefix);
+//     $REDIS_URL and $REDIS_CLUSTER_URL are used instead when set.
+//   - Each runs a test body on both, as subtests "single" and "cluster".
+//   - NewCluster starts a cluster for one test (failover: KillNode).
+//
+// Servers come from $APIERR_REDIS_SERVER (default redis-server on PATH; set
+// it to valkey-server to test Valkey) and clusters are joined with the
+// matching CLI ($APIERR_REDIS_CLI, default redis-cli or valkey-cli beside
+// the server). Without a server a test is skipped with a message, unless
+// APIERR_REQUIRE_REDIS=1 (set by CI) turns the skip into a failure.
+//
+// Servers started here die with the test binary (on Linux, by a parent-death
+// signal), so a crashed or timed-out test leaves no redis-server behind;
+// Main also stops them and removes their files when the tests end.
 package redistest
 
 import (
 	"context"
 	"fmt"
 	"net"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
+	"sync"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/redis/go-redis/v9"
 )
 
-// Server is a Redis the test can use.
+// Server is a Redis (a single node or a cluster) the test can use.
 type Server struct {
-	// URL is the redis:// URL of the server.
+	// URL is the server's redis:// URL; for a cluster it is go-redis's
+	// cluster form, redis://h1:p1?addr=h2:p2&addr=h3:p3, naming the masters.
 	URL string
-	// Addr is host:port.
+	// Addr is host:port of the single node, or of the cluster's first master.
 	Addr string
+	// Cluster reports a Redis Cluster.
+	Cluster bool
 
 	t      testing.TB
-	cmd    *exec.Cmd
-	dir    string
-	port   int
-	owned  bool
 	prefix string
+	owned  bool // started by this package (so it may be stopped)
+	shared bool // shared by the test binary: never stopped by a test
+	nodes  []*node
 }
 
 // Require reports whether Redis tests must not be skipped.
@@ -45,104 +67,390 @@ func skip(t testing.TB, format string, args ...any) {
 	t.Skipf("skipping Redis test: %s (set REDIS_URL or install redis-server)", msg)
 }
 
-// New returns a Redis for t, flushing nothing: tests should use Prefix for keys.
-// A server started by New is stopped when the test ends.
+func newPrefix(t testing.TB) string {
+	return fmt.Sprintf("test:%s:%d:", strings.NewReplacer("{", "(", "}", ")").Replace(t.Name()), time.Now().UnixNano())
+}
+
+// New returns a single Redis node for t alone, flushing nothing: tests
+// should use Prefix for keys. A server started by New is stopped when the
+// test ends.
 func New(t testing.TB) *Server {
 	t.Helper()
-	s := &Server{t: t, prefix: fmt.Sprintf("test:%s:%d:", t.Name(), time.Now().UnixNano())}
+	s := &Server{t: t, prefix: newPrefix(t)}
 	if u := os.Getenv("REDIS_URL"); u != "" {
-		opt, err := redis.ParseURL(u)
-		if err != nil {
-			t.Fatalf("REDIS_URL: %v", err)
-		}
-		s.URL, s.Addr = u, opt.Addr
-		c := redis.NewClient(opt)
-		defer c.Close()
-		if err := c.Ping(context.Background()).Err(); err != nil {
-			skip(t, "REDIS_URL %s does not answer: %v", u, err)
+		if err := s.external(u, false); err != nil {
+			skip(t, "%v", err)
 		}
 		return s
 	}
-	bin, err := exec.LookPath("redis-server")
+	bin, err := serverBinary()
 	if err != nil {
-		skip(t, "no REDIS_URL and no redis-server on PATH")
+		skip(t, "%v", err)
+	}
+	n, err := startNode(bin, t.TempDir(), false)
+	if err != nil {
+		t.Fatal(err)
 	}
 	s.owned = true
-	s.dir = t.TempDir()
-	s.port = freePort(t)
-	s.Addr = "127.0.0.1:" + strconv.Itoa(s.port)
-	s.URL = "redis://" + s.Addr
-	s.start(bin)
-	t.Cleanup(s.Stop)
+	s.nodes = []*node{n}
+	s.Addr = n.addr
+	s.URL = "redis://" + n.addr
+	t.Cleanup(s.stopAll)
 	return s
 }
 
-// Prefix is a key prefix unique to this test.
+func (s *Server) external(u string, cluster bool) error {
+	s.URL, s.Cluster = u, cluster
+	c, err := ParseURL(u)
+	if err != nil {
+		return fmt.Errorf("redistest: %s: %v", u, err)
+	}
+	defer c.Close()
+	switch o := c.(type) {
+	case *redis.Client:
+		s.Addr = o.Options().Addr
+	case *redis.ClusterClient:
+		s.Addr = o.Options().Addrs[0]
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := c.Ping(ctx).Err(); err != nil {
+		return fmt.Errorf("%s does not answer: %v", u, err)
+	}
+	return nil
+}
+
+// ParseURL returns a client for a redis:// URL, a cluster client when the
+// URL names more than one address (addr=host:port parameters, go-redis's
+// cluster form). Tests use it for URLs they pass to other processes.
+func ParseURL(u string) (redis.UniversalClient, error) {
+	pu, err := url.Parse(u)
+	if err != nil {
+		return nil, err
+	}
+	if pu.Query().Has("addr") {
+		o, err := redis.ParseClusterURL(u)
+		if err != nil {
+			return nil, err
+		}
+		return redis.NewClusterClient(o), nil
+	}
+	o, err := redis.ParseURL(u)
+	if err != nil {
+		return nil, err
+	}
+	return redis.NewClient(o), nil
+}
+
+// Prefix is a key prefix unique to this test (no braces: it is not a hash tag).
 func (s *Server) Prefix() string { return s.prefix }
 
-// Client returns a new go-redis client for the server, closed when the test ends.
-func (s *Server) Client() *redis.Client {
-	opt, err := redis.ParseURL(s.URL)
-	if err != nil {
-		s.t.Fatalf("parse %s: %v", s.URL, err)
+// Name is "cluster" or "single".
+func (s *Server) Name() string {
+	if s.Cluster {
+		return "cluster"
 	}
-	c := redis.NewClient(opt)
+	return "single"
+}
+
+// Client returns a new go-redis client for the server (a *redis.ClusterClient
+// for a cluster), closed when the test ends. It honours context deadlines
+// (ContextTimeoutEnabled) and pools up to 64 connections per node.
+func (s *Server) Client() redis.UniversalClient {
+	return s.ClientWith(nil)
+}
+
+// ClientWith is Client with options adjusted by edit before the client is
+// made (edit may be nil).
+func (s *Server) ClientWith(edit func(*redis.UniversalOptions)) redis.UniversalClient {
+	s.t.Helper()
+	o := &redis.UniversalOptions{ContextTimeoutEnabled: true, PoolSize: 64}
+	if s.Cluster {
+		co, err := redis.ParseClusterURL(s.URL)
+		if err != nil {
+			s.t.Fatalf("parse %s: %v", s.URL, err)
+		}
+		o.Addrs, o.Username, o.Password, o.TLSConfig = co.Addrs, co.Username, co.Password, co.TLSConfig
+		o.IsClusterMode = true
+	} else {
+		so, err := redis.ParseURL(s.URL)
+		if err != nil {
+			s.t.Fatalf("parse %s: %v", s.URL, err)
+		}
+		o.Addrs, o.Username, o.Password, o.DB, o.TLSConfig = []string{so.Addr}, so.Username, so.Password, so.DB, so.TLSConfig
+	}
+	if edit != nil {
+		edit(o)
+	}
+	var c redis.UniversalClient
+	if o.IsClusterMode {
+		c = redis.NewClusterClient(o.Cluster())
+	} else {
+		c = redis.NewClient(o.Simple())
+	}
 	s.t.Cleanup(func() { _ = c.Close() })
 	return c
 }
 
-// Owned reports whether the test started this server (and so may stop it).
-func (s *Server) Owned() bool { return s.owned }
-
-func (s *Server) start(bin string) {
+// Keys returns the keys matching pattern on every master (KEYS is per node).
+func (s *Server) Keys(pattern string) []string {
 	s.t.Helper()
-	s.cmd = exec.Command(bin, "--port", strconv.Itoa(s.port), "--bind", "127.0.0.1",
-		"--save", "", "--appendonly", "no", "--dir", s.dir, "--logfile", filepath.Join(s.dir, "redis.log"))
-	if err := s.cmd.Start(); err != nil {
-		skip(s.t, "cannot start redis-server: %v", err)
+	c := s.Client()
+	ctx := context.Background()
+	var mu sync.Mutex
+	var out []string
+	collect := func(ctx context.Context, c *redis.Client) error {
+		keys, err := c.Keys(ctx, pattern).Result()
+		mu.Lock()
+		out = append(out, keys...)
+		mu.Unlock()
+		return err
 	}
-	deadline := time.Now().Add(5 * time.Second)
-	for time.Now().Before(deadline) {
-		c, err := net.DialTimeout("tcp", s.Addr, 100*time.Millisecond)
-		if err == nil {
-			c.Close()
-			return
+	var err error
+	if cc, ok := c.(*redis.ClusterClient); ok {
+		err = cc.ForEachMaster(ctx, collect)
+	} else {
+		err = collect(ctx, c.(*redis.Client))
+	}
+	if err != nil {
+		s.t.Fatalf("KEYS %s: %v", pattern, err)
+	}
+	return out
+}
+
+// Owned reports whether the test may stop this server: New or NewCluster
+// started it for this test.
+func (s *Server) Owned() bool { return s.owned && !s.shared }
+
+// Version is the server's INFO server line redis_version (Valkey reports
+// its compatible Redis version there too, and valkey_version beside it).
+func (s *Server) Version() string {
+	s.t.Helper()
+	c := s.Client()
+	info, err := c.Info(context.Background(), "server").Result()
+	if err != nil {
+		return "unknown (" + err.Error() + ")"
+	}
+	var redisV, valkeyV string
+	for _, line := range strings.Split(info, "\n") {
+		line = strings.TrimSpace(line)
+		if v, ok := strings.CutPrefix(line, "redis_version:"); ok {
+			redisV = v
 		}
-		time.Sleep(20 * time.Millisecond)
+		if v, ok := strings.CutPrefix(line, "valkey_version:"); ok {
+			valkeyV = v
+		}
 	}
-	s.t.Fatalf("redis-server on %s did not start within 5s", s.Addr)
+	if valkeyV != "" {
+		return "valkey " + valkeyV
+	}
+	return "redis " + redisV
 }
 
-// Stop kills a server the test started (for outage tests). It is a no-op for
-// an external REDIS_URL.
+func (s *Server) mustOwn(what string) {
+	s.t.Helper()
+	if !s.Owned() {
+		s.t.Fatalf("redistest: %s needs a server this test started (New or NewCluster)", what)
+	}
+}
+
+// Stop kills every process of a server the test started (for outage tests).
 func (s *Server) Stop() {
-	if s.cmd == nil || s.cmd.Process == nil {
-		return
-	}
-	_ = s.cmd.Process.Kill()
-	_ = s.cmd.Wait()
-	s.cmd = nil
+	s.t.Helper()
+	s.mustOwn("Stop")
+	s.stopAll()
 }
 
-// Restart starts a stopped server again on the same port.
+func (s *Server) stopAll() {
+	for _, n := range s.nodes {
+		n.kill()
+	}
+}
+
+// Restart starts a stopped single node again on the same port, empty.
 func (s *Server) Restart() {
 	s.t.Helper()
-	if !s.owned {
-		s.t.Skip("cannot restart an external REDIS_URL server")
+	s.mustOwn("Restart")
+	for _, n := range s.nodes {
+		if err := n.start(); err != nil {
+			s.t.Fatal(err)
+		}
 	}
-	bin, err := exec.LookPath("redis-server")
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	s.start(bin)
 }
 
-func freePort(t testing.TB) int {
-	t.Helper()
+// Pause stops every process of the server with SIGSTOP: Redis stalls, its
+// connections stay open and nothing answers, as in a long GC-like pause or
+// a hung host. Resume undoes it; the test's end resumes it too.
+func (s *Server) Pause() {
+	s.t.Helper()
+	s.mustOwn("Pause")
+	for _, n := range s.nodes {
+		n.signal(syscall.SIGSTOP)
+	}
+	s.t.Cleanup(s.Resume)
+}
+
+// Resume continues a paused server.
+func (s *Server) Resume() {
+	for _, n := range s.nodes {
+		n.signal(syscall.SIGCONT)
+	}
+}
+
+func serverBinary() (string, error) {
+	name := os.Getenv("APIERR_REDIS_SERVER")
+	if name == "" {
+		name = "redis-server"
+	}
+	bin, err := exec.LookPath(name)
+	if err != nil {
+		return "", fmt.Errorf("no REDIS_URL and no %s on PATH", name)
+	}
+	return bin, nil
+}
+
+func cliBinary(server string) (string, error) {
+	name := os.Getenv("APIERR_REDIS_CLI")
+	if name == "" {
+		name = "redis-cli"
+		if strings.HasPrefix(filepath.Base(server), "valkey") {
+			name = "valkey-cli"
+		}
+		if p := filepath.Join(filepath.Dir(server), name); fileExists(p) {
+			return p, nil
+		}
+	}
+	bin, err := exec.LookPath(name)
+	if err != nil {
+		return "", fmt.Errorf("no %s on PATH to create a cluster", name)
+	}
+	return bin, nil
+}
+
+func fileExists(p string) bool { _, err := os.Stat(p); return err == nil }
+
+// node is one redis-server process this package started.
+type node struct {
+	bin, dir   string
+	port, bus  int
+	addr       string
+	cluster    bool
+	mu         sync.Mutex
+	cmd        *exec.Cmd
+	exited     chan struct{}
+	masterAddr string // a replica's master, once the cluster is formed
+}
+
+// startNode starts a redis-server on a free loopback port in dir, retrying
+// with another port if the one picked was taken meanwhile.
+func startNode(bin, dir string, cluster bool) (*node, error) {
+	var last error
+	for try := 0; try < 4; try++ {
+		n := &node{bin: bin, dir: dir, cluster: cluster}
+		n.port, last = freePort()
+		if last != nil {
+			continue
+		}
+		if cluster {
+			if n.bus, last = freePort(); last != nil {
+				continue
+			}
+		}
+		n.addr = "127.0.0.1:" + strconv.Itoa(n.port)
+		if last = n.start(); last == nil {
+			return n, nil
+		}
+	}
+	return nil, last
+}
+
+func (n *node) args() []string {
+	a := []string{"--port", strconv.Itoa(n.port), "--bind", "127.0.0.1",
+		"--save", "", "--appendonly", "no", "--dir", n.dir,
+		"--logfile", filepath.Join(n.dir, "redis.log"),
+		// A replica syncs at once: Redis 7's diskless sync otherwise
+		// waits 5 s for more replicas to join.
+		"--repl-diskless-sync", "yes", "--repl-diskless-sync-delay", "0"}
+	if n.cluster {
+		a = append(a, "--cluster-enabled", "yes", "--cluster-config-file", filepath.Join(n.dir, "nodes.conf"),
+			"--cluster-port", strconv.Itoa(n.bus),
+			// A master silent for 2 s is failed over: failover tests stay short.
+			"--cluster-node-timeout", "2000")
+	}
+	return a
+}
+
+func (n *node) start() error {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.cmd != nil {
+		return nil
+	}
+	cmd := exec.Command(n.bin, n.args()...)
+	exited := make(chan struct{})
+	if err := spawn(cmd); err != nil {
+		return fmt.Errorf("redistest: cannot start %s: %v", n.bin, err)
+	}
+	go func() { _ = cmd.Wait(); close(exited) }()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		select {
+		case <-exited:
+			log, _ := os.ReadFile(filepath.Join(n.dir, "redis.log"))
+			return fmt.Errorf("redistest: %s on %s exited at start: %s", filepath.Base(n.bin), n.addr, lastLines(string(log), 3))
+		default:
+		}
+		c, err := net.DialTimeout("tcp", n.addr, 100*time.Millisecond)
+		if err == nil {
+			c.Close()
+			n.cmd, n.exited = cmd, exited
+			return nil
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	_ = cmd.Process.Kill()
+	<-exited
+	return fmt.Errorf("redistest: %s on %s did not start within 10s", filepath.Base(n.bin), n.addr)
+}
+
+func (n *node) kill() {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.cmd == nil {
+		return
+	}
+	_ = n.cmd.Process.Kill()
+	<-n.exited
+	n.cmd = nil
+}
+
+func (n *node) signal(sig syscall.Signal) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.cmd != nil {
+		_ = n.cmd.Process.Signal(sig)
+	}
+}
+
+func (n *node) running() bool {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.cmd != nil
+}
+
+func lastLines(s string, k int) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	if len(lines) > k {
+		lines = lines[len(lines)-k:]
+	}
+	return strings.Join(lines, " | ")
+}
+
+func freePort() (int, error) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		t.Fatal(err)
+		return 0, err
 	}
 	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
+	return l.Addr().(*net.TCPAddr).Port, nil
 }
