@@ -3,7 +3,6 @@ package apierr
 import (
 	"fmt"
 	"net/textproto"
-	"sort"
 	"strings"
 )
 
@@ -259,12 +258,3 @@ func (c *Catalog) index(fallbacks []*Code) {
 	}
 }
 
-// sortedConditions returns the conditions bound in c, for stable output.
-func (c *Catalog) sortedConditions() []Condition {
-	out := make([]Condition, 0, len(c.byCond))
-	for k := range c.byCond {
-		out = append(out, k)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
-	return out
-}

@@ -3,7 +3,6 @@ package apierr
 import (
 	"encoding/json"
 	"math"
-	"reflect"
 	"sort"
 	"strconv"
 	"time"
@@ -259,15 +258,3 @@ func AppendFieldList(dst []byte, fields []FieldError) []byte {
 	return append(dst, ']')
 }
 
-// isNilValue reports whether v is nil or a nil pointer/map/slice.
-func isNilValue(v any) bool {
-	if v == nil {
-		return true
-	}
-	rv := reflect.ValueOf(v)
-	switch rv.Kind() {
-	case reflect.Pointer, reflect.Map, reflect.Slice, reflect.Interface:
-		return rv.IsNil()
-	}
-	return false
-}

@@ -7,7 +7,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -64,9 +63,9 @@ func TestGoCodeCompilesAndRenders(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a program: skipped in -short mode")
 	}
-	goTool := filepath.Join(runtime.GOROOT(), "bin", "go")
-	if _, err := os.Stat(goTool); err != nil {
-		t.Skipf("no go tool at %s", goTool)
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		t.Skipf("no go tool on PATH: %v", err)
 	}
 	dir, err := os.MkdirTemp(".", "_gentest")
 	if err != nil {

@@ -73,11 +73,10 @@ func TestClientDecodesSeedServices(t *testing.T) {
 		}
 	})
 	t.Run("calls rate limit", func(t *testing.T) {
-		var e *apierr.Error
 		for range 2 {
-			e, _ = send(t, "GET", callsSrv.URL+"/api/v1/calls/none", "", auth...)
+			send(t, "GET", callsSrv.URL+"/api/v1/calls/none", "", auth...)
 		}
-		e, _ = send(t, "GET", callsSrv.URL+"/api/v1/calls/none", "", auth...)
+		e, _ := send(t, "GET", callsSrv.URL+"/api/v1/calls/none", "", auth...)
 		if e == nil || e.Code != "RATE_LIMIT_EXCEEDED" || e.RetryAfter != 30*time.Second || !e.Retryable {
 			t.Errorf("decoded %+v", e)
 		}

@@ -2,7 +2,6 @@ package redisstore_test
 
 import (
 	"errors"
-	"runtime"
 	"time"
 
 	"github.com/apierr/apierr"
@@ -19,4 +18,3 @@ const rlTestTimeout = 5 * time.Second
 // server may take this long (go-redis retries the dial until the deadline).
 const rlOutageTimeout = time.Second
 
-func rlProcs() int { return runtime.GOMAXPROCS(0) }
