@@ -518,6 +518,9 @@ func (failingStore) Acquire(context.Context, string, *idempotency.Record, time.D
 func (failingStore) Complete(context.Context, string, *idempotency.Record, time.Duration) error {
 	return errors.New("down")
 }
+func (failingStore) Renew(context.Context, string, idempotency.Token, time.Duration) error {
+	return errors.New("down")
+}
 func (failingStore) Release(context.Context, string, idempotency.Token) error {
 	return errors.New("down")
 }

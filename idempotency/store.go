@@ -8,15 +8,18 @@ import (
 
 // ErrLeaseLost is returned by Store.Complete when the key is held by another
 // owner (the caller's lease expired and a retry took it) or is already
-// completed. The caller's response is then not stored.
+// completed; the caller's response is then not stored. Store.Renew returns
+// it when the caller no longer holds the lease.
 var ErrLeaseLost = errors.New("idempotency: lease lost to another owner")
 
 // Store keeps one Record per key. The middleware builds keys that already
-// carry the caller's scope; a Store treats them as opaque strings.
+// carry the caller's scope, as len(scope) ":" scope ":" key (e.g.
+// "9:t4:acme:test:order-1"); a Store may treat them as opaque strings, or
+// use the scope to bound each caller (MemoryStore does).
 //
 // Concurrency contract. A Store must be safe for concurrent use by many
 // goroutines and, when it is shared (Redis), by many processes. For any one
-// key, Acquire, Complete and Release must each be atomic with respect to
+// key, Acquire, Complete, Renew and Release must each be atomic with respect to
 // every other call on that key: they behave as if run one at a time in some
 // order. In particular, of any number of concurrent Acquire calls on a key
 // that holds no live record, exactly one takes the lease; all others see the
@@ -39,6 +42,14 @@ type Store interface {
 	// rec: the side effect happened, so a retry should see its result
 	// rather than run it again.
 	Complete(ctx context.Context, key string, rec *Record, ttl time.Duration) error
+
+	// Renew extends the in-flight record of key owned by token to expire
+	// after lease from now, so a request that outlives its first lease (a
+	// slow handler, a response whose save is being retried) keeps its key
+	// while its process lives; only a crashed holder's key becomes free.
+	// If the key holds another owner's record, a completed record, or
+	// nothing, it changes nothing and returns ErrLeaseLost.
+	Renew(ctx context.Context, key string, token Token, lease time.Duration) error
 
 	// Release deletes the in-flight record of key if, and only if, it is
 	// owned by token, so a retry runs again. Releasing a lease the caller no

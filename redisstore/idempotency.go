@@ -32,10 +32,11 @@ type IdempotencyConfig struct {
 //     from Redis 7.0 (and in Valkey); on an older server the store switches,
 //     after the first syntax error, to a Lua script doing the same in one
 //     round trip (see IdempotencyConfig.LeaseScript).
-//   - Complete and Release are Lua scripts that read the owner token from the
-//     stored record (GETRANGE, not the whole value) and write only when it is
-//     the caller's: a stale worker whose lease expired can never overwrite a
-//     newer owner's record or a completed response.
+//   - Complete, Renew and Release are Lua scripts that read the owner token
+//     from the stored record (GETRANGE, not the whole value) and write only
+//     when it is the caller's: a stale worker whose lease expired can never
+//     overwrite a newer owner's record or a completed response, nor extend
+//     its lease (Renew is a PEXPIRE of the caller's own in-flight record).
 //
 // Scripts run by EVALSHA; the first call after Redis loses its script cache
 // costs one more round trip (go-redis falls back to EVAL).
@@ -79,6 +80,14 @@ if head ~= '' and (string.byte(head, %[2]d) ~= %[3]d or string.sub(head, %[4]d, 
 end
 redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
 return 1`, idempotency.TokenOffset+15, idempotency.StatusOffset+1, idempotency.InFlight,
+		idempotency.TokenOffset+1, idempotency.TokenOffset+16))
+
+	idemRenewScript = redis.NewScript(fmt.Sprintf(`
+local head = redis.call('GETRANGE', KEYS[1], 0, %[1]d)
+if head ~= '' and string.byte(head, %[2]d) == %[3]d and string.sub(head, %[4]d, %[5]d) == ARGV[1] then
+  return redis.call('PEXPIRE', KEYS[1], ARGV[2])
+end
+return 0`, idempotency.TokenOffset+15, idempotency.StatusOffset+1, idempotency.InFlight,
 		idempotency.TokenOffset+1, idempotency.TokenOffset+16))
 
 	idemReleaseScript = redis.NewScript(fmt.Sprintf(`
@@ -130,6 +139,18 @@ func (s *IdempotencyStore) Complete(ctx context.Context, key string, rec *idempo
 	ok, err := idemCompleteScript.Run(ctx, s.client, []string{s.prefix + key}, rec.Token[:], val, idemMillis(ttl)).Int()
 	if err != nil {
 		return fmt.Errorf("redisstore: idempotency complete: %w", err)
+	}
+	if ok == 0 {
+		return idempotency.ErrLeaseLost
+	}
+	return nil
+}
+
+// Renew implements idempotency.Store.
+func (s *IdempotencyStore) Renew(ctx context.Context, key string, token idempotency.Token, lease time.Duration) error {
+	ok, err := idemRenewScript.Run(ctx, s.client, []string{s.prefix + key}, token[:], idemMillis(lease)).Int()
+	if err != nil {
+		return fmt.Errorf("redisstore: idempotency renew: %w", err)
 	}
 	if ok == 0 {
 		return idempotency.ErrLeaseLost

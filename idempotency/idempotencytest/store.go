@@ -151,6 +151,58 @@ func TestStore(t *testing.T, newStore func(t *testing.T) idempotency.Store) {
 		}
 	})
 
+	t.Run("the owner renews its lease", func(t *testing.T) {
+		s := newStore(t)
+		a := inflight(1)
+		mustAcquire(t, s, "k", a)
+		if err := s.Renew(ctx, "k", a.Token, lease); err != nil {
+			t.Fatalf("Renew by the owner = %v; want nil", err)
+		}
+		prev, err := s.Acquire(ctx, "k", inflight(2), lease)
+		if err != nil || prev == nil || prev.Status != idempotency.InFlight || prev.Token != a.Token || prev.Fingerprint != a.Fingerprint {
+			t.Fatalf("record after Renew = %+v, %v; want the owner's lease, unchanged", prev, err)
+		}
+		// Once renewed, the lease completes as usual.
+		if err := s.Complete(ctx, "k", completed(a, 201, []byte("done")), ttl); err != nil {
+			t.Fatalf("Complete after Renew: %v", err)
+		}
+	})
+
+	t.Run("renew by another token changes nothing", func(t *testing.T) {
+		s := newStore(t)
+		a := inflight(1)
+		mustAcquire(t, s, "k", a)
+		if err := s.Renew(ctx, "k", inflight(9).Token, lease); !errors.Is(err, idempotency.ErrLeaseLost) {
+			t.Fatalf("Renew by a stranger = %v; want ErrLeaseLost", err)
+		}
+		if prev, _ := s.Acquire(ctx, "k", inflight(2), lease); prev == nil || prev.Token != a.Token {
+			t.Fatalf("record = %+v; want the owner's lease", prev)
+		}
+	})
+
+	t.Run("renew never touches a completed record", func(t *testing.T) {
+		s := newStore(t)
+		a := inflight(1)
+		mustAcquire(t, s, "k", a)
+		if err := s.Complete(ctx, "k", completed(a, 201, []byte("done")), ttl); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Renew(ctx, "k", a.Token, lease); !errors.Is(err, idempotency.ErrLeaseLost) {
+			t.Fatalf("Renew of a completed key = %v; want ErrLeaseLost", err)
+		}
+		if prev, _ := s.Acquire(ctx, "k", inflight(2), lease); prev == nil || prev.Status != idempotency.Completed || string(prev.Body) != "done" {
+			t.Fatalf("record = %+v; want the completed response", prev)
+		}
+	})
+
+	t.Run("renew of a missing key creates nothing", func(t *testing.T) {
+		s := newStore(t)
+		if err := s.Renew(ctx, "nothing", inflight(1).Token, lease); !errors.Is(err, idempotency.ErrLeaseLost) {
+			t.Fatalf("Renew of a missing key = %v; want ErrLeaseLost", err)
+		}
+		mustAcquire(t, s, "nothing", inflight(2))
+	})
+
 	t.Run("concurrent acquires have exactly one winner", func(t *testing.T) {
 		s := newStore(t)
 		const n = 64
