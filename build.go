@@ -166,12 +166,12 @@ func buildWith(s Spec, file string, ps specPositions, opts []Option, fallbacks [
 	}
 
 	c := &Catalog{
-		Name:            s.Name,
-		Description:     s.Description,
-		DocsURL:         s.DocsURL,
-		Slug:            s.Slug,
-		RequestIDHeader: s.RequestIDHeader,
-		ForeignResource: s.ForeignResource,
+		name:            s.Name,
+		description:     s.Description,
+		docsURL:         s.DocsURL,
+		slug:            s.Slug,
+		requestIDHeader: s.RequestIDHeader,
+		foreignResource: s.ForeignResource,
 		formats:         formats,
 		style:           pick(styles),
 		file:            file,

@@ -8,23 +8,16 @@ import (
 
 // Catalog is the one declaration of every error an API returns. Load it from
 // YAML (Load, LoadFile) or build it in Go (NewCatalog). A Catalog is immutable
-// once built and safe for concurrent use.
+// once built and safe for concurrent use: its settings are read through
+// methods, so the permalinks computed when it was built cannot go stale. To
+// change a setting, build another from Spec.
 type Catalog struct {
-	// Name is the API's name, used in docs.
-	Name string
-	// Description is the docs' introduction.
-	Description string
-	// DocsURL is the permalink template: "{slug}" and "{code}" are replaced;
-	// without a placeholder, "#"+slug is appended.
-	DocsURL string
-	// Slug is the rule that turns an id into a URL slug.
-	Slug SlugRule
-	// RequestIDHeader is the response header that carries the request ID
-	// (default "X-Request-ID").
-	RequestIDHeader string
-	// ForeignResource says what a resource owned by another tenant yields:
-	// CondNotFound (default: no existence leak) or CondForbidden.
-	ForeignResource Condition
+	name            string
+	description     string
+	docsURL         string
+	slug            SlugRule
+	requestIDHeader string
+	foreignResource Condition
 
 	codes   []*Code // declared codes, then fallbacks, in order
 	byID    map[string]*Code
@@ -76,6 +69,62 @@ func (s SlugRule) Apply(id string) string {
 	}
 }
 
+// Name is the API's name, used in docs.
+func (c *Catalog) Name() string { return c.name }
+
+// Description is the docs' introduction.
+func (c *Catalog) Description() string { return c.description }
+
+// DocsURL is the permalink template ("" when the catalog has no docs):
+// "{slug}" and "{code}" are replaced; without a placeholder, "#"+slug is
+// appended. DocsFor applies it.
+func (c *Catalog) DocsURL() string { return c.docsURL }
+
+// Slug is the rule that turns an id into the slug of its docs URL
+// (SlugHyphen unless the catalog names another).
+func (c *Catalog) Slug() SlugRule { return c.slug }
+
+// RequestIDHeader is the response header that carries the request ID
+// ("X-Request-ID" unless the catalog names another).
+func (c *Catalog) RequestIDHeader() string { return c.requestIDHeader }
+
+// ForeignResource says what a resource owned by another tenant yields:
+// CondNotFound (the default: no existence leak) or CondForbidden.
+func (c *Catalog) ForeignResource() Condition { return c.foreignResource }
+
+// Spec returns a spec that builds the same catalog with NewCatalog: its
+// settings, its formats by name (pass WithFormats for any that are not
+// built in) and its own codes (not the fallbacks), each a copy. It is how a
+// program derives a catalog that differs in one setting, e.g. a docs URL
+// pointed at the server itself.
+func (c *Catalog) Spec() Spec {
+	s := Spec{
+		Name:            c.name,
+		Description:     c.description,
+		DocsURL:         c.docsURL,
+		Slug:            c.slug,
+		Format:          c.formats[0].Name(),
+		Formats:         []string{},
+		RequestIDHeader: c.requestIDHeader,
+		ForeignResource: c.foreignResource,
+	}
+	for _, f := range c.formats[1:] {
+		s.Formats = append(s.Formats, f.Name())
+	}
+	for _, code := range c.codes {
+		if code.Fallback {
+			continue
+		}
+		cp := *code
+		cp.Also = append([]Condition(nil), code.Also...)
+		cp.Rules = append([]string(nil), code.Rules...)
+		cp.ContextKeys = append([]ContextKey(nil), code.ContextKeys...)
+		cp.docs = ""
+		s.Codes = append(s.Codes, cp)
+	}
+	return s
+}
+
 // Codes returns every code the catalog renders: its own, then the fallbacks
 // for the conditions it leaves unbound.
 func (c *Catalog) Codes() []*Code { return c.codes }
@@ -104,14 +153,14 @@ func (c *Catalog) DocsFor(id string) string {
 }
 
 func (c *Catalog) docsFor(id string) string {
-	if c.DocsURL == "" {
+	if c.docsURL == "" {
 		return ""
 	}
-	slug := c.Slug.Apply(id)
-	if strings.Contains(c.DocsURL, "{") {
-		return strings.NewReplacer("{slug}", slug, "{code}", id).Replace(c.DocsURL)
+	slug := c.slug.Apply(id)
+	if strings.Contains(c.docsURL, "{") {
+		return strings.NewReplacer("{slug}", slug, "{code}", id).Replace(c.docsURL)
 	}
-	return c.DocsURL + "#" + slug
+	return c.docsURL + "#" + slug
 }
 
 // Err returns a fresh *Error for the code id with the catalog's defaults. An
@@ -147,7 +196,7 @@ func (c *Catalog) Resolve(dst, e *Error) {
 		if code == nil {
 			code = c.byCond[CondInternal]
 			*dst = Error{Condition: CondInternal, RequestID: e.RequestID, Instance: e.Instance,
-				cause: fmt.Errorf("apierr: code %q is not in catalog %q: %w", e.Code, c.Name, errOrNil(e))}
+				cause: fmt.Errorf("apierr: code %q is not in catalog %q: %w", e.Code, c.name, errOrNil(e))}
 		}
 	} else {
 		if e.Condition == CondValidationFailed && len(e.Fields) > 0 && e.Fields[0].Rule != "" {
@@ -242,19 +291,18 @@ func (c *Catalog) index(fallbacks []*Code) {
 		c.byID[code.ID] = code
 		c.byCond[code.Condition] = code
 	}
-	if c.Slug == "" {
-		c.Slug = SlugHyphen
+	if c.slug == "" {
+		c.slug = SlugHyphen
 	}
-	if c.RequestIDHeader == "" {
-		c.RequestIDHeader = "X-Request-ID"
+	if c.requestIDHeader == "" {
+		c.requestIDHeader = "X-Request-ID"
 	}
-	if c.ForeignResource == "" {
-		c.ForeignResource = CondNotFound
+	if c.foreignResource == "" {
+		c.foreignResource = CondNotFound
 	}
-	c.requestIDKey = textproto.CanonicalMIMEHeaderKey(c.RequestIDHeader)
+	c.requestIDKey = textproto.CanonicalMIMEHeaderKey(c.requestIDHeader)
 	// Permalinks are computed once: rendering must not build strings.
 	for _, code := range c.codes {
 		code.docs = c.docsFor(code.ID)
 	}
 }
-

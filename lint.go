@@ -56,10 +56,10 @@ func (c *Catalog) Lint() []Finding {
 		}
 		out = append(out, f)
 	}
-	if c.Name == "" {
+	if c.name == "" {
 		add(nil, "no-name", SeverityWarning, "the catalog has no name")
 	}
-	if c.DocsURL == "" {
+	if c.docsURL == "" {
 		add(nil, "no-docs-url", SeverityWarning, "no docs_url: errors will carry no docs permalink")
 	}
 	for _, code := range c.codes {

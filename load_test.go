@@ -122,8 +122,8 @@ func TestExampleCatalogsLoad(t *testing.T) {
 	if got := c.Lookup("insufficient_balance"); got == nil || got.Status != 402 || got.Action != "top_up_balance" {
 		t.Fatalf("insufficient_balance = %+v", got)
 	}
-	if c.ForeignResource != CondForbidden {
-		t.Errorf("ForeignResource = %q", c.ForeignResource)
+	if c.ForeignResource() != CondForbidden {
+		t.Errorf("ForeignResource = %q", c.ForeignResource())
 	}
 }
 

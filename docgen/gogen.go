@@ -65,7 +65,7 @@ func GoCode(cat *apierr.Catalog, pkg string) ([]byte, error) {
 		consts[i] = unique("Code" + goName(c.ID))
 	}
 
-	name := cat.Name
+	name := cat.Name()
 	if name == "" {
 		name = "the API"
 	}

@@ -61,7 +61,7 @@ func firstPermalink(t *testing.T, cat *apierr.Catalog) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	slug := cat.Slug.Apply(cat.Codes()[0].ID)
+	slug := cat.Slug().Apply(cat.Codes()[0].ID)
 	for _, f := range files {
 		if filepath.Base(filepath.Dir(f.Path)) == slug || filepath.Base(f.Path) == slug+".html" {
 			return f.Data

@@ -48,7 +48,7 @@ func TestHandlerServesEveryDocsURL(t *testing.T) {
 				if ct := resp.Header.Get("Content-Type"); ct != "text/html; charset=utf-8" {
 					t.Errorf("GET %s: Content-Type %q", url, ct)
 				}
-				if !strings.Contains(body, `id="`+cat.Slug.Apply(c.ID)+`"`) {
+				if !strings.Contains(body, `id="`+cat.Slug().Apply(c.ID)+`"`) {
 					t.Errorf("GET %s: no anchor for %s", url, c.ID)
 				}
 			}

@@ -24,7 +24,7 @@ type layout struct {
 }
 
 func layoutOf(cat *apierr.Catalog) layout {
-	tmpl := cat.DocsURL
+	tmpl := cat.DocsURL()
 	if tmpl == "" {
 		tmpl = "/errors/{slug}"
 	}
@@ -68,7 +68,7 @@ func (l layout) key(cat *apierr.Catalog, c *apierr.Code) string {
 	if l.byCode {
 		return c.ID
 	}
-	return cat.Slug.Apply(c.ID)
+	return cat.Slug().Apply(c.ID)
 }
 
 // referencePath is where the reference page is served.

@@ -32,7 +32,7 @@ func envelopeMembers(cat *apierr.Catalog) []member {
 		{Name: "docs", Type: "string (URL)", Description: "The permalink to the code's entry in this reference."},
 		{Name: "detail", Type: "string", Description: "Optional explanation of this occurrence."},
 		{Name: "context", Type: "object", Description: "Documented, code-specific data (see each code). For validation errors, context.errors maps each field to its messages."},
-		{Name: "request_id", Type: "string", Description: "The request's ID, also sent in the " + cat.RequestIDHeader + " header. Quote it to support."},
+		{Name: "request_id", Type: "string", Description: "The request's ID, also sent in the " + cat.RequestIDHeader() + " header. Quote it to support."},
 	}
 }
 
@@ -45,7 +45,7 @@ func problemMembers(cat *apierr.Catalog) []member {
 		{Name: "instance", Type: "string (URI)", Description: "The request path this occurrence concerns."},
 		{Name: "code", Type: "string", Description: "The error code: stable and machine-readable, one of the codes below. Match on it."},
 		{Name: "action", Type: "string", Description: "The programmatic next step, e.g. " + exampleAction(cat) + "."},
-		{Name: "request_id", Type: "string", Description: "The request's ID, also sent in the " + cat.RequestIDHeader + " header."},
+		{Name: "request_id", Type: "string", Description: "The request's ID, also sent in the " + cat.RequestIDHeader() + " header."},
 		{Name: "retry_after", Type: "integer", Description: "Seconds to wait before retrying, as in the Retry-After header."},
 		{Name: "errors", Type: "array", Description: "Field errors of a validation failure: objects with field, rule and message."},
 		{Name: "context", Type: "object", Description: "Documented, code-specific data (see each code)."},

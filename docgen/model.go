@@ -66,13 +66,13 @@ func newPage(cat *apierr.Catalog) *page {
 	l := layoutOf(cat)
 	f := cat.Formats()[0]
 	p := &page{
-		Name:        cat.Name,
-		Description: cat.Description,
+		Name:        cat.Name(),
+		Description: cat.Description(),
 		Reference:   l.reference(),
 		Format:      f.Name(),
 		ContentType: f.ContentType(),
 		Members:     members(cat),
-		RequestID:   cat.RequestIDHeader,
+		RequestID:   cat.RequestIDHeader(),
 	}
 	if p.Name == "" {
 		p.Name = "API"
@@ -84,7 +84,7 @@ func newPage(cat *apierr.Catalog) *page {
 	for _, c := range cat.Codes() {
 		d := &codeDoc{
 			ID:          c.ID,
-			Slug:        cat.Slug.Apply(c.ID),
+			Slug:        cat.Slug().Apply(c.ID),
 			Title:       c.Title,
 			Message:     c.Message,
 			Status:      c.Status,

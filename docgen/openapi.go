@@ -35,18 +35,18 @@ func OpenAPI(cat *apierr.Catalog, format string) ([]byte, error) {
 }
 
 func openAPIDoc(cat *apierr.Catalog) *object {
-	name := cat.Name
+	name := cat.Name()
 	if name == "" {
 		name = "API"
 	}
 	info := obj("title", name+" errors", "version", "1.0.0")
-	if cat.Description != "" {
-		info.set("description", oneLine(cat.Description))
+	if cat.Description() != "" {
+		info.set("description", oneLine(cat.Description()))
 	}
 	schemas := obj()
 	examples := obj()
 	headers := obj(
-		cat.RequestIDHeader, obj("description", "The request's ID; quote it to support.", "schema", obj("type", "string")),
+		cat.RequestIDHeader(), obj("description", "The request's ID; quote it to support.", "schema", obj("type", "string")),
 		"Retry-After", obj("description", "Seconds to wait before retrying.", "schema", obj("type", "integer", "minimum", 0)),
 		"Allow", obj("description", "The methods the resource supports.", "schema", obj("type", "string")),
 	)
@@ -117,7 +117,7 @@ func openAPIDoc(cat *apierr.Catalog) *object {
 				retryAfter = true
 			}
 		}
-		hs := obj(cat.RequestIDHeader, obj("$ref", "#/components/headers/"+cat.RequestIDHeader))
+		hs := obj(cat.RequestIDHeader(), obj("$ref", "#/components/headers/"+cat.RequestIDHeader()))
 		if retryAfter {
 			hs.set("Retry-After", obj("$ref", "#/components/headers/Retry-After"))
 		}
@@ -198,7 +198,7 @@ func str(desc string) *object { return obj("type", "string", "description", desc
 func envelopeSchema(cat *apierr.Catalog) *object {
 	return obj(
 		"type", "object",
-		"description", "An error of the "+orID(cat.Name, "API")+". Match on error; show message to people.",
+		"description", "An error of the "+orID(cat.Name(), "API")+". Match on error; show message to people.",
 		"required", []string{"error", "message"},
 		"properties", obj(
 			"error", str("The error code: stable and machine-readable."),
@@ -212,7 +212,7 @@ func envelopeSchema(cat *apierr.Catalog) *object {
 				"properties", obj("errors", obj("$ref", "#/components/schemas/FieldErrors")),
 				"additionalProperties", true,
 			),
-			"request_id", str("The request's ID, also in the "+cat.RequestIDHeader+" header."),
+			"request_id", str("The request's ID, also in the "+cat.RequestIDHeader()+" header."),
 		),
 	)
 }
@@ -280,7 +280,7 @@ func derivedSchema(cat *apierr.Catalog, f apierr.Format) *object {
 		meaning[m.Name] = m.Meaning
 	}
 	inferred := infer("", values, meaning)
-	s := obj("description", "An error of the "+orID(cat.Name, "API")+" ("+f.ContentType()+", format "+f.Name()+"), derived from the documented examples.")
+	s := obj("description", "An error of the "+orID(cat.Name(), "API")+" ("+f.ContentType()+", format "+f.Name()+"), derived from the documented examples.")
 	for _, k := range inferred.keys {
 		if k != "description" {
 			s.set(k, inferred.vals[k])

@@ -43,7 +43,7 @@ func TestHandlerBehindStack(t *testing.T) {
 	if resp.StatusCode != 404 || e.Error != "endpoint_not_found" {
 		t.Errorf("typo in a slug: %d %s", resp.StatusCode, body)
 	}
-	if e.RequestID == "" || e.RequestID != resp.Header.Get(cat.RequestIDHeader) {
-		t.Errorf("request ID %q in the body, %q in the header", e.RequestID, resp.Header.Get(cat.RequestIDHeader))
+	if e.RequestID == "" || e.RequestID != resp.Header.Get(cat.RequestIDHeader()) {
+		t.Errorf("request ID %q in the body, %q in the header", e.RequestID, resp.Header.Get(cat.RequestIDHeader()))
 	}
 }

@@ -86,7 +86,7 @@ var tsReserved = []string{"Code", "Contexts", "CatalogError", "OtherError", "Dec
 	"exponentialCeiling", "parseRetryAfter", "randomKey", "retryableStatus", "requestIdHeaders"}
 
 func newTSModel(cat *apierr.Catalog) *tsModel {
-	m := &tsModel{Header: TSHeader, Name: cat.Name, Format: cat.Formats()[0].Name()}
+	m := &tsModel{Header: TSHeader, Name: cat.Name(), Format: cat.Formats()[0].Name()}
 	if m.Name == "" {
 		m.Name = "the API"
 	}

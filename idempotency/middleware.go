@@ -216,7 +216,7 @@ const OriginalRequestHeader = "Original-Request"
 // for this request (request ID, rate-limit state) are kept.
 func replay(w http.ResponseWriter, r *http.Request, rec *Record) {
 	h := w.Header()
-	idHdr := apierr.CatalogFrom(r.Context()).RequestIDHeader
+	idHdr := apierr.CatalogFrom(r.Context()).RequestIDHeader()
 	for k, vs := range rec.Header {
 		if _, set := h[k]; !set {
 			h[k] = vs // stored slices have len == cap, so appending copies

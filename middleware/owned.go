@@ -25,7 +25,7 @@ func Owned(r *http.Request, ownerTenant string) error {
 	if p != nil && p.Tenant != "" && p.Tenant == ownerTenant {
 		return nil
 	}
-	cond := apierr.CatalogFrom(r.Context()).ForeignResource
+	cond := apierr.CatalogFrom(r.Context()).ForeignResource()
 	if cond == "" {
 		cond = apierr.CondNotFound
 	}

@@ -102,7 +102,7 @@ func newStack(cat *apierr.Catalog, log, rec, norm bool, opts []Option) func(http
 	return func(next http.Handler) http.Handler {
 		s := &stack{next: next, cat: cat, cfg: cfg, log: log, recover: rec, normalize: norm}
 		if cat != nil {
-			s.hdr = http.CanonicalHeaderKey(cat.RequestIDHeader)
+			s.hdr = http.CanonicalHeaderKey(cat.RequestIDHeader())
 		}
 		return s
 	}
@@ -147,7 +147,7 @@ func (s *stack) begin(w http.ResponseWriter, r *http.Request) (*responseWriter, 
 		}
 		hdr := s.hdr
 		if hdr == "" {
-			hdr = http.CanonicalHeaderKey(cat.RequestIDHeader)
+			hdr = http.CanonicalHeaderKey(cat.RequestIDHeader())
 		}
 		id := ""
 		if !s.cfg.untrust {

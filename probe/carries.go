@@ -42,7 +42,7 @@ func (p *prober) bodyCarries(ct string) carried {
 	e.RequestID = probeRequestID
 	body := cat.Render(f, e)
 	c := carried{
-		docs:      cat.DocsURL != "" && bytes.Contains(body, []byte(cat.DocsFor(code.ID))),
+		docs:      cat.DocsURL() != "" && bytes.Contains(body, []byte(cat.DocsFor(code.ID))),
 		requestID: bytes.Contains(body, []byte(probeRequestID)),
 	}
 	p.carries[mt] = c

@@ -214,7 +214,7 @@ func (p *prober) checkLeaks(x *exchange, r *response) {
 func (p *prober) checkRequestID(x *exchange, r *response, e *apierr.Error) {
 	names := requestIDHeaders
 	if p.cfg.Catalog != nil {
-		names = []string{p.cfg.Catalog.RequestIDHeader}
+		names = []string{p.cfg.Catalog.RequestIDHeader()}
 	}
 	var hname, hval string
 	for _, n := range names {
@@ -265,9 +265,9 @@ func (p *prober) checkDocs(ctx context.Context, x *exchange, r *response, e *api
 	cat := p.cfg.Catalog
 	if docs == "" || docs == "about:blank" {
 		switch {
-		case cat != nil && cat.DocsURL != "" && !p.bodyCarries(r.header.Get("Content-Type")).docs:
+		case cat != nil && cat.DocsURL() != "" && !p.bodyCarries(r.header.Get("Content-Type")).docs:
 			p.row(x, r, CheckDocsURL, Skip, "the catalog's format has no member for a docs URL")
-		case cat != nil && cat.DocsURL != "" && e != nil && e.Code != "":
+		case cat != nil && cat.DocsURL() != "" && e != nil && e.Code != "":
 			p.row(x, r, CheckDocsURL, Fail, "no docs URL in the body, but the catalog has docs_url")
 		default:
 			p.row(x, r, CheckDocsURL, Skip, "the body carries no docs URL")

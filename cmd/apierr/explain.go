@@ -52,7 +52,7 @@ func runExplain(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	c := cat.Lookup(code)
 	if c == nil {
 		for _, k := range cat.Codes() {
-			if strings.EqualFold(k.ID, code) || cat.Slug.Apply(k.ID) == code {
+			if strings.EqualFold(k.ID, code) || cat.Slug().Apply(k.ID) == code {
 				c = k
 			}
 		}

@@ -24,30 +24,13 @@ var baseCatalog = sync.OnceValues(func() (*apierr.Catalog, error) {
 // with {slug}, e.g. "http://127.0.0.1:8080/docs/errors/{slug}") replaces the
 // file's docs_url, so the `docs` member of every error body resolves on the
 // server that sent it; the demo does this. The catalog is rebuilt through
-// apierr.NewCatalog from the loaded codes, so it is checked like the file.
+// apierr.NewCatalog from the loaded one's Spec, so it is checked like the file.
 func NewCatalog(docsURL string) (*apierr.Catalog, error) {
 	c, err := baseCatalog()
 	if err != nil || docsURL == "" {
 		return c, err
 	}
-	formats := c.Formats()
-	spec := apierr.Spec{
-		Name:            c.Name,
-		Description:     c.Description,
-		DocsURL:         docsURL,
-		Slug:            c.Slug,
-		Format:          formats[0].Name(),
-		Formats:         []string{},
-		RequestIDHeader: c.RequestIDHeader,
-		ForeignResource: c.ForeignResource,
-	}
-	for _, f := range formats[1:] {
-		spec.Formats = append(spec.Formats, f.Name())
-	}
-	for _, code := range c.Codes() {
-		if !code.Fallback {
-			spec.Codes = append(spec.Codes, *code)
-		}
-	}
+	spec := c.Spec()
+	spec.DocsURL = docsURL
 	return apierr.NewCatalog(spec)
 }

@@ -10,8 +10,8 @@ func TestNewCatalog(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if seed.DocsURL != DocsURL {
-		t.Errorf("errors.yaml docs_url %q, want DocsURL %q", seed.DocsURL, DocsURL)
+	if seed.DocsURL() != DocsURL {
+		t.Errorf("errors.yaml docs_url %q, want DocsURL %q", seed.DocsURL(), DocsURL)
 	}
 	if got := seed.DocsFor("insufficient_balance"); got != "https://mintfax.com/docs/errors/insufficient-balance" {
 		t.Errorf("seed docs link %q", got)
@@ -33,8 +33,8 @@ func TestNewCatalog(t *testing.T) {
 			t.Errorf("code %d: %+v, want %+v", i, o, c)
 		}
 	}
-	if own.ForeignResource != "forbidden" {
-		t.Errorf("foreign_resource %q", own.ForeignResource)
+	if own.ForeignResource() != "forbidden" {
+		t.Errorf("foreign_resource %q", own.ForeignResource())
 	}
 	if _, err := NewCatalog("http://x/{nope}"); err == nil || !strings.Contains(err.Error(), "placeholder") {
 		t.Errorf("bad docs URL: %v", err)
@@ -44,7 +44,7 @@ func TestNewCatalog(t *testing.T) {
 func TestDocsServed(t *testing.T) {
 	e := newEnv(t, Config{})
 	for _, c := range e.srv.Catalog().Codes() {
-		path := "/docs/errors/" + e.srv.Catalog().Slug.Apply(c.ID)
+		path := "/docs/errors/" + e.srv.Catalog().Slug().Apply(c.ID)
 		r := e.do("GET", path, "", nil, nil)
 		if r.Status != 200 || !strings.HasPrefix(r.Header.Get("Content-Type"), "text/html") || !strings.Contains(string(r.Body), c.ID) {
 			t.Errorf("GET %s: %d %s", path, r.Status, r.Header.Get("Content-Type"))

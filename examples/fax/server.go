@@ -164,7 +164,7 @@ func KeyPrefix(env Env) string { return "fx_" + string(env) + "_" }
 
 // docsPath is the path the catalog's docs URLs share, e.g. /docs/errors/.
 func (s *Server) docsPath() string {
-	tmpl := s.cat.DocsURL
+	tmpl := s.cat.DocsURL()
 	if i := strings.IndexByte(tmpl, '{'); i >= 0 {
 		tmpl = tmpl[:i]
 	}

@@ -28,15 +28,8 @@ func Simple(next http.Handler) http.Handler {
 func SimpleCatalog() *apierr.Catalog { return simpleCatalog() }
 
 var simpleCatalog = sync.OnceValue(func() *apierr.Catalog {
-	c := Catalog()
-	spec := apierr.Spec{Name: c.Name, Description: c.Description, DocsURL: c.DocsURL, Slug: c.Slug,
-		Format: SimpleFormat.Name(), Formats: []string{}, RequestIDHeader: c.RequestIDHeader,
-		ForeignResource: c.ForeignResource}
-	for _, k := range c.Codes() {
-		if !k.Fallback {
-			spec.Codes = append(spec.Codes, *k)
-		}
-	}
+	spec := Catalog().Spec()
+	spec.Format, spec.Formats = SimpleFormat.Name(), []string{}
 	sc, err := apierr.NewCatalog(spec, apierr.WithFormats(SimpleFormat))
 	if err != nil {
 		panic(err)

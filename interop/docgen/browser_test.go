@@ -95,7 +95,7 @@ func TestBrowser(t *testing.T) {
 				t.Errorf("title %q (%v)", title, err)
 			}
 			for _, c := range cat.Codes() {
-				slug := cat.Slug.Apply(c.ID)
+				slug := cat.Slug().Apply(c.ID)
 				js := fmt.Sprintf(`new Promise(done => {
 					window.scrollTo(0, 0);
 					location.hash = %q;
@@ -149,7 +149,7 @@ func TestBrowser(t *testing.T) {
 				}
 				_ = chromedp.Do(ctx, chromedp.Navigate(ref), media("light"))
 				shot("light")
-				_ = chromedp.Do(ctx, media("dark"), chromedp.Navigate(ref+"#"+cat.Slug.Apply(cat.Codes()[len(cat.Codes())/2].ID)))
+				_ = chromedp.Do(ctx, media("dark"), chromedp.Navigate(ref+"#"+cat.Slug().Apply(cat.Codes()[len(cat.Codes())/2].ID)))
 				shot("dark")
 				_ = chromedp.Do(ctx, media("light"))
 			}
@@ -161,7 +161,7 @@ func TestBrowser(t *testing.T) {
 			var urls, slugs []string
 			for _, c := range cat.Codes() {
 				urls = append(urls, localURL(srv.URL, cat.DocsFor(c.ID)))
-				slugs = append(slugs, cat.Slug.Apply(c.ID))
+				slugs = append(slugs, cat.Slug().Apply(c.ID))
 			}
 			list, _ := json.Marshal(urls)
 			ids, _ := json.Marshal(slugs)
@@ -186,7 +186,7 @@ func TestBrowser(t *testing.T) {
 			for _, c := range []*apierr.Code{codes[0], codes[len(codes)/2], codes[len(codes)-1]} {
 				docs := cat.DocsFor(c.ID)
 				u := localURL(srv.URL, docs)
-				slug := cat.Slug.Apply(c.ID)
+				slug := cat.Slug().Apply(c.ID)
 				if err := chromedp.Do(ctx, chromedp.Navigate(u)); err != nil {
 					t.Fatalf("navigate %s: %v", u, err)
 				}

@@ -94,7 +94,7 @@ func (s *Server) state(next http.Handler) http.Handler {
 		var b [8]byte
 		_, _ = rand.Read(b[:])
 		id := "req_" + hex.EncodeToString(b[:])
-		w.Header().Set(s.Catalog.RequestIDHeader, id)
+		w.Header().Set(s.Catalog.RequestIDHeader(), id)
 		st := &apierr.State{Catalog: s.Catalog, RequestID: id}
 		next.ServeHTTP(w, r.WithContext(apierr.NewContext(r.Context(), st)))
 	})
@@ -114,7 +114,7 @@ func recoverer(next http.Handler) http.Handler {
 func (s *Server) correct(w http.ResponseWriter, r *http.Request) {
 	if slug, ok := strings.CutPrefix(r.URL.Path, "/docs/errors/"); ok && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
 		for _, c := range s.Catalog.Codes() {
-			if s.Catalog.Slug.Apply(c.ID) == slug {
+			if s.Catalog.Slug().Apply(c.ID) == slug {
 				w.Header().Set("Content-Type", "text/html; charset=utf-8")
 				fmt.Fprintf(w, "<h1>%s</h1>", c.ID)
 				return

@@ -74,7 +74,7 @@ func Cover(m *testing.M, cat *apierr.Catalog, c *Codes) int {
 		}
 	}
 	if missing := c.Missing(cat); len(missing) > 0 {
-		fmt.Fprintf(os.Stderr, "FAIL: no test triggered these codes of %s: %v\n", cat.Name, missing)
+		fmt.Fprintf(os.Stderr, "FAIL: no test triggered these codes of %s: %v\n", cat.Name(), missing)
 		return 1
 	}
 	return code
