@@ -118,7 +118,7 @@ export interface DecodeOptions {
    * Where the catalog's format puts the context members: ["context"] for the
    * envelope and RFC 9457, ["details"] for a {error, message, details} shape;
    * null when the format carries no context. Undefined means: guess, as for
-   * any API.
+   * any API. An application/problem+json response is always read as RFC 9457.
    */
   contextPath?: readonly string[] | null;
   /**
@@ -161,7 +161,12 @@ export async function decode(response: Response, options: DecodeOptions = {}): P
 export function decodeBody(status: number, headers: Headers, body: string, options: DecodeOptions = {}): ApiError {
   const e: Draft = { code: "", status, message: "", context: {}, fields: [], retryable: false };
   const text = body.charCodeAt(0) === 0xfeff ? body.slice(1) : body;
-  decodeShape(e, sniff(headers.get("content-type") ?? "", text), text, options.contextPath);
+  const ct = headers.get("content-type") ?? "";
+  // contextPath describes the catalog's own format; an RFC 9457 document
+  // (which apierr sends on Accept: application/problem+json) carries its
+  // context as the "context" member and extension members, read below.
+  const contextPath = /problem\+json/i.test(ct) ? undefined : options.contextPath;
+  decodeShape(e, sniff(ct, text), text, contextPath);
   finish(e, headers, options.now ?? Date.now);
   const schema = options.contexts && Object.prototype.hasOwnProperty.call(options.contexts, e.code) ? options.contexts[e.code] : undefined;
   if (schema) {
