@@ -138,8 +138,10 @@ export interface DecodeOptions {
 /** Response headers a request ID is read from when the body carries none, in order. */
 export const requestIdHeaders: readonly string[] = [
   "x-request-id", "request-id", "x-amzn-requestid", "x-amz-request-id", "x-ms-request-id",
-  "x-github-request-id", "twilio-request-id", "paypal-debug-id", "x-correlation-id",
-  "x-trace-id", "x-amz-cf-id", "cf-ray",
+  "x-github-request-id", "twilio-request-id", "paypal-debug-id", "opc-request-id", "x-shopify-request-id",
+  "x-okta-request-id", "x-hubspot-correlation-id", "x-dropbox-request-id", "apim-request-id",
+  "x-ms-correlation-request-id", "apigw-requestid", "x-amz-apigw-id", "x-slack-req-id", "fly-request-id",
+  "x-vercel-id", "x-correlation-id", "x-trace-id", "x-amz-cf-id", "cf-ray",
 ];
 
 const maxMessage = 256;
@@ -166,8 +168,8 @@ export function decodeBody(status: number, headers: Headers, body: string, optio
   // (which apierr sends on Accept: application/problem+json) carries its
   // context as the "context" member and extension members, read below.
   const contextPath = /problem\+json/i.test(ct) ? undefined : options.contextPath;
-  decodeShape(e, sniff(ct, text), text, contextPath);
-  finish(e, headers, options.now ?? Date.now);
+  const weak = decodeShape(e, sniff(ct, text), text, contextPath);
+  finish(e, headers, weak, options.now ?? Date.now);
   const schema = options.contexts && Object.prototype.hasOwnProperty.call(options.contexts, e.code) ? options.contexts[e.code] : undefined;
   if (schema) {
     for (const [k, t] of Object.entries(schema)) {
@@ -257,20 +259,29 @@ function sniff(contentType: string, body: string): Kind {
   return "text";
 }
 
-function decodeShape(e: Draft, k: Kind, body: string, contextPath: readonly string[] | null | undefined): void {
-  if (k !== "json" && sniff("", body) === "json" && fromJSON(e, body, contextPath)) return;
+/** Fills e from body read as k; returns the weak code (a guess a header may beat). */
+function decodeShape(e: Draft, k: Kind, body: string, contextPath: readonly string[] | null | undefined): string {
+  if (k !== "json" && sniff("", body) === "json") {
+    const weak = fromJSON(e, body, contextPath);
+    if (weak !== undefined) return weak;
+  }
   switch (k) {
-    case "json":
-      if (fromJSON(e, body, contextPath)) return;
+    case "json": {
+      const weak = fromJSON(e, body, contextPath);
+      if (weak !== undefined) return weak;
       if (sniff("", body) !== "json") return decodeShape(e, sniff("", body), body, contextPath);
-      return fromText(e, body);
+      fromText(e, body);
+      return "";
+    }
     case "xml":
       if (!fromXML(e, body)) fromHTML(e, body);
-      return;
+      return "";
     case "html":
-      return fromHTML(e, body);
+      fromHTML(e, body);
+      return "";
     default:
-      return fromText(e, body);
+      fromText(e, body);
+      return "";
   }
 }
 
@@ -308,9 +319,25 @@ const statusText: Record<number, string> = {
   508: "Loop Detected", 511: "Network Authentication Required",
 };
 
-/** Statuses that may succeed if the same request is sent again later. */
+/** Statuses outside the registry that proxies and CDNs send, with their text and whether a retry may help. */
+const outsideStatuses: Record<number, [string, boolean]> = {
+  499: ["Client Closed Request", false], 509: ["Bandwidth Limit Exceeded", true],
+  520: ["Web Server Returned an Unknown Error", true], 521: ["Web Server Is Down", true],
+  522: ["Connection Timed Out", true], 523: ["Origin Is Unreachable", true], 524: ["A Timeout Occurred", true],
+  525: ["SSL Handshake Failed", false], 526: ["Invalid SSL Certificate", false], 527: ["Railgun Error", true],
+  529: ["Site Is Overloaded", true],
+};
+
+function textOf(status: number): string {
+  return statusText[status] ?? outsideStatuses[status]?.[0] ?? "";
+}
+
+/**
+ * Statuses that may succeed if the same request is sent again later: 408,
+ * 425, 429, 500, 502, 503, 504, and the CDN statuses 509, 520–524, 527, 529.
+ */
 export function retryableStatus(status: number): boolean {
-  return [408, 425, 429, 500, 502, 503, 504].includes(status);
+  return [408, 425, 429, 500, 502, 503, 504].includes(status) || (outsideStatuses[status]?.[1] ?? false);
 }
 
 /** Error codes that mean "slow down and retry" even on a plain 400 (AWS). */
@@ -387,12 +414,13 @@ const problemMembers = new Set([
   "errors", "context", "invalid-params", "invalid_params", "traceId", "trace_id", "requestId",
 ]);
 
-function fromJSON(e: Draft, body: string, contextPath: readonly string[] | null | undefined): boolean {
+/** Reads a JSON body; returns the weak code, or undefined when the body is not JSON. */
+function fromJSON(e: Draft, body: string, contextPath: readonly string[] | null | undefined): string | undefined {
   let v: unknown;
   try {
     v = JSON.parse(body);
   } catch {
-    return false;
+    return undefined;
   }
   const w = new Walk(e);
   if (isObject(v)) {
@@ -402,12 +430,11 @@ function fromJSON(e: Draft, body: string, contextPath: readonly string[] | null 
     w.list(v);
   } else if (typeof v === "string") {
     e.message = sanitize(v, maxMessage);
-    return true;
+    return "";
   } else {
-    return false;
+    return undefined;
   }
-  w.finish();
-  return true;
+  return w.finish();
 }
 
 /** One walk over a JSON body: every member optional and read by duck typing. */
@@ -420,17 +447,17 @@ class Walk {
   itemCode = "";
   itemMessage = "";
   itemTitle = "";
+  statusNameCode = "";
   contextDone = false;
 
   constructor(readonly e: Draft) {}
 
-  finish(): void {
+  /** Applies the fallbacks once the whole document is read; returns the weak code. */
+  finish(): string {
     const e = this.e;
-    for (const c of [this.typeCode, this.statusCode, this.nameCode, this.itemCode, this.numCode]) {
-      if (e.code === "" && c !== "") e.code = c;
-    }
     if (e.message === "" && !e.detail && !e.title) e.message = this.itemMessage;
     if (!e.title && this.itemTitle) e.title = this.itemTitle;
+    return [this.typeCode, this.statusCode, this.nameCode, this.itemCode, this.numCode, this.statusNameCode].find((c) => c !== "") ?? "";
   }
 
   /** The catalog's own format: its context object, exactly where the format puts it. */
@@ -465,7 +492,7 @@ class Walk {
 
     if (typeof m["error"] === "string" && e.code === "") {
       const s = sanitize(m["error"], maxMessage);
-      if ((s !== "" && s === statusText[e.status]) || s.includes(" ")) {
+      if ((s !== "" && s === textOf(e.status)) || s.includes(" ")) {
         if (!e.title) e.title = s; // Spring Boot's {"error": "Not Found"}: a title, not a code
       } else {
         e.code = s;
@@ -480,17 +507,34 @@ class Walk {
     set("message", "message", "Message", "error_description", "errorMessage", "error_message", "msg", "description");
     set("title", "title");
     set("action", "action");
-    set("docs", "docs", "doc_url", "documentation_url", "docs_url", "more_info", "help_url", "documentation", "help");
+    set("docs", "docs", "doc_url", "documentation_url", "docs_url", "more_info", "help_url", "documentation", "help",
+      "error_uri", "error_url");
+    for (const k of ["link", "recommend"]) {
+      const s = str(m[k]);
+      if (!e.docs && isURLRef(s)) e.docs = s;
+    }
     set("requestId", "request_id", "requestId", "RequestId", "requestID", "request-id", "trace_id", "traceId",
       "correlation_id", "correlationId", "debug_id");
     set("instance", "instance");
 
     if (typeof m["type"] === "string") {
+      // An RFC 9457 type names the docs and, by its last segment, the code;
+      // about:blank or a spec page leaves the status's name; "error" as a
+      // discriminator is no code; any other string is a weak code (Stripe's
+      // "invalid_request_error").
       const s = sanitize(m["type"], maxMessage * 4);
-      if (/^https?:\/\//.test(s) || (s.startsWith("/") && !s.startsWith("//"))) {
-        if (!e.docs) e.docs = s; // an RFC 9457 type names the docs
-      } else if (s !== "" && s !== "about:blank") {
-        if (!this.typeCode) this.typeCode = s; // Stripe's "invalid_request_error"
+      const url = isURLRef(s);
+      if (s === "" || isDiscriminator(s)) {
+        // nothing
+      } else if (s === "about:blank") {
+        this.statusNameCode ||= statusName(e.status);
+      } else if (url || s.startsWith("urn:") || s.startsWith("tag:")) {
+        if (url && !e.docs) e.docs = s;
+        const seg = problemTypeCode(s);
+        if (seg) this.typeCode ||= seg;
+        else this.statusNameCode ||= statusName(e.status);
+      } else {
+        if (!this.typeCode) this.typeCode = s;
         setContext(e, "type", s);
       }
       known = true;
@@ -770,6 +814,63 @@ class Walk {
   }
 }
 
+function isURLRef(s: string): boolean {
+  return s.startsWith("https://") || s.startsWith("http://") || (s.startsWith("/") && !s.startsWith("//"));
+}
+
+/** Whether a "type" member only says the object is an error ("error", "ErrorResponse"). */
+function isDiscriminator(s: string): boolean {
+  const b = s.length > 32 ? "" : s.toLowerCase().replace(/[^a-z]/g, "");
+  return ["error", "errors", "errorlist", "errorresponse", "exception", "fault", "problem"].includes(b);
+}
+
+function isIdentifier(s: string): boolean {
+  return s.length > 0 && s.length <= 64 && /^[A-Za-z0-9_.:\-/]+$/.test(s) && /[A-Za-z]/.test(s);
+}
+
+/** Hosts of the HTTP specifications: a problem type there names the status, not a problem. */
+const specHosts = new Set(["tools.ietf.org", "datatracker.ietf.org", "www.rfc-editor.org", "rfc-editor.org",
+  "developer.mozilla.org", "httpstatuses.com", "www.w3.org"]);
+
+/** Last segments of a problem type URI that name a page of all errors rather than one. */
+const genericSegments = new Set(["", "errors", "error", "problems", "problem", "probs", "types", "status-codes",
+  "api-status-codes", "error-codes", "errorcodes", "codes", "docs", "reference", "index"]);
+
+/**
+ * The code an RFC 9457 problem type names: the identifier in its fragment,
+ * else its last path segment without an extension; a URN's or tag URI's last
+ * part. "" when it names no single problem.
+ */
+function problemTypeCode(uri: string): string {
+  let s = uri;
+  if (s.startsWith("urn:") || s.startsWith("tag:")) {
+    const seg = s.slice(Math.max(s.lastIndexOf(":"), s.lastIndexOf("/")) + 1);
+    return isIdentifier(seg) ? seg : "";
+  }
+  s = s.replace(/^https?:\/\//, "");
+  if (!s.startsWith("/")) {
+    const host = s.split("/")[0]!;
+    if (specHosts.has(host.toLowerCase())) return "";
+    s = s.slice(host.length);
+  }
+  const hash = s.indexOf("#");
+  if (hash >= 0) {
+    const frag = s.slice(hash + 1);
+    if (isIdentifier(frag) && !frag.startsWith("section")) return frag;
+    s = s.slice(0, hash);
+  }
+  s = s.split("?")[0]!.replace(/\/+$/, "");
+  let seg = s.slice(s.lastIndexOf("/") + 1);
+  for (const ext of [".html", ".htm", ".md", ".json", ".php", ".aspx"]) if (seg.endsWith(ext)) seg = seg.slice(0, -ext.length);
+  if (genericSegments.has(seg.toLowerCase()) || /^\d+$/.test(seg) || !isIdentifier(seg)) return "";
+  return seg;
+}
+
+/** The status's text as a code: 404 → "not_found", 522 → "connection_timed_out". */
+function statusName(status: number): string {
+  return textOf(status).toLowerCase().replace(/'/g, "").replace(/[^a-z0-9]+/g, " ").trim().replace(/ /g, "_");
+}
+
 function isProblem(m: Record<string, unknown>): boolean {
   return typeof m["title"] === "string" && (typeof m["type"] === "string" || typeof m["detail"] === "string");
 }
@@ -864,11 +965,12 @@ function fromXML(e: Draft, body: string): boolean {
 }
 
 /** Fills what every shape shares: request ID and retry-after from headers, a message, retryability. */
-function finish(e: Draft, h: Headers, now: () => number): void {
+function finish(e: Draft, h: Headers, weak: string, now: () => number): void {
   if (e.code === "") {
     const t = h.get("x-amzn-errortype");
     if (t) e.code = sanitize(awsErrorType(t), maxMessage);
   }
+  if (e.code === "") e.code = weak;
   if (!e.requestId) {
     for (const k of requestIdHeaders) {
       const v = h.get(k);
@@ -896,7 +998,7 @@ function finish(e: Draft, h: Headers, now: () => number): void {
     if (e.detail) e.message = e.detail;
     else if (e.title) e.message = e.title;
     else if (e.fields.length > 0) e.message = e.fields[0]!.field + ": " + e.fields[0]!.message;
-    else e.message = statusText[e.status] ?? "HTTP " + String(e.status);
+    else e.message = textOf(e.status) || "HTTP " + String(e.status);
   }
   if (retryableStatus(e.status) || throttlingCodes.has(e.code)) e.retryable = true;
 }
