@@ -29,11 +29,29 @@ type Config struct {
 	Header string
 	// TTL is how long a completed response is kept for replay (default 24 h).
 	TTL time.Duration
-	// Lease is how long an in-flight request holds its key (default 1 min).
-	// A process that dies mid-request frees its keys when their leases
-	// expire. Set it above the longest a handler runs: a handler still
-	// running when its lease ends loses the key to a retry.
+	// Lease is how long an in-flight request holds its key without a
+	// renewal (default 1 min). While the process holding it lives, the
+	// middleware renews the lease every Lease/3 (Store.Renew), through a
+	// long handler and through the retries of a failed save; a process that
+	// dies mid-request stops renewing, and its keys free when their leases
+	// expire. Set it above the longest pause a renewal may see (a stalled
+	// store call, a stop-the-world pause).
 	Lease time.Duration
+	// SaveBackoff is the wait before each retry of a response whose save
+	// (Store.Complete) failed (default DefaultSaveBackoff). Retries run in
+	// the background, the lease renewed meanwhile, until the save succeeds,
+	// the lease is lost or TTL has passed: a retry of the request gets
+	// idempotency_key_in_use until then, never a second run.
+	SaveBackoff Backoff
+	// MaxPendingSaves bounds the responses held for a save retry (default
+	// 1024). Beyond it, a failed save is logged and dropped, and its key is
+	// left to its lease: a retry after the lease runs again.
+	MaxPendingSaves int
+	// AfterFunc runs f after d and returns a function that cancels it
+	// (default: time.AfterFunc and its Timer's Stop). Lease renewals and
+	// save retries are scheduled with it; tests inject one to run them
+	// without waiting.
+	AfterFunc func(d time.Duration, f func()) (stop func() bool)
 	// RetryAfter is the Retry-After sent with idempotency_key_in_use
 	// (default 1 s).
 	RetryAfter time.Duration
@@ -70,6 +88,19 @@ type Config struct {
 	// Logger receives store failures and responses too large to store
 	// (default slog.Default()).
 	Logger *slog.Logger
+}
+
+// Backoff returns the wait before retry number attempt (1 for the first).
+type Backoff func(attempt int) time.Duration
+
+// DefaultSaveBackoff waits 100 ms before the first retry of a failed save,
+// doubling up to 10 s.
+func DefaultSaveBackoff(attempt int) time.Duration {
+	if attempt > 7 {
+		return 10 * time.Second
+	}
+	attempt = max(attempt, 1)
+	return min(100*time.Millisecond<<(attempt-1), 10*time.Second)
 }
 
 // ScopeFunc returns the scope a request's key lives in, so one caller's key
@@ -139,6 +170,15 @@ func (c *Config) withDefaults() Config {
 	}
 	if d.Lease <= 0 {
 		d.Lease = time.Minute
+	}
+	if d.SaveBackoff == nil {
+		d.SaveBackoff = DefaultSaveBackoff
+	}
+	if d.MaxPendingSaves <= 0 {
+		d.MaxPendingSaves = 1024
+	}
+	if d.AfterFunc == nil {
+		d.AfterFunc = func(d time.Duration, f func()) func() bool { return time.AfterFunc(d, f).Stop }
 	}
 	if d.RetryAfter <= 0 {
 		d.RetryAfter = time.Second

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/apierr/apierr"
 )
@@ -28,6 +29,9 @@ type middleware struct {
 	header    string
 	fpHeaders []string
 	keep      map[string]bool // ReplayHeaders, canonical; nil = all but neverStored
+
+	pendingMu sync.Mutex
+	pending   int // responses whose save is being retried
 }
 
 // New returns the Idempotency-Key middleware configured by cfg.
@@ -131,17 +135,22 @@ func (m *middleware) serve(next http.Handler, w http.ResponseWriter, r *http.Req
 	}
 }
 
-// run calls next as the owner of the key's lease, then stores its response
-// or releases the key.
+// run calls next as the owner of the key's lease, renewing it while the
+// handler runs, then stores its response or releases the key.
 func (m *middleware) run(next http.Handler, w http.ResponseWriter, r *http.Request, skey string, rec *Record) {
 	st := apierr.StateFrom(r.Context())
 	rw := &recorder{ResponseWriter: w, st: st, max: m.cfg.MaxResponseBytes, keep: m.keep}
 	renderedBefore := st != nil && st.Rendered
+	// Store calls outlive the client: a response on its way is stored even
+	// if the client left, so its retry replays instead of running again.
+	ctx := context.WithoutCancel(r.Context())
+	lease := m.hold(ctx, skey, rec.Token, logInfo{apierr.RequestID(r.Context()), r.Method, r.URL.Path})
 	finished := false
 	defer func() {
 		// A panic (or runtime.Goexit) unwinds through here: free the key
 		// and let the panic continue to the recover middleware.
 		if !finished {
+			lease.stop()
 			m.release(r, skey, rec.Token)
 		}
 	}()
@@ -155,6 +164,7 @@ func (m *middleware) run(next http.Handler, w http.ResponseWriter, r *http.Reque
 	switch {
 	case rw.status == 0 && r.Context().Err() != nil:
 		// Cancelled and nothing written: the handler gave up.
+		lease.stop()
 		m.release(r, skey, rec.Token)
 		return
 	case herr != nil && herr.Condition == apierr.CondTimeout:
@@ -163,13 +173,16 @@ func (m *middleware) run(next http.Handler, w http.ResponseWriter, r *http.Reque
 		// deadline with its side effect in an unknown state): releasing
 		// would let a retry run beside it. The lease expires on its own
 		// (Config.Lease); until then retries get idempotency_key_in_use.
+		lease.stop()
 		m.log(r, slog.LevelWarn, "idempotency: request timed out; key stays leased until the lease expires", nil)
 		return
 	case rw.broken:
 		// Not a response the client received whole: a retry runs again.
+		lease.stop()
 		m.release(r, skey, rec.Token)
 		return
 	case rw.overflow:
+		lease.stop()
 		m.log(r, slog.LevelWarn, "idempotency: response larger than MaxResponseBytes not stored; key released",
 			nil, slog.Int("max_response_bytes", m.cfg.MaxResponseBytes))
 		m.release(r, skey, rec.Token)
@@ -180,6 +193,7 @@ func (m *middleware) run(next http.Handler, w http.ResponseWriter, r *http.Reque
 		status = http.StatusOK // what net/http sends for a handler that writes nothing
 	}
 	if !m.cfg.Policy(status, herr) {
+		lease.stop()
 		m.release(r, skey, rec.Token)
 		return
 	}
@@ -188,16 +202,7 @@ func (m *middleware) run(next http.Handler, w http.ResponseWriter, r *http.Reque
 	if herr != nil {
 		done.ErrorCode = herr.Code
 	}
-	// The response is already on its way: store it even if the client left,
-	// so its retry replays instead of running the side effect again.
-	ctx := context.WithoutCancel(r.Context())
-	if err := m.cfg.Store.Complete(ctx, skey, done, m.cfg.TTL); err != nil {
-		lvl := slog.LevelError
-		if errors.Is(err, ErrLeaseLost) {
-			lvl = slog.LevelWarn
-		}
-		m.log(r, lvl, "idempotency: response not stored", err)
-	}
+	lease.save(done)
 }
 
 func (m *middleware) release(r *http.Request, skey string, token Token) {
@@ -311,16 +316,20 @@ func tooLarge(limit int64) *apierr.Error {
 }
 
 func (m *middleware) log(r *http.Request, lvl slog.Level, msg string, err error, attrs ...slog.Attr) {
+	m.logAt(r.Context(), logInfo{apierr.RequestID(r.Context()), r.Method, r.URL.Path}, lvl, msg, err, attrs...)
+}
+
+func (m *middleware) logAt(ctx context.Context, info logInfo, lvl slog.Level, msg string, err error, attrs ...slog.Attr) {
 	l := m.cfg.Logger
 	if l == nil {
 		l = slog.Default()
 	}
 	attrs = append(attrs,
-		slog.String("request_id", apierr.RequestID(r.Context())),
-		slog.String("method", r.Method),
-		slog.String("path", r.URL.Path))
+		slog.String("request_id", info.requestID),
+		slog.String("method", info.method),
+		slog.String("path", info.path))
 	if err != nil {
 		attrs = append(attrs, slog.String("error", err.Error()))
 	}
-	l.LogAttrs(r.Context(), lvl, msg, attrs...)
+	l.LogAttrs(ctx, lvl, msg, attrs...)
 }
