@@ -56,7 +56,7 @@ type Telemetry struct {
 	// errorSets caches one attribute set per (code, condition, status,
 	// route): their number is bounded by the catalog and the router, and a
 	// cached set spares the error path an allocation per response.
-	errorSets sync.Map // errorKey → metric.MeasurementOption
+	errorSets sync.Map // errorKey → []metric.AddOption
 }
 
 // New returns a Telemetry whose instruments come from cfg.MeterProvider.

@@ -77,19 +77,19 @@ func (t *Telemetry) outcomes(ctx context.Context, h http.Header, e *apierr.Error
 // limitSets and idemSets hold the attribute sets of every outcome, built
 // once: recording an outcome allocates nothing.
 var (
-	limitSets = func() map[[2]string]metric.MeasurementOption {
-		m := map[[2]string]metric.MeasurementOption{}
+	limitSets = func() map[[2]string][]metric.AddOption {
+		m := map[[2]string][]metric.AddOption{}
 		for _, k := range []string{LimitRate, LimitConcurrency, LimitQuota} {
 			for _, o := range []string{LimitAdmitted, LimitLimited, LimitStoreFailure} {
-				m[[2]string{k, o}] = metric.WithAttributeSet(attribute.NewSet(LimitKindKey.String(k), LimitOutcomeKey.String(o)))
+				m[[2]string{k, o}] = []metric.AddOption{metric.WithAttributeSet(attribute.NewSet(LimitKindKey.String(k), LimitOutcomeKey.String(o)))}
 			}
 		}
 		return m
 	}()
-	idemSets = func() map[string]metric.MeasurementOption {
-		m := map[string]metric.MeasurementOption{}
+	idemSets = func() map[string][]metric.AddOption {
+		m := map[string][]metric.AddOption{}
 		for _, o := range []string{IdempotencyExecuted, IdempotencyReplayed, IdempotencyInUse, IdempotencyReused, IdempotencyMissing, IdempotencyStoreFailure} {
-			m[o] = metric.WithAttributeSet(attribute.NewSet(IdempotencyOutcomeKey.String(o)))
+			m[o] = []metric.AddOption{metric.WithAttributeSet(attribute.NewSet(IdempotencyOutcomeKey.String(o)))}
 		}
 		return m
 	}()
@@ -104,9 +104,9 @@ var (
 func (t *Telemetry) LimitOutcome(ctx context.Context, kind, outcome string) {
 	o, ok := limitSets[[2]string{kind, outcome}]
 	if !ok {
-		o = metric.WithAttributes(LimitKindKey.String(kind), LimitOutcomeKey.String(outcome))
+		o = []metric.AddOption{metric.WithAttributes(LimitKindKey.String(kind), LimitOutcomeKey.String(outcome))}
 	}
-	t.limits.Add(ctx, 1, o)
+	t.limits.Add(ctx, 1, o...)
 	if outcome != LimitAdmitted {
 		if span := trace.SpanFromContext(ctx); span.IsRecording() {
 			span.AddEvent("apierr.ratelimit", trace.WithAttributes(LimitKindKey.String(kind), LimitOutcomeKey.String(outcome)))
@@ -120,9 +120,9 @@ func (t *Telemetry) LimitOutcome(ctx context.Context, kind, outcome string) {
 func (t *Telemetry) IdempotencyOutcome(ctx context.Context, outcome string) {
 	o, ok := idemSets[outcome]
 	if !ok {
-		o = metric.WithAttributes(IdempotencyOutcomeKey.String(outcome))
+		o = []metric.AddOption{metric.WithAttributes(IdempotencyOutcomeKey.String(outcome))}
 	}
-	t.idempotency.Add(ctx, 1, o)
+	t.idempotency.Add(ctx, 1, o...)
 	if span := trace.SpanFromContext(ctx); span.IsRecording() {
 		span.AddEvent("apierr.idempotency", trace.WithAttributes(IdempotencyOutcomeKey.String(outcome)))
 	}

@@ -140,7 +140,7 @@ func (t *Telemetry) recordError(ctx context.Context, span trace.Span, recording 
 	if route == "" {
 		route = OtherRoute
 	}
-	t.errors.Add(ctx, 1, t.errorSet(code, cond, status, route))
+	t.errors.Add(ctx, 1, t.errorSet(code, cond, status, route)...)
 }
 
 // recordPanic records the internal error the stack's recover layer is about
@@ -163,19 +163,21 @@ type errorKey struct {
 	status            int
 }
 
-func (t *Telemetry) errorSet(code string, cond apierr.Condition, status int, route string) metric.MeasurementOption {
+// errorSet returns the Add options of one error series; the slice is
+// shared, so passing it on allocates nothing.
+func (t *Telemetry) errorSet(code string, cond apierr.Condition, status int, route string) []metric.AddOption {
 	k := errorKey{code: code, cond: string(cond), route: route, status: status}
 	if o, ok := t.errorSets.Load(k); ok {
-		return o.(metric.MeasurementOption)
+		return o.([]metric.AddOption)
 	}
-	o := metric.WithAttributeSet(attribute.NewSet(
+	o := []metric.AddOption{metric.WithAttributeSet(attribute.NewSet(
 		semconv.ErrorTypeKey.String(code),
 		ConditionKey.String(string(cond)),
 		semconv.HTTPResponseStatusCode(status),
 		semconv.HTTPRoute(route),
-	))
+	))}
 	v, _ := t.errorSets.LoadOrStore(k, o)
-	return v.(metric.MeasurementOption)
+	return v.([]metric.AddOption)
 }
 
 // httpRoute is the path template of a ServeMux pattern ("POST
