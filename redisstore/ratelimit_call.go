@@ -29,18 +29,28 @@ type rlCaller struct {
 	guard    bool
 	failFast time.Duration
 	openTill *atomic.Int64 // unix ns until which calls fail at once
+	batch    *rlBatcher    // nil: one round trip per call, never coalesced
 }
 
 // ErrFailingFast is returned (wrapped) instead of calling Redis while a
 // store fails fast after an outage (see RateLimitConfig.FailFast).
 var ErrFailingFast = errors.New("redisstore: failing fast after a Redis error")
 
-func rlNewCaller(client redis.UniversalClient, timeout, failFast time.Duration) rlCaller {
+// rlNewCaller returns a caller; pipelines is the config's Pipelines (0:
+// DefaultPipelines, negative: no coalescing).
+func rlNewCaller(client redis.UniversalClient, timeout, failFast time.Duration, pipelines int) rlCaller {
 	if timeout <= 0 {
 		timeout = DefaultTimeout
 	}
-	return rlCaller{client: client, timeout: timeout, guard: !rlHonoursDeadlines(client),
+	c := rlCaller{client: client, timeout: timeout, guard: !rlHonoursDeadlines(client),
 		failFast: failFast, openTill: new(atomic.Int64)}
+	if pipelines == 0 {
+		pipelines = DefaultPipelines
+	}
+	if pipelines > 0 {
+		c.batch = &rlBatcher{client: client, limit: pipelines, timeout: timeout}
+	}
+	return c
 }
 
 func rlHonoursDeadlines(c redis.UniversalClient) bool {
@@ -55,14 +65,24 @@ func rlHonoursDeadlines(c redis.UniversalClient) bool {
 	return false
 }
 
-// run calls f with a context bounded by the timeout.
-func (c *rlCaller) run(ctx context.Context, f func(ctx context.Context) *redis.Cmd) ([]any, error) {
+// run runs script with a context bounded by the timeout, coalesced with
+// concurrent calls into pipelines when the store has a batcher.
+func (c *rlCaller) run(ctx context.Context, script *redis.Script, keys []string, args ...any) ([]any, error) {
 	if c.failFast > 0 {
 		if till := c.openTill.Load(); till != 0 && time.Now().UnixNano() < till {
 			return nil, ErrFailingFast
 		}
 	}
-	v, err := c.call(ctx, f)
+	f := func(ctx context.Context) *redis.Cmd { return script.Run(ctx, c.client, keys, args...) }
+	var v []any
+	var err error
+	if c.batch == nil {
+		v, err = c.call(ctx, f)
+	} else {
+		bctx, cancel := context.WithTimeout(ctx, c.timeout)
+		v, err = c.batch.do(bctx, script, keys, args, func() ([]any, error) { return c.call(bctx, f) })
+		cancel()
+	}
 	if err != nil && c.failFast > 0 && !rlServerReplied(err) {
 		c.openTill.Store(time.Now().Add(c.failFast).UnixNano())
 	}

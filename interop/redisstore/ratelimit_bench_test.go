@@ -35,11 +35,11 @@ var rlBenchKeyNames = func() []string {
 
 type rlRedisImpl struct {
 	name string
-	make func(b *testing.B, c *redis.Client, prefix string) func(ctx context.Context, key string) bool
+	make func(b *testing.B, c redis.UniversalClient, prefix string) func(ctx context.Context, key string) bool
 }
 
 var rlRedisImpls = []rlRedisImpl{
-	{"apierr-redisstore", func(b *testing.B, c *redis.Client, prefix string) func(context.Context, string) bool {
+	{"apierr-redisstore", func(b *testing.B, c redis.UniversalClient, prefix string) func(context.Context, string) bool {
 		s := redisstore.NewRateLimitStore(c, redisstore.RateLimitConfig{Prefix: prefix + "apierr:", Timeout: 10 * time.Second})
 		pols := []ratelimit.Policy{ratelimit.PerSecond(1_000_000)}
 		return func(ctx context.Context, k string) bool {
@@ -51,7 +51,19 @@ var rlRedisImpls = []rlRedisImpl{
 			return ok
 		}
 	}},
-	{"apierr-redisstore-2-policies", func(b *testing.B, c *redis.Client, prefix string) func(context.Context, string) bool {
+	{"apierr-redisstore-unpipelined", func(b *testing.B, c redis.UniversalClient, prefix string) func(context.Context, string) bool {
+		s := redisstore.NewRateLimitStore(c, redisstore.RateLimitConfig{Prefix: prefix + "apierr:", Timeout: 10 * time.Second, Pipelines: -1})
+		pols := []ratelimit.Policy{ratelimit.PerSecond(1_000_000)}
+		return func(ctx context.Context, k string) bool {
+			var out [1]ratelimit.Status
+			ok, err := s.Allow(ctx, k, 1, pols, out[:])
+			if err != nil {
+				b.Error(err)
+			}
+			return ok
+		}
+	}},
+	{"apierr-redisstore-2-policies", func(b *testing.B, c redis.UniversalClient, prefix string) func(context.Context, string) bool {
 		s := redisstore.NewRateLimitStore(c, redisstore.RateLimitConfig{Prefix: prefix + "apierr2:", Timeout: 10 * time.Second})
 		pols := []ratelimit.Policy{ratelimit.PerSecond(1_000_000), ratelimit.PerDay(1_000_000_000)}
 		return func(ctx context.Context, k string) bool {
@@ -63,7 +75,7 @@ var rlRedisImpls = []rlRedisImpl{
 			return ok
 		}
 	}},
-	{"go-redis-redis_rate", func(b *testing.B, c *redis.Client, prefix string) func(context.Context, string) bool {
+	{"go-redis-redis_rate", func(b *testing.B, c redis.UniversalClient, prefix string) func(context.Context, string) bool {
 		l := redis_rate.NewLimiter(c)
 		lim := redis_rate.PerSecond(1_000_000)
 		return func(ctx context.Context, k string) bool {
@@ -75,7 +87,7 @@ var rlRedisImpls = []rlRedisImpl{
 			return res.Allowed > 0
 		}
 	}},
-	{"ulule-limiter-redis", func(b *testing.B, c *redis.Client, prefix string) func(context.Context, string) bool {
+	{"ulule-limiter-redis", func(b *testing.B, c redis.UniversalClient, prefix string) func(context.Context, string) bool {
 		store, err := ululeredis.NewStoreWithOptions(c, limiter.StoreOptions{Prefix: prefix + "ulule", MaxRetry: 3})
 		if err != nil {
 			b.Fatal(err)
@@ -93,10 +105,17 @@ var rlRedisImpls = []rlRedisImpl{
 }
 
 // BenchmarkRedisRateLimit: checks per second at 1 and 64 concurrent callers
-// over 10k keys, and the round trips each check costs (a go-redis hook
-// counts every command and pipeline sent).
+// over 10k keys, on a single node and on a Redis Cluster (3 masters, 3
+// replicas), the round trips each check costs (a go-redis hook counts every
+// command and pipeline sent) and the script calls (EVAL/EVALSHA) it makes.
 func BenchmarkRedisRateLimit(b *testing.B) {
-	srv := redistest.New(b)
+	for _, srv := range []func(testing.TB) *redistest.Server{redistest.Shared, redistest.Cluster} {
+		srv := srv(b)
+		b.Run(srv.Name(), func(b *testing.B) { rlBenchServer(b, srv) })
+	}
+}
+
+func rlBenchServer(b *testing.B, srv *redistest.Server) {
 	for _, callers := range []int{1, 64} {
 		for _, impl := range rlRedisImpls {
 			b.Run("callers="+strconv.Itoa(callers)+"/"+impl.name, func(b *testing.B) {
@@ -110,13 +129,12 @@ func BenchmarkRedisRateLimit(b *testing.B) {
 				var wg sync.WaitGroup
 				for g := 0; g < callers; g++ {
 					wg.Add(1)
-					go func() { defer wg.Done(); take(ctx, "warm-up") }()
+					go func() { defer wg.Done(); take(ctx, "warm-up-"+strconv.Itoa(g)) }()
 				}
 				wg.Wait()
 				hook.n.Store(0)
-				if err := c.ConfigResetStat(ctx).Err(); err != nil {
-					b.Fatal(err)
-				}
+				hook.scripts.Store(0)
+				rlResetStats(b, c)
 				cpu0 := rlProcessCPU()
 				b.ReportAllocs()
 				b.ResetTimer()
@@ -139,32 +157,57 @@ func BenchmarkRedisRateLimit(b *testing.B) {
 				b.ReportMetric((rlProcessCPU()-cpu0).Seconds()*1e6/float64(b.N), "client-µs/op")
 				b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "checks/s")
 				b.ReportMetric(float64(hook.n.Load())/float64(b.N), "roundtrips/op")
+				b.ReportMetric(float64(hook.scripts.Load())/float64(b.N), "scripts/op")
 				b.ReportMetric(rlServerMicrosSpent(b, c)/float64(b.N), "redis-µs/op")
 			})
 		}
 	}
 }
 
-// rlServerMicrosSpent sums the CPU time Redis reports (INFO commandstats)
-// for every command since the last CONFIG RESETSTAT: the server's cost of
-// the checks, which bounds throughput when Redis is the bottleneck.
-func rlServerMicrosSpent(b *testing.B, c *redis.Client) float64 {
-	info, err := c.Info(context.Background(), "commandstats").Result()
+// rlEachNode runs f on every master (one for a single node).
+func rlEachNode(b *testing.B, c redis.UniversalClient, f func(ctx context.Context, c *redis.Client) error) {
+	ctx := context.Background()
+	var err error
+	if cc, ok := c.(*redis.ClusterClient); ok {
+		err = cc.ForEachMaster(ctx, f)
+	} else {
+		err = f(ctx, c.(*redis.Client))
+	}
 	if err != nil {
 		b.Fatal(err)
 	}
+}
+
+func rlResetStats(b *testing.B, c redis.UniversalClient) {
+	rlEachNode(b, c, func(ctx context.Context, c *redis.Client) error { return c.ConfigResetStat(ctx).Err() })
+}
+
+// rlServerMicrosSpent sums the CPU time Redis reports (INFO commandstats)
+// for every command since the last CONFIG RESETSTAT: the server's cost of
+// the checks, which bounds throughput when Redis is the bottleneck.
+func rlServerMicrosSpent(b *testing.B, c redis.UniversalClient) float64 {
+	var mu sync.Mutex
 	total := 0.0
-	for _, line := range strings.Split(info, "\n") {
-		if !strings.HasPrefix(line, "cmdstat_") || strings.HasPrefix(line, "cmdstat_info:") {
-			continue
+	rlEachNode(b, c, func(ctx context.Context, c *redis.Client) error {
+		info, err := c.Info(ctx, "commandstats").Result()
+		if err != nil {
+			return err
 		}
-		for _, f := range strings.Split(strings.TrimSpace(line[strings.IndexByte(line, ':')+1:]), ",") {
-			if v, ok := strings.CutPrefix(f, "usec="); ok {
-				n, _ := strconv.ParseFloat(v, 64)
-				total += n
+		for _, line := range strings.Split(info, "\n") {
+			if !strings.HasPrefix(line, "cmdstat_") || strings.HasPrefix(line, "cmdstat_info:") {
+				continue
+			}
+			for _, f := range strings.Split(strings.TrimSpace(line[strings.IndexByte(line, ':')+1:]), ",") {
+				if v, ok := strings.CutPrefix(f, "usec="); ok {
+					n, _ := strconv.ParseFloat(v, 64)
+					mu.Lock()
+					total += n
+					mu.Unlock()
+				}
 			}
 		}
-	}
+		return nil
+	})
 	return total
 }
 
