@@ -34,5 +34,5 @@ func Example() {
 	fmt.Println(string(body))
 	// Output:
 	// 422
-	// {"success":false,"message":"Validation failed","error":{"code":"INVALID_FORMAT","details":"Phone number must be in E.164 format (e.g., +1234567890)","field":"participant.number"}}
+	// {"success":false,"message":"Validation failed","error":{"code":"INVALID_FORMAT","field":"participant.number","details":"Phone number must be in E.164 format (e.g., +1234567890)"}}
 }

@@ -9,7 +9,7 @@ import (
 // Format is the calls API's body:
 //
 //	{"success": false, "message": …,
-//	 "error": {"code": …, "details": …, "field": …, "retryAfter": seconds}}
+//	 "error": {"code": …, "field": …, "details": …, "retryAfter": seconds}}
 //
 // details is the error's detail or, for a validation failure that has none,
 // the first field error's message; field is the first field error's path
@@ -30,16 +30,18 @@ func (format) AppendBody(dst []byte, e *apierr.Error) []byte {
 	dst = append(dst, `,"error":{"code":`...)
 	dst = apierr.AppendString(dst, e.Code)
 	details := e.Detail
-	if details == "" && len(e.Fields) > 0 {
-		details = e.Fields[0].Message
+	// The seed's validation examples print field before details; its generic
+	// schema prints details alone. Both orders are the published ones.
+	if len(e.Fields) > 0 {
+		dst = append(dst, `,"field":`...)
+		dst = apierr.AppendString(dst, e.Fields[0].Field)
+		if details == "" {
+			details = e.Fields[0].Message
+		}
 	}
 	if details != "" {
 		dst = append(dst, `,"details":`...)
 		dst = apierr.AppendString(dst, details)
-	}
-	if len(e.Fields) > 0 {
-		dst = append(dst, `,"field":`...)
-		dst = apierr.AppendString(dst, e.Fields[0].Field)
 	}
 	if s := e.RetryAfterSeconds(); s > 0 && e.Status == 429 {
 		dst = append(dst, `,"retryAfter":`...)
