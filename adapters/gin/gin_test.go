@@ -1,0 +1,291 @@
+package apierrgin_test
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/apierr/apierr"
+	apierrgin "github.com/apierr/apierr/adapters/gin"
+	"github.com/apierr/apierr/examples/fax"
+	"github.com/apierr/apierr/idempotency"
+	"github.com/apierr/apierr/middleware"
+	"github.com/apierr/apierr/ratelimit"
+	"github.com/gin-gonic/gin"
+)
+
+var quiet = slog.New(slog.DiscardHandler)
+
+const testKey = "fx_test_echo_0123456789abcdef"
+
+type sendFax struct {
+	To    string `json:"to" binding:"required,e164"`
+	File  string `json:"file" binding:"required,base64"`
+	Pages int    `json:"pages" binding:"omitempty,min=1,max=50"`
+}
+
+// newServer serves a gin app with apierr installed, on a real server.
+func newServer(t *testing.T) *httptest.Server {
+	t.Helper()
+	cat, err := fax.NewCatalog("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := middleware.NewMemoryKeyStore()
+	if err := keys.Add(testKey, apierr.Principal{Tenant: "acme", Environment: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	auth := middleware.Auth(middleware.AuthConfig{Keys: keys, Realm: "fax"})
+	limit := ratelimit.New(ratelimit.Config{Policies: []ratelimit.Policy{ratelimit.PerMinute(3)}, Key: ratelimit.ByKeyID})
+	once := idempotency.New(idempotency.Config{})
+
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	apierrgin.Config{Catalog: cat, Stack: []middleware.Option{middleware.WithLogger(quiet)}}.Install(r)
+	r.POST("/fax", apierrgin.Wrap(auth), apierrgin.Wrap(middleware.RequireContentType("application/json")), apierrgin.Wrap(once), func(c *gin.Context) {
+		var req sendFax
+		if err := c.ShouldBindJSON(&req); err != nil {
+			_ = c.Error(err)
+			return
+		}
+		if strings.HasSuffix(req.To, "0402") {
+			_ = c.Error(apierr.New("insufficient_balance").With("available", 0).With("required", 10))
+			return
+		}
+		c.JSON(http.StatusCreated, gin.H{"id": "fax_1", "to": req.To})
+	})
+	r.POST("/fax-abort", func(c *gin.Context) {
+		var req sendFax
+		_ = c.BindJSON(&req) // aborts with 400 and attaches the error
+	})
+	r.GET("/limited", apierrgin.Wrap(auth), apierrgin.Wrap(limit.Middleware), func(c *gin.Context) { c.Status(http.StatusNoContent) })
+	r.GET("/fax/:id", func(c *gin.Context) { c.AbortWithStatus(http.StatusNotFound) })
+	r.GET("/plain404", func(c *gin.Context) { c.String(http.StatusNotFound, "nothing here") })
+	r.GET("/forbidden", func(c *gin.Context) { c.AbortWithStatusJSON(http.StatusForbidden, gin.H{"error": "no"}) })
+	r.GET("/teapot", func(c *gin.Context) { c.AbortWithStatus(http.StatusTeapot) })
+	r.GET("/unavailable", func(c *gin.Context) {
+		_ = c.AbortWithError(http.StatusServiceUnavailable, errors.New("db down"))
+	})
+	r.GET("/panic", func(c *gin.Context) { panic("boom") })
+	r.GET("/plain-error", apierrgin.Handler(func(c *gin.Context) error { return errors.New("secret detail") }))
+	r.GET("/items", func(c *gin.Context) {
+		var q struct {
+			Limit int `form:"limit" json:"limit" binding:"max=100"`
+		}
+		if err := c.ShouldBindQuery(&q); err != nil {
+			_ = c.Error(err)
+			return
+		}
+		c.JSON(http.StatusOK, q)
+	})
+	srv := httptest.NewServer(r)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+type reply struct {
+	status int
+	header http.Header
+	body   map[string]any
+	raw    string
+}
+
+func send(t *testing.T, srv *httptest.Server, method, path, body string, kv ...string) reply {
+	t.Helper()
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	req, err := http.NewRequest(method, srv.URL+path, rd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	for i := 0; i+1 < len(kv); i += 2 {
+		req.Header.Set(kv[i], kv[i+1])
+	}
+	resp, err := srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	rep := reply{status: resp.StatusCode, header: resp.Header, raw: string(raw)}
+	_ = json.Unmarshal(raw, &rep.body)
+	return rep
+}
+
+// contract checks what every catalog error carries.
+func contract(t *testing.T, r reply, status int, code string) {
+	t.Helper()
+	if r.status != status || r.body["error"] != code {
+		t.Fatalf("got %d %v, want %d %s: %s", r.status, r.body["error"], status, code, r.raw)
+	}
+	if ct := r.header.Get("Content-Type"); ct != "application/json" {
+		t.Errorf("Content-Type %q", ct)
+	}
+	id := r.header.Get("X-Request-Id")
+	if id == "" || r.body["request_id"] != id {
+		t.Errorf("request id header %q, body %v", id, r.body["request_id"])
+	}
+	if docs, _ := r.body["docs"].(string); !strings.HasPrefix(docs, "https://mintfax.com/docs/errors/") {
+		t.Errorf("docs %q", docs)
+	}
+}
+
+func context(r reply) map[string]any {
+	c, _ := r.body["context"].(map[string]any)
+	return c
+}
+
+const goodFax = `{"to":"+14155550123","file":"JVBERi0xLjQK"}`
+
+func TestGinErrorsAreCatalogErrors(t *testing.T) {
+	srv := newServer(t)
+	auth := []string{"Authorization", "Bearer " + testKey}
+
+	t.Run("unknown path is endpoint_not_found", func(t *testing.T) {
+		contract(t, send(t, srv, "GET", "/nowhere", ""), 404, "endpoint_not_found")
+	})
+	t.Run("wrong method is method_not_allowed with Allow", func(t *testing.T) {
+		r := send(t, srv, "DELETE", "/fax", "")
+		contract(t, r, 405, "method_not_allowed")
+		if !strings.Contains(r.header.Get("Allow"), "POST") {
+			t.Errorf("Allow %q", r.header.Get("Allow"))
+		}
+	})
+	t.Run("AbortWithStatus(404) from a matched route is not_found", func(t *testing.T) {
+		contract(t, send(t, srv, "GET", "/fax/fax_nope", ""), 404, "not_found")
+	})
+	t.Run("a plain 404 written by a matched route is not_found", func(t *testing.T) {
+		r := send(t, srv, "GET", "/plain404", "")
+		contract(t, r, 404, "not_found")
+		if strings.Contains(r.raw, "nothing here") {
+			t.Errorf("handler text leaked: %s", r.raw)
+		}
+	})
+	t.Run("AbortWithStatusJSON(403) is forbidden, its body dropped", func(t *testing.T) {
+		contract(t, send(t, srv, "GET", "/forbidden", ""), 403, "forbidden")
+	})
+	t.Run("AbortWithStatus of an unmapped 4xx keeps its status", func(t *testing.T) {
+		contract(t, send(t, srv, "GET", "/teapot", ""), 418, "bad_request")
+	})
+	t.Run("AbortWithError(503) is unavailable with Retry-After, its error logged only", func(t *testing.T) {
+		r := send(t, srv, "GET", "/unavailable", "")
+		if r.status != 503 || r.header.Get("Retry-After") == "" || strings.Contains(r.raw, "db down") {
+			t.Fatalf("%d %v %s", r.status, r.header, r.raw)
+		}
+	})
+	t.Run("panic is internal, no detail", func(t *testing.T) {
+		r := send(t, srv, "GET", "/panic", "")
+		contract(t, r, 500, "internal_server_error")
+		if strings.Contains(r.raw, "boom") {
+			t.Errorf("panic leaked: %s", r.raw)
+		}
+	})
+	t.Run("a plain error is internal, its text in the log only", func(t *testing.T) {
+		r := send(t, srv, "GET", "/plain-error", "")
+		contract(t, r, 500, "internal_server_error")
+		if strings.Contains(r.raw, "secret") {
+			t.Errorf("leaked: %s", r.raw)
+		}
+	})
+	t.Run("auth missing", func(t *testing.T) {
+		r := send(t, srv, "POST", "/fax", goodFax)
+		contract(t, r, 401, "api_key_missing")
+		if r.header.Get("WWW-Authenticate") == "" {
+			t.Error("no challenge")
+		}
+	})
+	t.Run("auth invalid", func(t *testing.T) {
+		contract(t, send(t, srv, "POST", "/fax", goodFax, "Authorization", "Bearer fx_test_nope_0000000000000000"), 401, "api_key_invalid")
+	})
+	t.Run("bind syntax error is bad_request", func(t *testing.T) {
+		r := send(t, srv, "POST", "/fax", "{\n\"to\": ,}", auth...)
+		contract(t, r, 400, "bad_request")
+		if d, _ := r.body["detail"].(string); !strings.Contains(d, "not valid JSON") {
+			t.Errorf("%s", r.raw)
+		}
+	})
+	t.Run("BindJSON's abort renders the attached error", func(t *testing.T) {
+		r := send(t, srv, "POST", "/fax-abort", `{"to":"x"}`)
+		contract(t, r, 422, "validation_failed")
+		if errs, _ := context(r)["errors"].(map[string]any); errs["to"] == nil || errs["file"] == nil {
+			t.Errorf("%s", r.raw)
+		}
+	})
+	t.Run("bind type error names the field", func(t *testing.T) {
+		r := send(t, srv, "POST", "/fax", `{"to":"+14155550123","file":"eA==","pages":"two"}`, auth...)
+		contract(t, r, 400, "bad_request")
+		if c := context(r); c["field"] != "pages" || c["expected"] != "integer" {
+			t.Errorf("context %v", c)
+		}
+	})
+	t.Run("validation lists every field by its JSON name", func(t *testing.T) {
+		r := send(t, srv, "POST", "/fax", `{"to":"0123","pages":99}`, auth...)
+		contract(t, r, 422, "validation_failed")
+		errs, _ := context(r)["errors"].(map[string]any)
+		for _, f := range []string{"to", "file", "pages"} {
+			if errs[f] == nil {
+				t.Errorf("no error for %s: %s", f, r.raw)
+			}
+		}
+	})
+	t.Run("a query parameter of the wrong type is bad_request naming it", func(t *testing.T) {
+		r := send(t, srv, "GET", "/items?limit=lots", "")
+		contract(t, r, 400, "bad_request")
+		if context(r)["field"] != "limit" {
+			t.Errorf("%s", r.raw)
+		}
+	})
+	t.Run("a query parameter over its limit is validation_failed", func(t *testing.T) {
+		contract(t, send(t, srv, "GET", "/items?limit=500", ""), 422, "validation_failed")
+	})
+	t.Run("wrong content type is bad_request", func(t *testing.T) {
+		r := send(t, srv, "POST", "/fax", goodFax, append(auth, "Content-Type", "text/plain")...)
+		contract(t, r, 400, "bad_request")
+	})
+	t.Run("a handler's *apierr.Error renders natively", func(t *testing.T) {
+		r := send(t, srv, "POST", "/fax", `{"to":"+14155550402","file":"eA=="}`, auth...)
+		contract(t, r, 402, "insufficient_balance")
+		if context(r)["available"] != float64(0) {
+			t.Errorf("%s", r.raw)
+		}
+	})
+	t.Run("rate limit is 429 with Retry-After", func(t *testing.T) {
+		var r reply
+		for range 4 {
+			r = send(t, srv, "GET", "/limited", "", auth...)
+		}
+		contract(t, r, 429, "rate_limit_exceeded")
+		if r.header.Get("Retry-After") == "" || r.header.Get("RateLimit-Policy") == "" {
+			t.Errorf("headers %v", r.header)
+		}
+	})
+	t.Run("idempotency replays and refuses a reused key", func(t *testing.T) {
+		key := []string{"Idempotency-Key", "gin-1"}
+		first := send(t, srv, "POST", "/fax", goodFax, append(auth, key...)...)
+		again := send(t, srv, "POST", "/fax", goodFax, append(auth, key...)...)
+		if first.status != 201 || again.status != 201 || again.header.Get("Idempotent-Replayed") != "true" || again.raw != first.raw {
+			t.Fatalf("first %d %s, again %d %v %s", first.status, first.raw, again.status, again.header, again.raw)
+		}
+		contract(t, send(t, srv, "POST", "/fax", `{"to":"+14155550199","file":"eA=="}`, append(auth, key...)...), 422, "idempotency_key_reused")
+	})
+	t.Run("idempotency stores a handler's business error", func(t *testing.T) {
+		key := []string{"Idempotency-Key", "gin-402"}
+		body := `{"to":"+14155550402","file":"eA=="}`
+		first := send(t, srv, "POST", "/fax", body, append(auth, key...)...)
+		again := send(t, srv, "POST", "/fax", body, append(auth, key...)...)
+		contract(t, first, 402, "insufficient_balance")
+		if again.status != 402 || again.header.Get("Idempotent-Replayed") != "true" {
+			t.Fatalf("again %d %v", again.status, again.header)
+		}
+	})
+}
