@@ -145,7 +145,8 @@ func bodyError(err error) *apierr.Error {
 // normalizer builds it, for the errors rendered outside the runtime and
 // the 5xx whose cause must reach the log.
 func statusError(status int, h http.Header) *apierr.Error {
-	cond, exact := middleware.ConditionForStatus(status)
+	m := apierr.MeaningOf(status)
+	cond, exact := m.Condition, m.Exact
 	e := apierr.Cond(cond)
 	if !exact {
 		e.Status = status

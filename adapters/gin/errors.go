@@ -60,7 +60,8 @@ func Convert(c *gin.Context, err error, status int) *apierr.Error {
 // statusError is the catalog error of a 5xx status, as the runtime's
 // normalizer builds it.
 func statusError(status int) *apierr.Error {
-	cond, exact := middleware.ConditionForStatus(status)
+	m := apierr.MeaningOf(status)
+	cond, exact := m.Condition, m.Exact
 	e := apierr.Cond(cond)
 	if !exact {
 		e.Status = status

@@ -71,7 +71,8 @@ func Convert(status int, msg string, errs ...error) *apierr.Error {
 	case status == http.StatusUnsupportedMediaType:
 		return apierr.Cond(apierr.CondUnsupportedMediaType)
 	}
-	cond, exact := middleware.ConditionForStatus(status)
+	m := apierr.MeaningOf(status)
+	cond, exact := m.Condition, m.Exact
 	e := apierr.Cond(cond)
 	if !exact {
 		e.Status = status
