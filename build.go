@@ -56,6 +56,12 @@ func buildWith(s Spec, file string, ps specPositions, opts []Option, fallbacks [
 				return known[i]
 			}
 		}
+		if o.unknown != nil && name != "" {
+			if f := o.unknown(name); f != nil {
+				known = append(known, f)
+				return f
+			}
+		}
 		return nil
 	}
 	names := func() string {

@@ -193,3 +193,52 @@ func TestAppendValue(t *testing.T) {
 		}
 	}
 }
+
+func TestUnknownFormatsAsOpaque(t *testing.T) {
+	yaml := []byte("name: Acme\nformat: acme\nformats: [problem, acme_v2]\ncodes:\n  out_of_stock: {status: 409, message: Gone.}\n")
+	t.Run("refused by default", func(t *testing.T) {
+		_, err := Load(yaml, "acme.yaml")
+		if err == nil || !strings.Contains(err.Error(), `acme.yaml:2:9: unknown format "acme"`) {
+			t.Fatalf("err = %v", err)
+		}
+	})
+	t.Run("opaque stand-ins", func(t *testing.T) {
+		var seen []string
+		cat, err := Load(yaml, "acme.yaml", WithUnknownFormats(func(name string) Format {
+			seen = append(seen, name)
+			return Opaque(name)
+		}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Join(seen, ","); got != "acme,acme_v2" {
+			t.Errorf("asked for %s", got)
+		}
+		f := cat.Formats()[0]
+		d, ok := f.(Describer)
+		if f.Name() != "acme" || !ok || len(d.Members(cat)) != 0 {
+			t.Fatalf("default format %s is not an opaque Describer", f.Name())
+		}
+		if s := d.Schemas(cat); len(s) != 1 || s[0].Name != "AcmeError" || !json.Valid(s[0].JSON) {
+			t.Errorf("schemas = %q", s)
+		}
+		if body := cat.Render(f, cat.Err("out_of_stock")); !json.Valid(body) {
+			t.Errorf("body %s", body)
+		}
+	})
+}
+
+func TestBuiltinFormatsDescribeThemselves(t *testing.T) {
+	cat := Default()
+	for _, f := range []Format{Envelope, Problem} {
+		d := f.(Describer)
+		if len(d.Members(cat)) == 0 {
+			t.Errorf("%s: no members", f.Name())
+		}
+		for _, s := range d.Schemas(cat) {
+			if !json.Valid(s.JSON) {
+				t.Errorf("%s: schema %s is not JSON: %s", f.Name(), s.Name, s.JSON)
+			}
+		}
+	}
+}

@@ -71,12 +71,22 @@ type Option func(*loadOptions)
 
 type loadOptions struct {
 	formats []Format
+	unknown func(name string) Format
 }
 
 // WithFormats makes formats known by name to the catalog, beside the built-in
 // "envelope" and "problem", so its `format:` key can name them.
 func WithFormats(f ...Format) Option {
 	return func(o *loadOptions) { o.formats = append(o.formats, f...) }
+}
+
+// WithUnknownFormats makes a format name the catalog uses but no format
+// answers to load as fn(name) (typically Opaque(name)) instead of failing.
+// It is for tools that read catalogs written for other programs; a server
+// should register its formats with WithFormats. fn returning nil keeps the
+// error.
+func WithUnknownFormats(fn func(name string) Format) Option {
+	return func(o *loadOptions) { o.unknown = fn }
 }
 
 // pos is a position in a catalog file.

@@ -125,6 +125,7 @@ var htmlTemplates = template.Must(template.New("html").Funcs(funcs).Parse(`
 <section id="_body">
 <h2>Error body</h2>
 <p>Every error body is <code>{{.ContentType}}</code>, sent with the HTTP status of its code{{if .RequestID}} and the request ID in the <code>{{.RequestID}}</code> header{{end}}.{{if .Others}} Send <code>Accept: {{index .Others 0}}</code> to get {{if eq (index .Others 0) "application/problem+json"}}RFC 9457 problem details{{else}}that format{{end}} instead.{{end}} Match on the code, never on the message.</p>
+{{- if .Members}}
 <table>
 <thead><tr><th>Member</th><th>Type</th><th>Description</th></tr></thead>
 <tbody>
@@ -133,6 +134,9 @@ var htmlTemplates = template.Must(template.New("html").Funcs(funcs).Parse(`
 {{- end}}
 </tbody>
 </table>
+{{- else}}
+<p>The body is the API's own format <code>{{.Format}}</code>, whose members this reference does not describe; the example bodies below are not in that shape.</p>
+{{- end}}
 </section>
 <section id="_statuses">
 <h2>Status codes</h2>

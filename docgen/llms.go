@@ -23,11 +23,14 @@ func LLMsTxt(cat *apierr.Catalog) []byte {
 	if p.RequestID != "" {
 		fmt.Fprintf(&b, " (header `%s`)", p.RequestID)
 	}
-	b.WriteString(".\n\nBody members: ")
 	var ms []string
 	for _, m := range p.Members {
 		ms = append(ms, "`"+m.Name+"` ("+m.Type+")")
 	}
+	if len(ms) == 0 {
+		ms = append(ms, "the API's own format `"+p.Format+"`, not described here")
+	}
+	b.WriteString(".\n\nBody members: ")
 	b.WriteString(strings.Join(ms, ", "))
 	b.WriteString(".\n\n## Codes\n\n")
 	for _, c := range p.Codes {

@@ -28,7 +28,11 @@ func Markdown(cat *apierr.Catalog) []byte {
 		fmt.Fprintf(&b, " Send `Accept: %s` to get that format instead.", p.Others[0])
 	}
 	b.WriteString(" Match on the code, never on the message.\n\n")
-	b.WriteString("| Member | Type | Description |\n|---|---|---|\n")
+	if len(p.Members) == 0 {
+		fmt.Fprintf(&b, "The body is the API's own format `%s`, whose members this reference does not describe; the example bodies below are not in that shape.\n", p.Format)
+	} else {
+		b.WriteString("| Member | Type | Description |\n|---|---|---|\n")
+	}
 	for _, m := range p.Members {
 		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", m.Name, cell(m.Type), cell(m.Description))
 	}

@@ -11,54 +11,19 @@ import (
 	"github.com/apierr/apierr"
 )
 
-// members describes the body of the catalog's default format: written out
-// for the built-in formats, derived from the rendered examples otherwise.
+// members describes the body of the catalog's default format: as the
+// format describes itself (apierr.Describer), else derived from the
+// rendered examples.
 func members(cat *apierr.Catalog) []member {
 	f := cat.Formats()[0]
-	switch f {
-	case apierr.Envelope:
-		return envelopeMembers(cat)
-	case apierr.Problem:
-		return problemMembers(cat)
+	if d, ok := f.(apierr.Describer); ok {
+		var out []member
+		for _, m := range d.Members(cat) {
+			out = append(out, member{Name: m.Name, Type: m.Type, Description: m.Description})
+		}
+		return out
 	}
 	return derivedMembers(cat, f)
-}
-
-func envelopeMembers(cat *apierr.Catalog) []member {
-	return []member{
-		{Name: "error", Type: "string", Description: "The error code: stable and machine-readable, one of the codes below. Match on it."},
-		{Name: "message", Type: "string", Description: "A human-readable message. Show it to people; it may change, so never match on it."},
-		{Name: "action", Type: "string", Description: "The programmatic next step, e.g. " + exampleAction(cat) + "."},
-		{Name: "docs", Type: "string (URL)", Description: "The permalink to the code's entry in this reference."},
-		{Name: "detail", Type: "string", Description: "Optional explanation of this occurrence."},
-		{Name: "context", Type: "object", Description: "Documented, code-specific data (see each code). For validation errors, context.errors maps each field to its messages."},
-		{Name: "request_id", Type: "string", Description: "The request's ID, also sent in the " + cat.RequestIDHeader() + " header. Quote it to support."},
-	}
-}
-
-func problemMembers(cat *apierr.Catalog) []member {
-	return []member{
-		{Name: "type", Type: "string (URI)", Description: "The permalink to the code's entry in this reference (about:blank when there is none)."},
-		{Name: "title", Type: "string", Description: "A short summary of the code; the same for every occurrence."},
-		{Name: "status", Type: "integer", Description: "The HTTP status code."},
-		{Name: "detail", Type: "string", Description: "A human-readable explanation of this occurrence."},
-		{Name: "instance", Type: "string (URI)", Description: "The request path this occurrence concerns."},
-		{Name: "code", Type: "string", Description: "The error code: stable and machine-readable, one of the codes below. Match on it."},
-		{Name: "action", Type: "string", Description: "The programmatic next step, e.g. " + exampleAction(cat) + "."},
-		{Name: "request_id", Type: "string", Description: "The request's ID, also sent in the " + cat.RequestIDHeader() + " header."},
-		{Name: "retry_after", Type: "integer", Description: "Seconds to wait before retrying, as in the Retry-After header."},
-		{Name: "errors", Type: "array", Description: "Field errors of a validation failure: objects with field, rule and message."},
-		{Name: "context", Type: "object", Description: "Documented, code-specific data (see each code)."},
-	}
-}
-
-func exampleAction(cat *apierr.Catalog) string {
-	for _, c := range cat.Codes() {
-		if c.Action != "" && !c.Fallback {
-			return c.Action
-		}
-	}
-	return "retry"
 }
 
 // derivedMembers walks the example body of every code and reports each

@@ -24,7 +24,10 @@ import (
 //	responses:
 //	  "402": {$ref: "#/components/responses/Error402"}
 func OpenAPI(cat *apierr.Catalog, format string) ([]byte, error) {
-	doc := openAPIDoc(cat)
+	doc, err := openAPIDoc(cat)
+	if err != nil {
+		return nil, err
+	}
 	switch format {
 	case "yaml", "yml", "":
 		return encodeYAML(doc)
@@ -34,7 +37,7 @@ func OpenAPI(cat *apierr.Catalog, format string) ([]byte, error) {
 	return nil, fmt.Errorf("docgen: unknown OpenAPI format %q (yaml or json)", format)
 }
 
-func openAPIDoc(cat *apierr.Catalog) *object {
+func openAPIDoc(cat *apierr.Catalog) (*object, error) {
 	name := cat.Name()
 	if name == "" {
 		name = "API"
@@ -59,16 +62,18 @@ func openAPIDoc(cat *apierr.Catalog) *object {
 	var medias []media
 	for i, f := range cat.Formats() {
 		m := media{contentType: f.ContentType(), f: f}
-		switch f {
-		case apierr.Envelope:
-			m.schema = "Error"
-			schemas.set("Error", envelopeSchema(cat))
-			schemas.set("FieldErrors", fieldErrorsSchema())
-		case apierr.Problem:
-			m.schema = "Problem"
-			schemas.set("Problem", problemSchema())
-			schemas.set("FieldError", fieldErrorSchema())
-		default:
+		if d, ok := f.(apierr.Describer); ok && len(d.Schemas(cat)) > 0 {
+			for j, s := range d.Schemas(cat) {
+				if j == 0 {
+					m.schema = s.Name
+				}
+				v, err := decodeOrdered(s.JSON)
+				if err != nil {
+					return nil, fmt.Errorf("docgen: format %s: schema %s: %w", f.Name(), s.Name, err)
+				}
+				schemas.set(s.Name, v)
+			}
+		} else {
 			m.schema = componentName(f.Name()) + "Error"
 			schemas.set(m.schema, derivedSchema(cat, f))
 		}
@@ -147,7 +152,7 @@ func openAPIDoc(cat *apierr.Catalog) *object {
 			"headers", headers,
 			"examples", examples,
 		),
-	)
+	), nil
 }
 
 func statusText(st int) string {
@@ -193,71 +198,6 @@ func componentName(s string) string {
 	return b.String()
 }
 
-func str(desc string) *object { return obj("type", "string", "description", desc) }
-
-func envelopeSchema(cat *apierr.Catalog) *object {
-	return obj(
-		"type", "object",
-		"description", "An error of the "+orID(cat.Name(), "API")+". Match on error; show message to people.",
-		"required", []string{"error", "message"},
-		"properties", obj(
-			"error", str("The error code: stable and machine-readable."),
-			"message", str("A human-readable message. It may change; never match on it."),
-			"action", str("The programmatic next step."),
-			"docs", obj("type", "string", "format", "uri-reference", "description", "The permalink to the code's documentation."),
-			"detail", str("Optional explanation of this occurrence."),
-			"context", obj(
-				"type", "object",
-				"description", "Documented, code-specific data.",
-				"properties", obj("errors", obj("$ref", "#/components/schemas/FieldErrors")),
-				"additionalProperties", true,
-			),
-			"request_id", str("The request's ID, also in the "+cat.RequestIDHeader()+" header."),
-		),
-	)
-}
-
-func fieldErrorsSchema() *object {
-	return obj(
-		"type", "object",
-		"description", "Validation messages per field, keyed by the field's JSON path.",
-		"additionalProperties", obj("type", "array", "items", obj("type", "string")),
-	)
-}
-
-func fieldErrorSchema() *object {
-	return obj(
-		"type", "object",
-		"description", "One violation of one request field.",
-		"required", []string{"field", "message"},
-		"properties", obj(
-			"field", str("The field's JSON path, e.g. participant.number."),
-			"rule", str("The rule that failed, e.g. required, e164, uuid."),
-			"message", str("A human-readable message about the field."),
-		),
-	)
-}
-
-func problemSchema() *object {
-	return obj(
-		"type", "object",
-		"description", "RFC 9457 problem details, with the apierr extension members.",
-		"required", []string{"type", "title", "status", "detail", "code"},
-		"properties", obj(
-			"type", obj("type", "string", "format", "uri-reference", "description", "The permalink to the code's documentation, or about:blank."),
-			"title", str("A short summary of the code."),
-			"status", obj("type", "integer", "minimum", 400, "maximum", 599, "description", "The HTTP status code."),
-			"detail", str("A human-readable explanation of this occurrence."),
-			"instance", obj("type", "string", "format", "uri-reference", "description", "The request path of this occurrence."),
-			"code", str("The error code: stable and machine-readable."),
-			"action", str("The programmatic next step."),
-			"request_id", str("The request's ID."),
-			"retry_after", obj("type", "integer", "minimum", 0, "description", "Seconds to wait before retrying."),
-			"errors", obj("type", "array", "items", obj("$ref", "#/components/schemas/FieldError"), "description", "Field errors of a validation failure."),
-			"context", obj("type", "object", "additionalProperties", true, "description", "Documented, code-specific data."),
-		),
-	)
-}
 
 // derivedSchema infers a JSON Schema from the example body of every code:
 // the union of the members seen, their JSON types, and as required the
