@@ -257,4 +257,3 @@ func AppendFieldList(dst []byte, fields []FieldError) []byte {
 	}
 	return append(dst, ']')
 }
-

@@ -198,7 +198,6 @@ func componentName(s string) string {
 	return b.String()
 }
 
-
 // derivedSchema infers a JSON Schema from the example body of every code:
 // the union of the members seen, their JSON types, and as required the
 // members present in every example. Every example validates against it by

@@ -17,4 +17,3 @@ const rlTestTimeout = 5 * time.Second
 // rlOutageTimeout bounds calls in outage tests: every call to a stopped
 // server may take this long (go-redis retries the dial until the deadline).
 const rlOutageTimeout = time.Second
-
