@@ -71,7 +71,7 @@ func Handler(cat *apierr.Catalog) http.Handler {
 		if c.Permalink == "" {
 			continue
 		}
-		page := permalinkHTML(p, c, base+"#"+c.Slug)
+		page := permalinkHTML(p, c, base+"#"+c.Slug, servedLink)
 		add(c.Permalink, page, htmlType)
 		if !strings.HasSuffix(c.Permalink, "/") && l.suffix == "" {
 			add(c.Permalink+"/", page, htmlType)

@@ -180,7 +180,7 @@ var htmlTemplates = template.Must(template.New("html").Funcs(funcs).Parse(`
 <h2>Codes</h2>
 <ul>
 {{- range .All}}
-<li><a href="{{.Permalink}}"{{if eq .ID $.Code.ID}} aria-current="page"{{end}}><code>{{.ID}}</code></a><span class="status">{{.Status}}</span></li>
+<li><a href="{{call $.Link .Permalink}}"{{if eq .ID $.Code.ID}} aria-current="page"{{end}}><code>{{.ID}}</code></a><span class="status">{{.Status}}</span></li>
 {{- end}}
 </ul>
 </nav>
@@ -204,15 +204,21 @@ func HTML(cat *apierr.Catalog) []byte {
 	return renderHTML("reference", newPage(cat))
 }
 
-// permalinkHTML is the page of one code.
-func permalinkHTML(p *page, c *codeDoc, back string) []byte {
+// permalinkHTML is the page of one code. link maps another page's served
+// path to the href this page uses for it; back is the reference page's href.
+func permalinkHTML(p *page, c *codeDoc, back string, link func(string) string) []byte {
 	return renderHTML("permalink", struct {
 		Name string
 		Code *codeDoc
 		Back string
 		All  []*codeDoc
-	}{p.Name, c, back, p.all()})
+		Link func(string) string
+	}{p.Name, c, back, p.all(), link})
 }
+
+// servedLink is the href of a served path on pages the API serves itself
+// (docgen.Handler): the path as it is, root-relative.
+func servedLink(target string) string { return target }
 
 func renderHTML(name string, data any) []byte {
 	var b bytes.Buffer

@@ -2,6 +2,8 @@ package docgen_test
 
 import (
 	"net/http/httptest"
+	"path"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -106,5 +108,56 @@ codes:
 		if strings.Contains(s, "<script") || strings.Contains(s, "<img") || strings.Contains(s, "<b>") {
 			t.Errorf("%s: catalog text is not escaped", f.Path)
 		}
+	}
+}
+
+// TestSiteLinksWorkFromDisk: every relative link of every generated HTML
+// page names a file the site writes, so the site opened from disk
+// (file://…/index.html) navigates as it does when served.
+func TestSiteLinksWorkFromDisk(t *testing.T) {
+	for _, ex := range exampleCatalogs(t) {
+		t.Run(ex.name, func(t *testing.T) {
+			files, err := docgen.Files(ex.cat, "html")
+			if err != nil {
+				t.Fatal(err)
+			}
+			// A code's docs URL is shown as it is (the canonical link, as
+			// error bodies carry it), even when the catalog makes it
+			// root-relative.
+			canonical := map[string]bool{}
+			for _, c := range ex.cat.Codes() {
+				canonical[ex.cat.DocsFor(c.ID)] = true
+			}
+			written := map[string]bool{}
+			for _, f := range files {
+				written[f.Path] = true
+			}
+			hrefs := regexp.MustCompile(`href="([^"]*)"`)
+			checked := 0
+			for _, f := range files {
+				if !strings.HasSuffix(f.Path, ".html") {
+					continue
+				}
+				for _, m := range hrefs.FindAllSubmatch(f.Data, -1) {
+					href := string(m[1])
+					if strings.HasPrefix(href, "#") || strings.HasPrefix(href, "data:") || strings.Contains(href, "://") || canonical[href] {
+						continue
+					}
+					if strings.HasPrefix(href, "/") {
+						t.Errorf("%s links root-absolute %q: broken when opened from disk", f.Path, href)
+						continue
+					}
+					target, _, _ := strings.Cut(href, "#")
+					resolved := path.Join(path.Dir(f.Path), target)
+					if !written[resolved] {
+						t.Errorf("%s links %q, which resolves to %s: no such file", f.Path, href, resolved)
+					}
+					checked++
+				}
+			}
+			if checked == 0 && len(files) > 3 {
+				t.Error("no relative link checked")
+			}
+		})
 	}
 }

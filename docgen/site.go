@@ -2,6 +2,7 @@ package docgen
 
 import (
 	"fmt"
+	"path/filepath"
 	"sort"
 	"strings"
 
@@ -30,8 +31,9 @@ type File struct {
 // names one page whose codes are anchors: no permalink pages are written.
 // A catalog without docs_url uses /errors/{slug}. In "md", each .html
 // becomes .md and a permalink page is <base>/<slug>.md (the page's URL with
-// .md appended, as llms.txt suggests). Permalink pages link back with
-// root-relative URLs. Files are sorted by path; the output is deterministic.
+// .md appended, as llms.txt suggests). Permalink pages link to each other
+// and to the reference page with relative URLs naming the file itself
+// (…/index.html), so the site works opened from disk as well as served. Files are sorted by path; the output is deterministic.
 func Files(cat *apierr.Catalog, format string) ([]File, error) {
 	l := layoutOf(cat)
 	p := newPage(cat)
@@ -41,9 +43,12 @@ func Files(cat *apierr.Catalog, format string) ([]File, error) {
 		ref := HTML(cat)
 		files["index.html"] = ref
 		files[file(l.referencePath(), ".html")] = ref
+		refFile := file(l.referencePath(), ".html")
 		for _, c := range p.all() {
 			if c.Permalink != "" {
-				files[file(c.Permalink, ".html")] = permalinkHTML(p, c, l.referencePath()+"#"+c.Slug)
+				page := file(c.Permalink, ".html")
+				link := func(target string) string { return relLink(page, file(target, ".html")) }
+				files[page] = permalinkHTML(p, c, relLink(page, refFile)+"#"+c.Slug, link)
 			}
 		}
 	case "md", "markdown":
@@ -64,4 +69,14 @@ func Files(cat *apierr.Catalog, format string) ([]File, error) {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
 	return out, nil
+}
+
+// relLink is the relative href from the file from to the file to, both
+// slash-separated paths under the output directory.
+func relLink(from, to string) string {
+	rel, err := filepath.Rel(filepath.Dir(filepath.FromSlash(from)), filepath.FromSlash(to))
+	if err != nil {
+		return "/" + to // both are under one root; this cannot happen
+	}
+	return filepath.ToSlash(rel)
 }

@@ -141,6 +141,35 @@ func TestBrowser(t *testing.T) {
 			if dark != "rgb(18, 21, 27)" || light != "rgb(255, 255, 255)" {
 				t.Errorf("backgrounds: dark %q, light %q", dark, light)
 			}
+			// At a phone's width (390 CSS px) nothing pushes the page
+			// sideways: the reference page and a permalink page fit.
+			narrow := chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+				_, err := cdp.Call(ctx, tg, emulation.SetDeviceMetricsOverride, emulation.SetDeviceMetricsOverrideParams{
+					Width: 390, Height: 844, DeviceScaleFactor: 1,
+				})
+				return err
+			})
+			wide := chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+				_, err := cdp.Call(ctx, tg, emulation.ClearDeviceMetricsOverride, cdp.Empty{})
+				return err
+			})
+			overflow := chromedp.Evaluate[int](`document.documentElement.scrollWidth - document.documentElement.clientWidth`)
+			for _, u := range []string{ref, localURL(srv.URL, cat.DocsFor(cat.Codes()[0].ID))} {
+				if err := chromedp.Do(ctx, narrow, chromedp.Navigate(u)); err != nil {
+					t.Fatal(err)
+				}
+				over, err := chromedp.Run(ctx, overflow)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if over > 0 {
+					t.Errorf("%s at 390 px: the page is %d px wider than the screen (a horizontal scrollbar)", u, over)
+				}
+			}
+			if err := chromedp.Do(ctx, wide, chromedp.Navigate(ref)); err != nil {
+				t.Fatal(err)
+			}
+
 			if *screenshot != "" {
 				shot := func(name string) {
 					if png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot()); err == nil {
