@@ -52,6 +52,19 @@ func FuzzGenerators(f *testing.F) {
 		if _, err := parser.ParseFile(token.NewFileSet(), "errs.go", src, 0); err != nil {
 			t.Fatalf("generated Go does not parse: %v", err)
 		}
+		ts, err := docgen.TypeScript(cat)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range cat.Codes() {
+			var lit bytes.Buffer
+			enc := json.NewEncoder(&lit)
+			enc.SetEscapeHTML(false)
+			_ = enc.Encode(c.ID)
+			if !bytes.Contains(ts[1].Data, append([]byte("| "), bytes.TrimSpace(lit.Bytes())...)) {
+				t.Fatalf("errors.ts lacks code %q", c.ID)
+			}
+		}
 		h := docgen.Handler(cat)
 		for _, c := range cat.Codes() {
 			docs := cat.DocsFor(c.ID)

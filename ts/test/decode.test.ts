@@ -14,7 +14,7 @@ import * as campaigns from "../gen/campaigns/errors.js";
 import * as fax from "../gen/fax/errors.js";
 import * as inbox from "../gen/inbox/errors.js";
 import * as mail from "../gen/mail/errors.js";
-import { ApiError, decode, decodeBody, parseRetryAfter } from "../gen/fax/errors.js";
+import { ApiError, decode, decodeBody, parseRetryAfter } from "../gen/fax/apierr.js"; // the runtime, no catalog
 import { repoRoot } from "./demo.js";
 
 interface Example {
@@ -190,4 +190,49 @@ test("parseRetryAfter", () => {
   assert.equal(parseRetryAfter("Wed, 25 Nov 2026 11:01:00 GMT", now), 60_000);
   assert.equal(parseRetryAfter("Wed, 25 Nov 2026 10:00:00 GMT", now), 0, "a past date");
   for (const bad of ["", "soon", "-5", "1.5", "12abc"]) assert.equal(parseRetryAfter(bad, now), undefined, bad);
+});
+
+// Bad input never throws: every corpus body, cut short, with bytes flipped,
+// under every content type, still decodes to an error with a status and a
+// message. A fixed seed keeps the run reproducible.
+test("decode never throws on mangled bodies", () => {
+  const dir = join(repoRoot, "client", "testdata", "decode");
+  let seed = 20261201;
+  const rand = (n: number) => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed % n;
+  };
+  const bodies = cases.map(([file]) => readFileSync(join(dir, file), "utf8"));
+  bodies.push("", "{", "[", "null", "42", '"x"', "{\"error\":{\"error\":{\"error\":{\"error\":{\"error\":{}}}}}}", "<", "<html", "\u0000\uffff");
+  const types = ["application/json", "application/problem+json", "text/html", "application/xml", "text/plain", ""];
+  let n = 0;
+  for (const body of bodies) {
+    for (let i = 0; i < 40; i++) {
+      let b = body;
+      switch (i % 4) {
+        case 0:
+          b = b.slice(0, rand(b.length + 1));
+          break;
+        case 1: {
+          const at = rand(b.length + 1);
+          b = b.slice(0, at) + String.fromCharCode(rand(0x3000)) + b.slice(at + 1);
+          break;
+        }
+        case 2:
+          b = b.replace(/"[^"]*"/, () => (rand(2) ? "1e999" : "[]"));
+          break;
+      }
+      const status = [400, 404, 418, 429, 500, 503, 522, 599][rand(8)]!;
+      const h = new Headers({ "Content-Type": types[rand(types.length)]!, "Retry-After": ["", "3", "soon", "Wed, 25 Nov 2026 11:01:00 GMT"][rand(4)]! });
+      for (const opts of [{}, fax.decodeOptions, inbox.decodeOptions, calls.decodeOptions]) {
+        const e = decodeBody(status, h, b, opts);
+        assert.equal(e.status, status);
+        assert.ok(e.message.length > 0, `empty message for ${JSON.stringify(b)}`);
+        assert.ok(e.fields.length <= 100);
+        assert.ok(e.retryAfterMs === undefined || (Number.isFinite(e.retryAfterMs) && e.retryAfterMs >= 0));
+        n++;
+      }
+    }
+  }
+  assert.ok(n > 5000);
 });
