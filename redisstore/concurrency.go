@@ -22,13 +22,18 @@ type ConcurrencyConfig struct {
 	// above your longest request: a lease that expires while its request
 	// still runs frees the slot early.
 	LeaseTTL time.Duration
-	// FailFast, if positive, makes the store fail at once for that long
-	// after a call fails for want of Redis (timeout, refused connection),
-	// instead of each call waiting out Timeout during an outage. The
-	// limiter's FailurePolicy applies to those failures as to any. Default 0
-	// (off): with FailClosed, one slow reply would otherwise refuse every
-	// request for FailFast.
+	// FailFast is how long the store stops calling Redis, failing at once
+	// with ErrFailingFast, after BreakAfter consecutive calls failed for
+	// want of Redis (a timeout, a refused or broken connection; never a
+	// reply such as a script error); then one call probes Redis and its
+	// outcome decides for the others. So an outage costs a few calls
+	// Timeout each, then none; the limiter's FailurePolicy applies to those
+	// failures as to any. Default DefaultFailFast (1s); negative: never
+	// fail fast, every call waits out Timeout.
 	FailFast time.Duration
+	// BreakAfter is how many consecutive failures make the store fail fast
+	// (default DefaultBreakAfter, 3).
+	BreakAfter int
 	// Pipelines is how many round trips to Redis the store keeps in flight
 	// at once (default DefaultPipelines, 4). Checks that arrive while all
 	// are busy wait and go together in the next one, as one pipeline: each
@@ -64,7 +69,7 @@ func NewConcurrencyStore(client redis.UniversalClient, cfg ConcurrencyConfig) *C
 	if cfg.LeaseTTL <= 0 {
 		cfg.LeaseTTL = time.Minute
 	}
-	return &ConcurrencyStore{call: rlNewCaller(client, cfg.Timeout, cfg.FailFast, cfg.Pipelines), prefix: rlCheckPrefix(cfg.Prefix), ttl: cfg.LeaseTTL}
+	return &ConcurrencyStore{call: rlNewCaller(client, cfg.Timeout, cfg.FailFast, cfg.BreakAfter, cfg.Pipelines), prefix: rlCheckPrefix(cfg.Prefix), ttl: cfg.LeaseTTL}
 }
 
 // rlAcquireScript: ARGV limit, lease ttl µs, lease id → {ok, in flight}.

@@ -20,7 +20,23 @@ type IdempotencyConfig struct {
 	// of SET NX PX GET, for Redis older than 7.0. It is also used
 	// automatically once Redis rejects SET NX GET as a syntax error.
 	LeaseScript bool
+	// Timeout bounds each call (default DefaultIdempotencyTimeout, 1s): a
+	// stalled Redis costs a request that long, then the middleware answers
+	// 503 with Retry-After. go-redis dials and retries within it.
+	Timeout time.Duration
+	// FailFast and BreakAfter are the circuit breaker's, as in
+	// RateLimitConfig: after BreakAfter (default 3) consecutive calls failed
+	// for want of Redis, calls fail at once with ErrFailingFast for FailFast
+	// (default 1s; negative: never), then one call probes Redis. While it is
+	// open an idempotent request is answered 503 at once instead of after
+	// Timeout.
+	FailFast   time.Duration
+	BreakAfter int
 }
+
+// DefaultIdempotencyTimeout bounds each IdempotencyStore call when its
+// config sets none.
+const DefaultIdempotencyTimeout = time.Second
 
 // IdempotencyStore is an idempotency.Store on Redis, shared by every process
 // that uses the same Redis and prefix. Each method is one Redis command, so
@@ -47,6 +63,7 @@ type IdempotencyStore struct {
 	client      redis.UniversalClient
 	prefix      string
 	leaseScript atomic.Bool
+	call        rlCaller
 }
 
 var _ idempotency.Store = (*IdempotencyStore)(nil)
@@ -56,7 +73,11 @@ func NewIdempotencyStore(client redis.UniversalClient, cfg IdempotencyConfig) *I
 	if cfg.Prefix == "" {
 		cfg.Prefix = "apierr:idem:"
 	}
-	s := &IdempotencyStore{client: client, prefix: cfg.Prefix}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = DefaultIdempotencyTimeout
+	}
+	s := &IdempotencyStore{client: client, prefix: cfg.Prefix,
+		call: rlNewCaller(client, cfg.Timeout, cfg.FailFast, cfg.BreakAfter, -1)}
 	s.leaseScript.Store(cfg.LeaseScript)
 	return s
 }
@@ -108,15 +129,19 @@ func (s *IdempotencyStore) Acquire(ctx context.Context, key string, rec *idempot
 	}
 	key = s.prefix + key
 	var old string
-	if !s.leaseScript.Load() {
-		old, err = s.client.Do(ctx, "SET", key, val, "PX", idemMillis(lease), "NX", "GET").Text()
-		if err != nil && idemIsSyntaxError(err) {
-			s.leaseScript.Store(true) // Redis < 7.0: nothing was set
+	err = s.call.exec(ctx, func(ctx context.Context) error {
+		var err error
+		if !s.leaseScript.Load() {
+			old, err = s.client.Do(ctx, "SET", key, val, "PX", idemMillis(lease), "NX", "GET").Text()
+			if err != nil && idemIsSyntaxError(err) {
+				s.leaseScript.Store(true) // Redis < 7.0: nothing was set
+			}
 		}
-	}
-	if s.leaseScript.Load() {
-		old, err = idemAcquireScript.Run(ctx, s.client, []string{key}, val, idemMillis(lease)).Text()
-	}
+		if s.leaseScript.Load() {
+			old, err = idemAcquireScript.Run(ctx, s.client, []string{key}, val, idemMillis(lease)).Text()
+		}
+		return err
+	})
 	if errors.Is(err, redis.Nil) {
 		return nil, nil // the lease is ours
 	}
@@ -136,7 +161,12 @@ func (s *IdempotencyStore) Complete(ctx context.Context, key string, rec *idempo
 	if err != nil {
 		return err
 	}
-	ok, err := idemCompleteScript.Run(ctx, s.client, []string{s.prefix + key}, rec.Token[:], val, idemMillis(ttl)).Int()
+	var ok int
+	err = s.call.exec(ctx, func(ctx context.Context) error {
+		var err error
+		ok, err = idemCompleteScript.Run(ctx, s.client, []string{s.prefix + key}, rec.Token[:], val, idemMillis(ttl)).Int()
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("redisstore: idempotency complete: %w", err)
 	}
@@ -148,7 +178,12 @@ func (s *IdempotencyStore) Complete(ctx context.Context, key string, rec *idempo
 
 // Renew implements idempotency.Store.
 func (s *IdempotencyStore) Renew(ctx context.Context, key string, token idempotency.Token, lease time.Duration) error {
-	ok, err := idemRenewScript.Run(ctx, s.client, []string{s.prefix + key}, token[:], idemMillis(lease)).Int()
+	var ok int
+	err := s.call.exec(ctx, func(ctx context.Context) error {
+		var err error
+		ok, err = idemRenewScript.Run(ctx, s.client, []string{s.prefix + key}, token[:], idemMillis(lease)).Int()
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("redisstore: idempotency renew: %w", err)
 	}
@@ -160,7 +195,10 @@ func (s *IdempotencyStore) Renew(ctx context.Context, key string, token idempote
 
 // Release implements idempotency.Store.
 func (s *IdempotencyStore) Release(ctx context.Context, key string, token idempotency.Token) error {
-	if err := idemReleaseScript.Run(ctx, s.client, []string{s.prefix + key}, token[:]).Err(); err != nil {
+	err := s.call.exec(ctx, func(ctx context.Context) error {
+		return idemReleaseScript.Run(ctx, s.client, []string{s.prefix + key}, token[:]).Err()
+	})
+	if err != nil {
 		return fmt.Errorf("redisstore: idempotency release: %w", err)
 	}
 	return nil

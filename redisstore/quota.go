@@ -15,13 +15,18 @@ type QuotaConfig struct {
 	Prefix string
 	// Timeout bounds each call (default DefaultTimeout, 100ms).
 	Timeout time.Duration
-	// FailFast, if positive, makes the store fail at once for that long
-	// after a call fails for want of Redis (timeout, refused connection),
-	// instead of each call waiting out Timeout during an outage. The
-	// limiter's FailurePolicy applies to those failures as to any. Default 0
-	// (off): with FailClosed, one slow reply would otherwise refuse every
-	// request for FailFast.
+	// FailFast is how long the store stops calling Redis, failing at once
+	// with ErrFailingFast, after BreakAfter consecutive calls failed for
+	// want of Redis (a timeout, a refused or broken connection; never a
+	// reply such as a script error); then one call probes Redis and its
+	// outcome decides for the others. So an outage costs a few calls
+	// Timeout each, then none; the limiter's FailurePolicy applies to those
+	// failures as to any. Default DefaultFailFast (1s); negative: never
+	// fail fast, every call waits out Timeout.
 	FailFast time.Duration
+	// BreakAfter is how many consecutive failures make the store fail fast
+	// (default DefaultBreakAfter, 3).
+	BreakAfter int
 	// Pipelines is how many round trips to Redis the store keeps in flight
 	// at once (default DefaultPipelines, 4). Checks that arrive while all
 	// are busy wait and go together in the next one, as one pipeline: each
@@ -47,7 +52,7 @@ func NewQuotaStore(client redis.UniversalClient, cfg QuotaConfig) *QuotaStore {
 	if cfg.Prefix == "" {
 		cfg.Prefix = "apierr:"
 	}
-	return &QuotaStore{call: rlNewCaller(client, cfg.Timeout, cfg.FailFast, cfg.Pipelines), prefix: rlCheckPrefix(cfg.Prefix)}
+	return &QuotaStore{call: rlNewCaller(client, cfg.Timeout, cfg.FailFast, cfg.BreakAfter, cfg.Pipelines), prefix: rlCheckPrefix(cfg.Prefix)}
 }
 
 // rlQuotaScript: ARGV n, limit, ttl ms → {ok, used}.

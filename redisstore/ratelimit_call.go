@@ -4,10 +4,8 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -27,23 +25,18 @@ type rlCaller struct {
 	client   redis.UniversalClient
 	timeout  time.Duration
 	guard    bool
-	failFast time.Duration
-	openTill *atomic.Int64 // unix ns until which calls fail at once
-	batch    *rlBatcher    // nil: one round trip per call, never coalesced
+	breaker  *rlBreaker
+	batch    *rlBatcher // nil: one round trip per call, never coalesced
 }
-
-// ErrFailingFast is returned (wrapped) instead of calling Redis while a
-// store fails fast after an outage (see RateLimitConfig.FailFast).
-var ErrFailingFast = errors.New("redisstore: failing fast after a Redis error")
 
 // rlNewCaller returns a caller; pipelines is the config's Pipelines (0:
 // DefaultPipelines, negative: no coalescing).
-func rlNewCaller(client redis.UniversalClient, timeout, failFast time.Duration, pipelines int) rlCaller {
+func rlNewCaller(client redis.UniversalClient, timeout, failFast time.Duration, breakAfter, pipelines int) rlCaller {
 	if timeout <= 0 {
 		timeout = DefaultTimeout
 	}
 	c := rlCaller{client: client, timeout: timeout, guard: !rlHonoursDeadlines(client),
-		failFast: failFast, openTill: new(atomic.Int64)}
+		breaker: newBreaker(failFast, breakAfter)}
 	if pipelines == 0 {
 		pipelines = DefaultPipelines
 	}
@@ -68,10 +61,9 @@ func rlHonoursDeadlines(c redis.UniversalClient) bool {
 // run runs script with a context bounded by the timeout, coalesced with
 // concurrent calls into pipelines when the store has a batcher.
 func (c *rlCaller) run(ctx context.Context, script *redis.Script, keys []string, args ...any) ([]any, error) {
-	if c.failFast > 0 {
-		if till := c.openTill.Load(); till != 0 && time.Now().UnixNano() < till {
-			return nil, ErrFailingFast
-		}
+	ok, probe := c.breaker.enter()
+	if !ok {
+		return nil, ErrFailingFast
 	}
 	f := func(ctx context.Context) *redis.Cmd { return script.Run(ctx, c.client, keys, args...) }
 	var v []any
@@ -83,18 +75,10 @@ func (c *rlCaller) run(ctx context.Context, script *redis.Script, keys []string,
 		v, err = c.batch.do(bctx, script, keys, args, func() ([]any, error) { return c.call(bctx, f) })
 		cancel()
 	}
-	if err != nil && c.failFast > 0 && !rlServerReplied(err) {
-		c.openTill.Store(time.Now().Add(c.failFast).UnixNano())
-	}
+	c.breaker.exit(probe, err)
 	return v, err
 }
 
-// rlServerReplied reports an error Redis itself answered with (a script
-// error, say): Redis is up, so there is nothing to fail fast for.
-func rlServerReplied(err error) bool {
-	var re redis.Error
-	return errors.As(err, &re) && !errors.Is(err, context.DeadlineExceeded)
-}
 
 func (c *rlCaller) call(ctx context.Context, f func(ctx context.Context) *redis.Cmd) ([]any, error) {
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
@@ -146,3 +130,30 @@ var rlLeasePrefix = func() string {
 	_, _ = rand.Read(b[:])
 	return hex.EncodeToString(b[:]) + ":"
 }()
+
+// exec runs f, one Redis exchange, as run does a script: through the
+// breaker, bounded by the timeout, on a goroutine of its own when the
+// client ignores deadlines. f's results are valid only when exec returns nil
+// or a reply error from Redis.
+func (c *rlCaller) exec(ctx context.Context, f func(ctx context.Context) error) error {
+	ok, probe := c.breaker.enter()
+	if !ok {
+		return ErrFailingFast
+	}
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	var err error
+	if !c.guard {
+		err = f(ctx)
+	} else {
+		ch := make(chan error, 1)
+		go func() { ch <- f(ctx) }()
+		select {
+		case err = <-ch:
+		case <-ctx.Done():
+			err = ctx.Err()
+		}
+	}
+	c.breaker.exit(probe, err)
+	return err
+}

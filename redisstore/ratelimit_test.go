@@ -311,8 +311,8 @@ func TestRateLimitRedisHung(t *testing.T) {
 	}
 }
 
-// TestRateLimitRedisFailFast: after a failed call the store stops calling
-// Redis for FailFast; a reply from Redis (even an error) does not trip it.
+// TestRateLimitRedisFailFast: after BreakAfter consecutive failed calls the
+// store stops calling Redis for FailFast.
 func TestRateLimitRedisFailFast(t *testing.T) {
 	srv := redistest.New(t)
 	if !srv.Owned() {
@@ -329,8 +329,10 @@ func TestRateLimitRedisFailFast(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv.Stop()
-	if _, err := store.Allow(ctx, "k", 1, pols, out); err == nil || errors.Is(err, redisstore.ErrFailingFast) {
-		t.Fatalf("first call in the outage: %v, want Redis's error", err)
+	for i := 0; i < redisstore.DefaultBreakAfter; i++ {
+		if _, err := store.Allow(ctx, "k", 1, pols, out); err == nil || errors.Is(err, redisstore.ErrFailingFast) {
+			t.Fatalf("call %d in the outage: %v, want Redis's error", i, err)
+		}
 	}
 	sent := hook.n.Load()
 	for i := 0; i < 5; i++ {

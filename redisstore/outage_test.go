@@ -1,0 +1,93 @@
+package redisstore_test
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"slices"
+	"strconv"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/apierr/apierr/idempotency"
+	"github.com/apierr/apierr/idempotency/idempotencytest"
+	"github.com/apierr/apierr/internal/redistest"
+	"github.com/apierr/apierr/redisstore"
+)
+
+// TestIdempotencyRedisFailFast: an idempotent POST through the real
+// middleware while its redis-server is stopped (connections refused) or
+// stalled (SIGSTOP: connections open, nothing answers). The first
+// BreakAfter requests each wait for Redis (Timeout at most); from then on
+// the store does not call Redis at all and every request is answered 503
+// service_unavailable with Retry-After; the handler never runs. The latency
+// of the answers once the outage is known is logged (RELIABILITY.md quotes
+// it), not asserted: this machine's speed is not the code's.
+func TestIdempotencyRedisFailFast(t *testing.T) {
+	for _, outage := range []string{"stopped", "stalled"} {
+		t.Run(outage, func(t *testing.T) {
+			srv := redistest.New(t)
+			if !srv.Owned() {
+				t.Skip("needs a redis-server it can stop")
+			}
+			client := rlClient(t, srv)
+			hook := &rlRoundTrips{}
+			client.AddHook(hook)
+			store := redisstore.NewIdempotencyStore(client, redisstore.IdempotencyConfig{Prefix: srv.Prefix(),
+				Timeout: 200 * time.Millisecond, FailFast: time.Hour})
+			var runs atomic.Int64
+			hs := idemServe(t, idempotency.Config{Store: store, UnavailableRetryAfter: 2 * time.Second},
+				http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					runs.Add(1)
+					w.WriteHeader(http.StatusCreated)
+				}))
+			hc := idempotencytest.Client()
+			post := func(i int) (int, string, string, time.Duration) {
+				start := time.Now()
+				resp, err := hc.Do(idemRequest(t, hs.URL+"/faxes", "acme", "k-"+strconv.Itoa(i), `{"to":"x"}`))
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer resp.Body.Close()
+				b, _ := io.ReadAll(resp.Body)
+				var body struct {
+					Error string `json:"error"`
+				}
+				_ = json.Unmarshal(b, &body)
+				return resp.StatusCode, resp.Header.Get("Retry-After"), body.Error, time.Since(start)
+			}
+			if status, _, _, _ := post(0); status != http.StatusCreated {
+				t.Fatalf("before the outage: %d", status)
+			}
+			if outage == "stopped" {
+				srv.Stop()
+			} else {
+				srv.Pause()
+			}
+			for i := 1; i <= redisstore.DefaultBreakAfter; i++ {
+				if status, ra, code, _ := post(i); status != http.StatusServiceUnavailable || ra != "2" || code != "service_unavailable" {
+					t.Fatalf("request %d as the outage begins: %d Retry-After %q %q", i, status, ra, code)
+				}
+			}
+			sent := hook.n.Load()
+			var lat []time.Duration
+			for i := 0; i < 200; i++ {
+				status, ra, code, d := post(100 + i)
+				if status != http.StatusServiceUnavailable || ra != "2" || code != "service_unavailable" {
+					t.Fatalf("request %d once the outage is known: %d Retry-After %q %q", i, status, ra, code)
+				}
+				lat = append(lat, d)
+			}
+			if n := hook.n.Load() - sent; n != 0 {
+				t.Fatalf("%d calls reached Redis once the outage was known", n)
+			}
+			if runs.Load() != 1 {
+				t.Fatalf("the handler ran %d times, want once (before the outage)", runs.Load())
+			}
+			slices.Sort(lat)
+			t.Logf("%s Redis: 503 once the outage is known: p50 %v, p99 %v, max %v (200 requests over loopback HTTP)",
+				outage, lat[len(lat)/2], lat[len(lat)*99/100], lat[len(lat)-1])
+		})
+	}
+}
