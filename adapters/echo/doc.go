@@ -33,6 +33,10 @@
 // the first pre-router middleware and a route recorder as the first router
 // middleware; call it before adding middleware of one's own.
 //
+// Mount middleware on routes, or on groups with a path prefix: echo gives a
+// group with middleware a catch-all not-found route, so e.Group("", mw)
+// answers 404 where the router would answer 405.
+//
 // apierr's other middleware are func(http.Handler) http.Handler; Wrap turns
 // one into an echo.MiddlewareFunc that, unlike echo.WrapMiddleware, renders
 // the handler's error inside it, so idempotency stores the error response
