@@ -30,12 +30,14 @@ func (j *jsonWalk) list(l []any) {
 // The members of one error item, best first.
 var (
 	itemMessageKeys = []string{"message", "detail", "msg", "description", "reason", "title", "error",
-		"longMessage", "errorSummary", "error_message", "errorMessage"}
-	itemRuleKeys = []string{"code", "errorCode", "error_code", "errcode", "rule", "type", "issue",
+		"longMessage", "errorSummary", "error_message", "errorMessage", "Message", "Detail"}
+	itemDetailKeys = []string{"detail", "message", "msg", "description", "reason", "errorSummary",
+		"Message", "Detail"}
+	itemRuleKeys = []string{"code", "errorCode", "error_code", "errcode", "Code", "rule", "type", "issue",
 		"reason", "error"}
-	itemRuleOnlyKeys = []string{"code", "errorCode", "error_code", "errcode", "rule", "type"}
+	itemRuleOnlyKeys = []string{"code", "errorCode", "error_code", "errcode", "Code", "rule", "type"}
 	itemFieldKeys    = []string{"field", "param", "parameter", "target", "name", "property",
-		"propertyPath", "property_path", "attribute", "key"}
+		"propertyPath", "property_path", "attribute", "key", "element"}
 	itemNumberKeys = []string{"code", "errorId", "error_code", "errorCode"}
 )
 
@@ -54,7 +56,7 @@ func itemString(m map[string]any, keys []string) string {
 // item reads one error object of a list.
 func (j *jsonWalk) item(m map[string]any) {
 	msg := itemString(m, itemMessageKeys)
-	rule := itemRule(m, msg)
+	rule, numeric := itemRule(m, msg)
 	field := itemField(m)
 	if field != "" {
 		if msg == "" {
@@ -62,10 +64,14 @@ func (j *jsonWalk) item(m map[string]any) {
 		}
 		j.addField(field, rule, msg)
 	}
-	if rule != "" {
+	switch {
+	case rule == "":
+	case numeric: // below a numeric code of the object holding the list
+		j.code.offer(rule, mkRank(tierNumber, 1, 0))
+	default:
 		j.code.offer(rule, mkRank(tierItem, 0, 0))
 	}
-	if d := itemString(m, []string{"detail", "message", "msg", "errorSummary"}); d != "" {
+	if d := itemString(m, itemDetailKeys); d != "" {
 		if field != "" && d == msg {
 			d = field + ": " + d
 		}
@@ -87,31 +93,32 @@ func (j *jsonWalk) item(m map[string]any) {
 }
 
 // itemRule is an item's code: a code member unless it only repeats the
-// message, GraphQL's extensions.code, a word id (Coinbase), or a number.
-func itemRule(m map[string]any, msg string) string {
-	rule := itemString(m, itemRuleKeys)
+// message, GraphQL's extensions.code, a word id (Coinbase), or a number
+// (numeric reports that).
+func itemRule(m map[string]any, msg string) (rule string, numeric bool) {
+	rule = itemString(m, itemRuleKeys)
 	if rule == msg {
 		if rule = itemString(m, itemRuleOnlyKeys); rule == msg {
 			rule = ""
 		}
 	}
 	if rule != "" {
-		return rule
+		return rule, false
 	}
 	if ext, ok := m["extensions"].(map[string]any); ok { // GraphQL
 		if s := itemString(ext, []string{"code", "classification"}); s != "" {
-			return s
+			return s, false
 		}
 	}
 	if id, ok := m["id"].(string); ok && isWord(id) {
-		return id
+		return id, false
 	}
 	for _, k := range itemNumberKeys {
 		if n, ok := intString(m[k]); ok {
-			return n
+			return n, true
 		}
 	}
-	return ""
+	return "", false
 }
 
 // itemField is the field an item is about: a field member, JSON:API's
@@ -145,32 +152,52 @@ func itemField(m map[string]any) string {
 	return ""
 }
 
-// fieldMap reads {"field": ["message", …]} or {"field": "message"}; values
-// that are neither are left alone.
-func (j *jsonWalk) fieldMap(m map[string]any) {
+// fieldMap reads {"field": ["message", …]} or {"field": "message"}, and
+// nested maps ({"user": {"email": [...]}}, Discord's {"name": {"_errors":
+// [...]}}) with dotted field paths; other values are left alone.
+func (j *jsonWalk) fieldMap(m map[string]any) { j.fieldMapAt(m, "", 0) }
+
+func (j *jsonWalk) fieldMapAt(m map[string]any, prefix string, depth int) {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys) // map order is random; field errors are not
 	for _, k := range keys {
+		field := k
+		if prefix != "" {
+			field = prefix + "." + k
+		}
+		field = sanitize(field, maxMessage)
 		switch v := m[k].(type) {
 		case string:
-			j.addField(sanitize(k, maxMessage), "", sanitize(v, maxMessage*4))
+			j.addField(field, "", sanitize(v, maxMessage*4))
 		case []any:
-			for _, it := range v {
-				switch x := it.(type) {
-				case string:
-					j.addField(sanitize(k, maxMessage), "", sanitize(x, maxMessage*4))
-				case map[string]any: // {"email": [{"code": "taken", "message": "…"}]}
-					msg, _ := firstOf(x, "message", "msg", "error", "description").(string)
-					code, _ := firstOf(x, "code", "rule", "type", "error").(string)
-					if msg == "" {
-						msg = code
-					}
-					j.addField(sanitize(k, maxMessage), sanitize(code, maxMessage), sanitize(msg, maxMessage*4))
-				}
+			j.fieldList(field, v)
+		case map[string]any:
+			if l, ok := v["_errors"].([]any); ok {
+				j.fieldList(field, l)
+			} else if depth < maxDepth {
+				j.fieldMapAt(v, field, depth+1)
 			}
+		}
+	}
+}
+
+// fieldList reads the messages of one field: strings, or objects with a
+// code and a message.
+func (j *jsonWalk) fieldList(field string, l []any) {
+	for _, it := range l {
+		switch x := it.(type) {
+		case string:
+			j.addField(field, "", sanitize(x, maxMessage*4))
+		case map[string]any: // {"email": [{"code": "taken", "message": "…"}]}
+			msg, _ := firstOf(x, "message", "msg", "error", "description").(string)
+			code, _ := firstOf(x, "code", "rule", "type", "error").(string)
+			if msg == "" {
+				msg = code
+			}
+			j.addField(field, sanitize(code, maxMessage), sanitize(msg, maxMessage*4))
 		}
 	}
 }

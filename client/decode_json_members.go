@@ -179,7 +179,7 @@ func readType(j *jsonWalk, o *objectState, v any, at hitAt) bool {
 			j.docs.offer(s, mkRank(1, o.depth, 0))
 		}
 		if seg := problemTypeCode(s); seg != "" {
-			j.code.offer(seg, at.r)
+			j.code.offer(seg, mkRank(tierTypeURI, o.depth, 0))
 		} else {
 			j.offerStatusName(o.depth)
 		}

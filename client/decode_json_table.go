@@ -40,13 +40,14 @@ const (
 	tierCode       = 0 // error (an identifier), code, __type, error_codes
 	tierReason     = 1 // reason (an identifier), google.rpc.ErrorInfo's reason
 	tierStrongest  = tierReason
-	tierType       = 2 // type / error_type (plain, or a problem type URI's last segment)
+	tierTypeURI    = 2 // an RFC 9457 problem type URI's last segment
 	tierStatus     = 3 // status as a canonical code (Google's RESOURCE_EXHAUSTED)
 	tierName       = 4 // name, category (PayPal's VALIDATION_ERROR, HubSpot's category)
 	tierItem       = 5 // the first error list item's code
-	tierID         = 6 // id as a word (DigitalOcean's and Heroku's "not_found")
-	tierNumber     = 7 // a numeric code (Twilio's 20404, an HTTP status in "code")
-	tierStatusName = 8 // about:blank, or a type URI that names no problem: the status's name
+	tierType       = 6 // type / error_type as a plain string (Stripe's "card_error": a category)
+	tierID         = 7 // id as a word (DigitalOcean's and Heroku's "not_found")
+	tierNumber     = 8 // a numeric code (Twilio's 20404, an HTTP status in "code")
+	tierStatusName = 9 // about:blank, or a type URI that names no problem: the status's name
 )
 
 var memberTable = []memberRow{
@@ -90,7 +91,7 @@ var memberTable = []memberRow{
 	{names: []string{"field", "param", "target"}, tier: 0, read: readFieldRef},
 	{names: []string{"errors"}, tier: 1, read: readErrors},
 	{names: []string{"invalid_params", "violations", "validation_errors", "field_errors",
-		"error_causes", "invalid_fields"}, tier: 0, read: readFieldList},
+		"error_causes", "invalid_fields", "invalid_parameters"}, tier: 0, read: readFieldList},
 	{names: []string{"context"}, tier: 1, read: readContext},
 	{names: []string{"innererror"}, tier: 1, read: readInnerError},
 	{names: []string{"decline_code", "domain"}, tier: 0, read: readContextString},

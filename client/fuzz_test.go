@@ -1,6 +1,7 @@
 package client
 
 import (
+	"bytes"
 	"errors"
 	"net/http"
 	"os"
@@ -26,7 +27,17 @@ func FuzzDecode(f *testing.F) {
 			f.Add(b, "", "", 500)
 		}
 	}
+	corpus, _ := filepath.Glob(filepath.Join("testdata", "corpus", "*.txt"))
+	for _, p := range corpus {
+		if b, err := os.ReadFile(p); err == nil {
+			if _, body, ok := bytes.Cut(b, []byte("\n---\n")); ok {
+				f.Add(body, "application/json", "", 503)
+			}
+		}
+	}
 	f.Add([]byte(`{"error":{"error":{"error":{"error":{"error":"deep"}}}}}`), "application/json", "Wed, 21 Oct 2015 07:28:00 GMT", 503)
+	f.Add([]byte(`{"data":{"response":{"fault":{"detail":{"error":{"code":"deepest"}}}}}}`), "application/json", "", 520)
+	f.Add([]byte(`{"type":"urn:problem:a:b","errors":{"a":{"b":{"c":{"d":{"e":{"_errors":["x"]}}}}}}}`), "", "", 499)
 	d := &Decoder{MaxBody: 4 << 10}
 	f.Fuzz(func(t *testing.T, body []byte, contentType, retryAfter string, status int) {
 		if status < 300 || status > 999 {

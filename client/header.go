@@ -23,6 +23,7 @@ var RequestIDHeaders = []string{
 	"X-Hubspot-Correlation-Id",
 	"X-Dropbox-Request-Id",
 	"Apim-Request-Id",
+	"Intuit_tid",
 	"X-Ms-Correlation-Request-Id",
 	"Apigw-Requestid",
 	"X-Amz-Apigw-Id",

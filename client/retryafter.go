@@ -92,7 +92,7 @@ func floatSeconds(f float64) (time.Duration, bool) {
 	if f >= float64(maxSeconds) {
 		return time.Duration(maxSeconds) * time.Second, true
 	}
-	return time.Duration(f * float64(time.Second)), true
+	return time.Duration(math.Round(f * float64(time.Second))), true
 }
 
 func msDuration(ms float64) time.Duration {
