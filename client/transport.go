@@ -102,6 +102,11 @@ type Transport struct {
 	// Decoder reads the error bodies of retried responses (for hints and the
 	// final error); nil means a zero Decoder on this Transport's clock.
 	Decoder *Decoder
+	// Pacer, when set, paces requests to the rate limits servers announce
+	// (RateLimit, RateLimit-Policy, X-RateLimit-*), so that they are not
+	// refused with a 429: each attempt waits for its slot first. nil means
+	// no pacing.
+	Pacer *Pacer
 	// Now and Sleep are the clock; nil means time.Now and a timer that
 	// returns ctx.Err() early when ctx ends. Tests set them so that no test
 	// waits for real backoff.
@@ -198,31 +203,63 @@ func orDefault[T int | int64 | time.Duration](v, def T) T {
 // RoundTrip sends req, retrying as the Transport's doc says.
 func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	t.once.Do(t.init)
-	base := t.Base
-	if base == nil {
-		base = http.DefaultTransport
+	c, err := t.newCall(req)
+	if err != nil {
+		return nil, err
 	}
-	maxRetries := orDefault(t.MaxRetries, DefaultMaxRetries)
-	check := t.CheckRetry
-	if check == nil {
-		check = DefaultCheckRetry
+	for attempt := 1; ; attempt++ {
+		resp, err, fatal := c.send(attempt)
+		if fatal != nil {
+			return nil, fatal
+		}
+		if resp, err, done := c.settle(attempt, resp, err); done {
+			return resp, err
+		}
+		if err := c.pause(attempt, resp, err); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// call is one RoundTrip: the request as it will be sent and what its
+// attempts share.
+type call struct {
+	t          *Transport
+	req        *http.Request
+	ctx        context.Context
+	base       http.RoundTripper
+	check      CheckRetry
+	maxRetries int
+	replayable bool // safe to send twice
+	hasBody    bool
+	getBody    func() (io.ReadCloser, error)
+}
+
+// newCall decides whether req may be replayed, gives a POST or PATCH an
+// idempotency key when configured to, and buffers a body that cannot be
+// rewound otherwise.
+func (t *Transport) newCall(req *http.Request) (*call, error) {
+	c := &call{t: t, base: t.Base, check: t.CheckRetry, maxRetries: orDefault(t.MaxRetries, DefaultMaxRetries)}
+	if c.base == nil {
+		c.base = http.DefaultTransport
+	}
+	if c.check == nil {
+		c.check = DefaultCheckRetry
 	}
 	keyHeader := t.IdempotencyHeader
 	if keyHeader == "" {
 		keyHeader = DefaultIdempotencyHeader
 	}
-
-	replayable := idempotent(req.Method) || req.Header.Get(keyHeader) != ""
-	if !replayable && t.IdempotencyKey != nil && maxRetries > 0 &&
+	c.replayable = idempotent(req.Method) || req.Header.Get(keyHeader) != ""
+	if !c.replayable && t.IdempotencyKey != nil && c.maxRetries > 0 &&
 		(req.Method == http.MethodPost || req.Method == http.MethodPatch) {
 		r2 := req.Clone(req.Context()) // RoundTrip must not modify req
 		r2.Header.Set(keyHeader, t.IdempotencyKey())
-		req, replayable = r2, true
+		req, c.replayable = r2, true
 	}
-
-	getBody := req.GetBody
-	hasBody := req.Body != nil && req.Body != http.NoBody
-	if hasBody && getBody == nil && replayable && maxRetries > 0 {
+	c.getBody = req.GetBody
+	c.hasBody = req.Body != nil && req.Body != http.NoBody
+	if c.hasBody && c.getBody == nil && c.replayable && c.maxRetries > 0 {
 		buf, rest, ok, err := bufferBody(req.Body, orDefault(t.MaxBufferedBody, DefaultMaxBufferedBody))
 		if err != nil {
 			return nil, t.giveUp(req, &RetryError{Attempts: 0, Err: err})
@@ -230,88 +267,124 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		r2 := new(http.Request)
 		*r2 = *req
 		if ok {
-			getBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(buf)), nil }
-			r2.Body, _ = getBody()
-			r2.GetBody = getBody
+			c.getBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(buf)), nil }
+			r2.Body, _ = c.getBody()
+			r2.GetBody = c.getBody
 		} else {
-			r2.Body, replayable = rest, false
+			r2.Body, c.replayable = rest, false
 		}
 		req = r2
 	}
+	c.req, c.ctx = req, req.Context()
+	return c, nil
+}
 
-	ctx := req.Context()
-	for attempt := 1; ; attempt++ {
-		r := req
-		if attempt > 1 && hasBody {
-			body, err := getBody()
-			if err != nil {
-				return nil, t.giveUp(req, &RetryError{Attempts: attempt - 1, Err: err, Reason: ErrNotReplayable})
+// send makes attempt number attempt: a fresh body, a slot from the Pacer,
+// the base's round trip. fatal ends the RoundTrip before anything is sent.
+func (c *call) send(attempt int) (resp *http.Response, err, fatal error) {
+	t, r := c.t, c.req
+	if attempt > 1 && c.hasBody {
+		body, err := c.getBody()
+		if err != nil {
+			return nil, nil, t.giveUp(c.req, &RetryError{Attempts: attempt - 1, Err: err, Reason: ErrNotReplayable})
+		}
+		r = new(http.Request)
+		*r = *c.req
+		r.Body = body
+	}
+	var tk paceTicket
+	if t.Pacer != nil {
+		if tk, err = t.Pacer.wait(c.ctx, r, clock{t.now, t.sleep}); err != nil {
+			if r.Body != nil {
+				r.Body.Close() // RoundTrip must close the body, even on errors
 			}
-			r = new(http.Request)
-			*r = *req
-			r.Body = body
-		}
-		resp, err := base.RoundTrip(r)
-		if resp == nil && err == nil {
-			err = errNoResponse // a broken Base; never dereference a nil response
-		}
-		if err != nil && ctx.Err() != nil {
-			// The caller's deadline or cancellation: never retried, and no
-			// evidence about the backend either way, so the budget is untouched.
-			return nil, t.giveUp(req, &RetryError{Attempts: attempt, Err: err, Reason: context.Cause(ctx)})
-		}
-		if !check(resp, err) {
-			t.budget.Success()
-			if err != nil {
-				return nil, t.giveUp(req, &RetryError{Attempts: attempt, Err: err})
-			}
-			return withAttempts(resp, attempt), nil
-		}
-		t.budget.Failure()
-
-		var reason error
-		switch {
-		case attempt > maxRetries:
-			reason = ErrRetriesExhausted
-		case !replayable || (hasBody && getBody == nil):
-			reason = ErrNotReplayable
-		case !t.budget.Allow():
-			reason = ErrBudgetExhausted
-		}
-		if reason != nil {
-			if err != nil {
-				return nil, t.giveUp(req, &RetryError{Attempts: attempt, Err: err, Reason: reason})
-			}
-			t.logGiveUp(req, attempt, resp.StatusCode, requestIDFromHeader(resp.Header), reason)
-			return withAttempts(resp, attempt), nil // the body untouched: the caller reads it
-		}
-
-		// Another attempt will be made: read what the failure says, then
-		// free the connection.
-		last, status, hint, rid := err, 0, time.Duration(0), ""
-		if resp != nil {
-			body, truncated := t.dec.readBody(resp) // any status: CheckRetry may retry a 2xx
-			re := t.dec.DecodeBody(resp.StatusCode, resp.Header, body, truncated)
-			last, status, hint, rid = re, resp.StatusCode, re.API.RetryAfter, re.API.RequestID
-		}
-		wait := t.wait(attempt, hint)
-		if dl, ok := ctx.Deadline(); ok && t.now().Add(wait).After(dl) {
-			return nil, t.giveUp(req, &RetryError{Attempts: attempt, Err: last, Reason: ErrDeadline, Wait: wait})
-		}
-		if t.OnRetry != nil {
-			t.OnRetry(RetryEvent{Request: req, Attempt: attempt, Wait: wait, StatusCode: status, Err: last, RequestID: rid})
-		}
-		if t.Logger != nil {
-			t.Logger.LogAttrs(ctx, slog.LevelInfo, "client: retrying",
-				slog.String("method", req.Method), slog.String("url", redactURL(req)),
-				slog.Int("attempt", attempt), slog.Int("status", status),
-				slog.Duration("wait", wait), slog.String("request_id", rid),
-				slog.String("error", last.Error()))
-		}
-		if err := t.sleep(ctx, wait); err != nil {
-			return nil, t.giveUp(req, &RetryError{Attempts: attempt, Err: last, Reason: err})
+			return nil, nil, t.giveUp(c.req, paceGiveUp(attempt-1, err))
 		}
 	}
+	resp, err = c.base.RoundTrip(r)
+	if resp == nil && err == nil {
+		err = errNoResponse // a broken Base; never dereference a nil response
+	}
+	if t.Pacer != nil {
+		t.Pacer.observe(tk, resp, t.now())
+	}
+	return resp, err, nil
+}
+
+// paceGiveUp is the error for a request the Pacer did not let go.
+func paceGiveUp(attempts int, err error) *RetryError {
+	var pw *paceWaitError
+	if errors.As(err, &pw) {
+		return &RetryError{Attempts: attempts, Err: err, Reason: pw.reason, Wait: pw.wait}
+	}
+	return &RetryError{Attempts: attempts, Err: err, Reason: err}
+}
+
+// settle decides what one attempt's outcome means: done says the RoundTrip
+// returns resp and err; otherwise another attempt follows.
+func (c *call) settle(attempt int, resp *http.Response, err error) (*http.Response, error, bool) {
+	t := c.t
+	if err != nil && c.ctx.Err() != nil {
+		// The caller's deadline or cancellation: never retried, and no
+		// evidence about the backend either way, so the budget is untouched.
+		return nil, t.giveUp(c.req, &RetryError{Attempts: attempt, Err: err, Reason: context.Cause(c.ctx)}), true
+	}
+	if !c.check(resp, err) {
+		t.budget.Success()
+		if err != nil {
+			return nil, t.giveUp(c.req, &RetryError{Attempts: attempt, Err: err}), true
+		}
+		return withAttempts(resp, attempt), nil, true
+	}
+	t.budget.Failure()
+	var reason error
+	switch {
+	case attempt > c.maxRetries:
+		reason = ErrRetriesExhausted
+	case !c.replayable || (c.hasBody && c.getBody == nil):
+		reason = ErrNotReplayable
+	case !t.budget.Allow():
+		reason = ErrBudgetExhausted
+	}
+	if reason == nil {
+		return nil, nil, false
+	}
+	if err != nil {
+		return nil, t.giveUp(c.req, &RetryError{Attempts: attempt, Err: err, Reason: reason}), true
+	}
+	t.logGiveUp(c.req, attempt, resp.StatusCode, requestIDFromHeader(resp.Header), reason)
+	return withAttempts(resp, attempt), nil, true // the body untouched: the caller reads it
+}
+
+// pause reads what the failed attempt says (its body is then freed), tells
+// OnRetry and the Logger, and waits before the next attempt; an error ends
+// the RoundTrip.
+func (c *call) pause(attempt int, resp *http.Response, err error) error {
+	t, req := c.t, c.req
+	last, status, hint, rid := err, 0, time.Duration(0), ""
+	if resp != nil {
+		body, truncated := t.dec.readBody(resp) // any status: CheckRetry may retry a 2xx
+		re := t.dec.DecodeBody(resp.StatusCode, resp.Header, body, truncated)
+		last, status, hint, rid = re, resp.StatusCode, re.API.RetryAfter, re.API.RequestID
+	}
+	wait := t.wait(attempt, hint)
+	if dl, ok := c.ctx.Deadline(); ok && t.now().Add(wait).After(dl) {
+		return t.giveUp(req, &RetryError{Attempts: attempt, Err: last, Reason: ErrDeadline, Wait: wait})
+	}
+	if t.OnRetry != nil {
+		t.OnRetry(RetryEvent{Request: req, Attempt: attempt, Wait: wait, StatusCode: status, Err: last, RequestID: rid})
+	}
+	if t.Logger != nil {
+		t.Logger.LogAttrs(c.ctx, slog.LevelInfo, "client: retrying",
+			slog.String("method", req.Method), slog.String("url", redactURL(req)),
+			slog.Int("attempt", attempt), slog.Int("status", status),
+			slog.Duration("wait", wait), slog.String("request_id", rid),
+			slog.String("error", last.Error()))
+	}
+	if err := t.sleep(c.ctx, wait); err != nil {
+		return t.giveUp(req, &RetryError{Attempts: attempt, Err: last, Reason: err})
+	}
+	return nil
 }
 
 // wait is the server's hint capped by MaxRetryAfter, else Backoff.
