@@ -51,7 +51,11 @@ func (s *Server) routes() http.Handler {
 	if s.cfg.Logger != nil {
 		opts = append(opts, middleware.WithLogger(s.cfg.Logger))
 	}
-	return middleware.Stack(s.cat, opts...)(mux)
+	var routes http.Handler = mux
+	if s.cfg.Observer != nil {
+		routes = s.cfg.Observer.Middleware(mux)
+	}
+	return middleware.Stack(s.cat, opts...)(routes)
 }
 
 // rateLimit limits each API key to RatePerSecond requests a second, Burst at
@@ -65,10 +69,15 @@ func (s *Server) rateLimit() func(http.Handler) http.Handler {
 	if store == nil {
 		store = ratelimit.NewMemory(ratelimit.MemoryConfig{Now: s.cfg.Now})
 	}
-	return ratelimit.New(ratelimit.Config{
+	cfg := ratelimit.Config{
 		Policies: []ratelimit.Policy{ratelimit.PerSecond(s.cfg.RatePerSecond).WithBurst(s.cfg.Burst)},
 		Store:    store,
 		Key:      ratelimit.ByKeyID,
 		Prefix:   "fax:rl:",
-	}).Middleware
+	}
+	if o := s.cfg.Observer; o != nil {
+		cfg.OnError = o.RateLimitStoreError
+		return o.ObserveLimit("rate", ratelimit.New(cfg).Middleware)
+	}
+	return ratelimit.New(cfg).Middleware
 }

@@ -1,6 +1,7 @@
 package fax
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/base32"
 	"fmt"
@@ -54,6 +55,20 @@ type Config struct {
 	IdempotencyStore idempotency.Store
 	// Logger receives one record per error response; nil means slog.Default().
 	Logger *slog.Logger
+	// Observer, when set, instruments the server (telemetry):
+	// *apierrotel.Telemetry is one. nil means none.
+	Observer Observer
+}
+
+// Observer watches the server's requests. Its Middleware wraps the routes
+// inside middleware.Stack (so it sees each request's apierr.State after the
+// handler); ObserveLimit wraps the rate limiter's middleware and
+// RateLimitStoreError is the limiter's OnError. The fax package never
+// imports a telemetry library: a program that wants one passes it here.
+type Observer interface {
+	Middleware(next http.Handler) http.Handler
+	ObserveLimit(kind string, limit func(http.Handler) http.Handler) func(http.Handler) http.Handler
+	RateLimitStoreError(ctx context.Context, err error)
 }
 
 func (c *Config) defaults() {
