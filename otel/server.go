@@ -85,7 +85,7 @@ func (t *Telemetry) finish(ctx context.Context, w http.ResponseWriter, r *http.R
 	route := httpRoute(routeOf(st, r))
 	recording := span.IsRecording()
 	if recording && route != "" {
-		span.SetAttributes(semconv.HTTPRoute(route))
+		nameSpan(span, r.Method, route)
 	}
 	t.outcomes(ctx, w.Header(), e)
 	// A catalog error written after the response had started (late) was
@@ -153,7 +153,7 @@ func (t *Telemetry) recordPanic(ctx context.Context, r *http.Request, st *apierr
 	route := httpRoute(routeOf(st, r))
 	recording := span.IsRecording()
 	if recording && route != "" {
-		span.SetAttributes(semconv.HTTPRoute(route))
+		nameSpan(span, r.Method, route)
 	}
 	t.recordError(ctx, span, recording, res, http.StatusInternalServerError, route, false)
 }
@@ -178,6 +178,19 @@ func (t *Telemetry) errorSet(code string, cond apierr.Condition, status int, rou
 	))}
 	v, _ := t.errorSets.LoadOrStore(k, o)
 	return v.([]metric.AddOption)
+}
+
+// nameSpan sets http.route and names the span "{method} {route}", as the
+// conventions name server spans: otelhttp, outside middleware.Stack, never
+// sees the pattern ServeMux sets on the stack's copy of the request.
+func nameSpan(span trace.Span, method, route string) {
+	span.SetAttributes(semconv.HTTPRoute(route))
+	switch method {
+	case "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT":
+	default:
+		method = "HTTP" // the conventions' name for a method they do not know
+	}
+	span.SetName(method + " " + route)
 }
 
 // httpRoute is the path template of a ServeMux pattern ("POST

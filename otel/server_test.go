@@ -76,6 +76,9 @@ func TestErrorResponses(t *testing.T) {
 				if v, _ := attrOf(sp.Attributes, semconv.HTTPRouteKey); v.AsString() != tt.route {
 					t.Errorf("http.route = %q, want %q", v.AsString(), tt.route)
 				}
+				if want := tt.call.method + " " + tt.route; sp.Name != want {
+					t.Errorf("span name %q, want %q", sp.Name, want)
+				}
 			}
 			for _, ev := range sp.Events {
 				if ev.Name == "exception" {
