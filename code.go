@@ -55,6 +55,11 @@ type ContextKey struct {
 	Name        string
 	Type        string // JSON type: string, integer, number, boolean, object, array
 	Description string
+	// Required says every error of the code carries the key; a key not
+	// required may be absent (generated constructors make it optional).
+	Required bool
+	// Items is the JSON type of an array's elements, when documented.
+	Items string
 }
 
 // Example is a documented occurrence of a code: the members that differ from

@@ -188,7 +188,7 @@ var (
 	catalogKeys = []string{"name", "description", "docs_url", "slug", "format", "formats", "request_id_header", "foreign_resource", "codes"}
 	codeKeys    = []string{"status", "title", "message", "detail", "action", "retryable", "condition", "rules", "docs", "context", "example"}
 	docsKeys    = []string{"when", "cause", "next"}
-	ctxKeyKeys  = []string{"type", "description"}
+	ctxKeyKeys  = []string{"type", "description", "required", "items"}
 	exampleKeys = []string{"message", "detail", "context", "fields", "retry_after", "request_id"}
 	fieldKeys   = []string{"field", "rule", "message"}
 )
@@ -385,16 +385,34 @@ func (p *parser) code(id string, k, v *yaml.Node) (Code, codePositions) {
 					ck.Description = cv.Value
 				} else {
 					p.mapping(cv, what+": context."+name, ctxKeyKeys, func(key string, _, x *yaml.Node) {
-						s := p.str(x, what+": context."+name+"."+key)
-						if key == "type" {
-							ck.Type = s
-							if !contains(jsonTypes, s) {
-								p.errorf(at(x), "%s: context.%s.type %q is not a JSON type (%s)", what, name, s, strings.Join(jsonTypes, ", "))
+						if key == "required" {
+							switch x.Value {
+							case "true":
+								ck.Required = true
+							case "false":
+							default:
+								p.errorf(at(x), "%s: context.%s.required must be true or false, not %s", what, name, kindName(x))
 							}
-						} else {
+							return
+						}
+						s := p.str(x, what+": context."+name+"."+key)
+						switch key {
+						case "type", "items":
+							if !contains(jsonTypes, s) {
+								p.errorf(at(x), "%s: context.%s.%s %q is not a JSON type (%s)", what, name, key, s, strings.Join(jsonTypes, ", "))
+							}
+							if key == "type" {
+								ck.Type = s
+							} else {
+								ck.Items = s
+							}
+						default:
 							ck.Description = s
 						}
 					})
+					if ck.Items != "" && ck.Type != "array" {
+						p.errorf(at(cv), "%s: context.%s has items but its type is %q, not array", what, name, ck.Type)
+					}
 				}
 				c.ContextKeys = append(c.ContextKeys, ck)
 			})

@@ -21,7 +21,7 @@ codes:
     message: The item is out of stock.
     action: wait_for_restock
     context:
-      sku: {type: string, description: The item.}
+      sku: {type: string, required: true, description: The item.}
       available: {type: integer, description: Units left.}
 `), "errors.yaml")
 
@@ -67,8 +67,15 @@ func ExampleGoCode() {
 	// // Context:
 	// //
 	// //   - sku: The item.
-	// //   - available: Units left.
-	// func OutOfStock(sku string, available int) *apierr.Error {
-	// 	return apierr.New(CodeOutOfStock).With("sku", sku).With("available", available)
+	// //
+	// // Its optional context members are the fields of OutOfStockContext.
+	// func OutOfStock(sku string, opt ...OutOfStockContext) *apierr.Error {
+	// 	e := apierr.New(CodeOutOfStock).With("sku", sku)
+	// 	for _, o := range opt {
+	// 		if o.Available != 0 {
+	// 			e = e.With("available", o.Available)
+	// 		}
+	// 	}
+	// 	return e
 	// }
 }

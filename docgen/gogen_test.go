@@ -102,18 +102,35 @@ func TestGoCodeCompilesAndRenders(t *testing.T) {
 		abs, _ := filepath.Abs(ex.file)
 		fmt.Fprintf(&body, "\t{\n\t\tcat := must(apierr.LoadFile(%q%s))\n\t\tf := cat.Formats()[0]\n\t\t_ = f\n", abs, formatOpt)
 		names := goNames(t, src)
+		fields := goContextFields(src)
 		for _, c := range ex.cat.Codes() {
-			var args []string
+			var args, opts []string
 			expect := c.ExampleError()
 			expect.Context = nil
+			optional := fields[names[c.ID]+"Context"]
 			for _, k := range c.ContextKeys {
 				var v any
 				if c.Example != nil {
 					v = c.Example.Context[k.Name]
 				}
-				lit, val := goLiteral(k.Type, v)
-				args = append(args, lit)
-				expect.With(k.Name, val)
+				lit, val := goLiteral(k.Type, k.Items, v)
+				if k.Required {
+					// A required key is a parameter: always on the wire.
+					args = append(args, lit)
+					expect.With(k.Name, val)
+					continue
+				}
+				// An optional key is a field of the Context struct, set
+				// when the example documents it, absent otherwise.
+				field := optional[0]
+				optional = optional[1:]
+				if v != nil {
+					opts = append(opts, field+": "+lit)
+					expect.With(k.Name, val)
+				}
+			}
+			if len(opts) > 0 {
+				args = append(args, pkg+"."+names[c.ID]+"Context{"+strings.Join(opts, ", ")+"}")
 			}
 			fmt.Fprintf(&body, "\t\t{\n\t\t\te := %s.%s(%s)\n", pkg, names[c.ID], strings.Join(args, ", "))
 			if x := c.Example; x != nil {
@@ -175,10 +192,42 @@ func goNames(t *testing.T, src []byte) map[string]string {
 	return m
 }
 
+// goContextFields maps each generated <Name>Context struct to its field
+// names, in order.
+func goContextFields(src []byte) map[string][]string {
+	m := map[string][]string{}
+	var cur string
+	for _, line := range strings.Split(string(src), "\n") {
+		var name string
+		if _, err := fmt.Sscanf(line, "type %s struct {", &name); err == nil {
+			cur = name
+			continue
+		}
+		if line == "}" {
+			cur = ""
+			continue
+		}
+		if cur != "" && strings.HasPrefix(line, "\t") && !strings.HasPrefix(line, "\t//") {
+			m[cur] = append(m[cur], strings.Fields(line)[0])
+		}
+	}
+	return m
+}
+
 // goLiteral returns a Go literal of the parameter type for a context key of
-// jsonType and the example value v (the zero value when v does not fit),
-// and the value the constructor will store.
-func goLiteral(jsonType string, v any) (string, any) {
+// jsonType (and items, for an array) and the example value v (the zero value
+// when v does not fit), and the value the constructor will store.
+func goLiteral(jsonType, items string, v any) (string, any) {
+	if jsonType == "array" && items == "string" {
+		var ss []string
+		if a, ok := v.([]any); ok {
+			for _, x := range a {
+				s, _ := x.(string)
+				ss = append(ss, s)
+			}
+		}
+		return fmt.Sprintf("%#v", ss), ss
+	}
 	switch jsonType {
 	case "integer":
 		switch x := v.(type) {
