@@ -1,7 +1,9 @@
 // Package docgen turns an apierr catalog into what people and programs read
 // about its errors: a reference page (self-contained HTML or Markdown) with
 // one section per code, per-code permalink pages at the catalog's docs path,
-// an llms.txt index, OpenAPI 3.1 components and typed Go constructors.
+// an llms.txt index, OpenAPI 3.1 components, typed Go constructors, and a
+// dependency-free TypeScript client (TypeScript: the codes as a union with
+// their context typed, decode, and a fetch that retries only what is safe).
 //
 // Mount the docs on the API itself, so the docs URL in every error body
 // resolves where the error was served:

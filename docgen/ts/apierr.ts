@@ -1126,7 +1126,7 @@ export interface RetryEvent {
 export interface RetryOptions {
   /** Sends each attempt; default globalThis.fetch. */
   fetch?: (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
-  /** Retries after the first attempt; default 3, negative means none. */
+  /** Retries after the first attempt; undefined or 0 means 3 (as in the Go client), negative means none. */
   maxRetries?: number;
   /** Statuses worth another attempt; default defaultRetryStatuses. */
   retryStatuses?: readonly number[];
