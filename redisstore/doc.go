@@ -9,6 +9,10 @@
 //		Store:    redisstore.NewRateLimitStore(rdb, redisstore.RateLimitConfig{}),
 //	})
 //
+// A program configured with a URL builds its client with NewClientFromURL
+// (one node, or a Cluster as redis://h1:p1?addr=h2:p2&addr=h3:p3), so that it
+// need not import go-redis itself; apierr's CLI does.
+//
 // Rate limits (RateLimitStore): GCRA in one Lua script per check, one round
 // trip whatever the number of policies, Redis's clock (TIME), keys
 // hash-tagged ({key}) for Cluster, TTL = time until the key is full again.

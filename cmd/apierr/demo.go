@@ -15,16 +15,20 @@ import (
 
 	"github.com/apierr/apierr/examples/fax"
 	"github.com/apierr/apierr/redisstore"
-	"github.com/redis/go-redis/v9"
 )
 
-func init() {
-	register(&command{name: "demo", summary: "run the demo fax API (seed 000's contract) on this machine", run: runDemo})
-}
+const demoHelp = `usage: apierr demo [--addr 127.0.0.1:8080] [--redis URL]
+
+Runs the fax API of seed 000 in memory, prints its API keys and curl
+commands that trigger each kind of error, and serves until interrupted.
+
+--redis takes a single node (redis://[user:password@]host:port[/db]) or a
+Redis Cluster in go-redis's form (redis://h1:p1?addr=h2:p2&addr=h3:p3).
+
+flags:`
 
 func runDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	addr := fs.String("addr", "127.0.0.1:8080", "listen `address` (port 0 picks a free one)")
 	redisURL := fs.String("redis", "", "Redis `URL` for rate limits and idempotency keys (default: in memory; faxes and balances stay in each process)")
 	docsURL := fs.String("docs-url", "", "docs permalink `template` in error bodies (default: http://ADDR/docs/errors/{slug}, served by the demo)")
@@ -34,20 +38,8 @@ func runDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	burst := fs.Int64("burst", 20, "requests per API key at once")
 	bare := fs.Bool("bare", false, "benchmark baseline: serve GET /account/balance and GET /fax/{id} with net/http alone, no apierr")
 	quiet := fs.Bool("quiet", false, "do not log error responses (they go to stderr, one line each)")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: apierr demo [--addr 127.0.0.1:8080] [--redis URL]")
-		fmt.Fprintln(stderr, "\nRuns the fax API of seed 000 in memory, prints its API keys and curl")
-		fmt.Fprintln(stderr, "commands that trigger each kind of error, and serves until interrupted.")
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return nil
-		}
-		return &exitError{code: 2}
-	}
-	if fs.NArg() > 0 {
-		return usageError("demo takes no arguments, got %q", fs.Arg(0))
+	if _, err := preamble(fs, demoHelp, args, 0, "", stdout, stderr); err != nil {
+		return err
 	}
 	if *burst < 1 {
 		return usageError("--burst must be at least 1")
@@ -79,13 +71,12 @@ func runDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	cfg := fax.Config{Catalog: cat, TickInterval: *tick, Retention: *retention, RatePerSecond: *rps, Burst: *burst,
 		Logger: slog.New(slog.NewTextHandler(logOut, nil))}
 	if *redisURL != "" {
-		client, err := demoRedis(ctx, *redisURL)
+		client, idem, rl, err := demoRedis(ctx, *redisURL)
 		if err != nil {
 			return &exitError{code: 1, err: fmt.Errorf("demo: --redis: %v", err)}
 		}
 		defer client.Close()
-		cfg.IdempotencyStore = redisstore.NewIdempotencyStore(client, redisstore.IdempotencyConfig{Prefix: "apierr:demo:idem:"})
-		cfg.RateLimitStore = redisstore.NewRateLimitStore(client, redisstore.RateLimitConfig{Prefix: "apierr:demo:rl:"})
+		cfg.IdempotencyStore, cfg.RateLimitStore = idem, rl
 	}
 	srv, err := fax.NewDemo(cfg)
 	if err != nil {
@@ -123,20 +114,21 @@ func serve(ctx context.Context, ln net.Listener, h http.Handler) error {
 	return nil
 }
 
-// demoRedis connects to url and checks the server answers.
-func demoRedis(ctx context.Context, url string) (*redis.Client, error) {
-	opt, err := redis.ParseURL(url)
+// demoRedis connects to url (one node or a cluster) and checks it answers.
+func demoRedis(ctx context.Context, url string) (io.Closer, *redisstore.IdempotencyStore, *redisstore.RateLimitStore, error) {
+	client, err := redisstore.NewClientFromURL(url)
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
-	client := redis.NewClient(opt)
 	pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	if err := client.Ping(pctx).Err(); err != nil {
 		client.Close()
-		return nil, fmt.Errorf("cannot reach %s: %v", opt.Addr, err)
+		return nil, nil, nil, fmt.Errorf("cannot reach Redis: %v", err)
 	}
-	return client, nil
+	return client,
+		redisstore.NewIdempotencyStore(client, redisstore.IdempotencyConfig{Prefix: "apierr:demo:idem:"}),
+		redisstore.NewRateLimitStore(client, redisstore.RateLimitConfig{Prefix: "apierr:demo:rl:"}), nil
 }
 
 // dialable turns a listen address into one a client can use: an unspecified

@@ -12,10 +12,6 @@ import (
 	"github.com/apierr/apierr/docgen"
 )
 
-func init() {
-	register(&command{name: "docs", summary: "write the error reference: HTML or Markdown, permalinks, llms.txt", run: runDocs})
-}
-
 const docsHelp = `usage: apierr docs FILE -o DIR [--format html|md]
 
 Writes the error reference of the catalog FILE (- for stdin) into DIR, laid
@@ -45,15 +41,9 @@ func runDocs(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	fs := flag.NewFlagSet("docs", flag.ContinueOnError)
 	out := fs.String("o", "", "output `DIR` (- writes the reference page to stdout)")
 	format := fs.String("format", "html", "`html` or md")
-	pos, err := parseFlags(fs, docsHelp, args, stdout, stderr)
+	pos, err := preamble(fs, docsHelp, args, 1, "catalog FILE", stdout, stderr)
 	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
 		return err
-	}
-	if len(pos) != 1 {
-		return usageError("docs needs exactly one catalog FILE, got %d arguments (see apierr docs --help)", len(pos))
 	}
 	if *out == "" {
 		return usageError("docs needs -o DIR (or -o - for stdout)")

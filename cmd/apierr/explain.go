@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -10,10 +9,6 @@ import (
 
 	"github.com/apierr/apierr"
 )
-
-func init() {
-	register(&command{name: "explain", summary: "show what a code means, and its example body", run: runExplain})
-}
 
 const explainHelp = `usage: apierr explain CODE [--catalog FILE]
 
@@ -31,15 +26,9 @@ flags:`
 func runExplain(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("explain", flag.ContinueOnError)
 	catalog := fs.String("catalog", "", "catalog `file` (- for stdin); default: the built-in default catalog")
-	pos, err := parseFlags(fs, explainHelp, args, stdout, stderr)
+	pos, err := preamble(fs, explainHelp, args, 1, "CODE", stdout, stderr)
 	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
 		return err
-	}
-	if len(pos) != 1 {
-		return usageError("explain needs exactly one CODE, got %d arguments (see apierr explain --help)", len(pos))
 	}
 	code := pos[0]
 	cat := apierr.Default()
@@ -101,20 +90,4 @@ func catalogName(path string) string {
 		return "(default)"
 	}
 	return inputName(path)
-}
-
-// loadCatalog loads path (or stdin for "-", or the default catalog for "").
-func loadCatalog(path string, stdin io.Reader) (*apierr.Catalog, error) {
-	if path == "" {
-		return apierr.Default(), nil
-	}
-	data, err := readInput(path, stdin)
-	if err != nil {
-		return nil, &exitError{code: 2, err: err}
-	}
-	cat, err := apierr.Load(data, inputName(path), exampleFormats()...)
-	if err != nil {
-		return nil, &exitError{code: 1, err: err}
-	}
-	return cat, nil
 }

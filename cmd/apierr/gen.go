@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"go/token"
@@ -11,10 +10,6 @@ import (
 
 	"github.com/apierr/apierr/docgen"
 )
-
-func init() {
-	register(&command{name: "gen", summary: "generate code from a catalog (gen go: typed constructors; gen ts: a TypeScript client)", run: runGen})
-}
 
 const genHelp = `usage: apierr gen go FILE -pkg NAME [-o FILE]
 
@@ -50,9 +45,6 @@ func runGen(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		fs := flag.NewFlagSet("gen go", flag.ContinueOnError)
 		genGoFlags(fs)
 		_, err := parseFlags(fs, genHelp, []string{"--help"}, stdout, stderr)
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
 		return err
 	}
 	return usageError("gen: unknown target %q (known: go, ts)", args[0])
@@ -67,15 +59,9 @@ func genGoFlags(fs *flag.FlagSet) (pkg, out *string) {
 func runGenGo(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("gen go", flag.ContinueOnError)
 	pkg, out := genGoFlags(fs)
-	pos, err := parseFlags(fs, genHelp, args, stdout, stderr)
+	pos, err := preamble(fs, genHelp, args, 1, "catalog FILE", stdout, stderr)
 	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
 		return err
-	}
-	if len(pos) != 1 {
-		return usageError("gen go needs exactly one catalog FILE, got %d arguments (see apierr gen --help)", len(pos))
 	}
 	if *pkg == "" {
 		return usageError("gen go needs -pkg NAME (or $GOPACKAGE, as go generate sets)")

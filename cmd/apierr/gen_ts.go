@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"io"
 	"os"
@@ -38,15 +37,9 @@ flags:`
 func runGenTS(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("gen ts", flag.ContinueOnError)
 	out := fs.String("o", "", "output `DIR` (required)")
-	pos, err := parseFlags(fs, genTSHelp, args, stdout, stderr)
+	pos, err := preamble(fs, genTSHelp, args, 1, "catalog FILE", stdout, stderr)
 	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
 		return err
-	}
-	if len(pos) != 1 {
-		return usageError("gen ts needs exactly one catalog FILE, got %d arguments (see apierr gen ts --help)", len(pos))
 	}
 	if *out == "" || *out == "-" {
 		return usageError("gen ts needs -o DIR: it writes two files, apierr.ts and errors.ts")

@@ -11,10 +11,6 @@ import (
 	"github.com/apierr/apierr"
 )
 
-func init() {
-	register(&command{name: "lint", summary: "check a catalog: load errors and advice", run: runLint})
-}
-
 const lintHelp = `usage: apierr lint FILE [--json] [--strict]
 
 Loads the catalog FILE (- for stdin) and reports what is wrong with it.
@@ -39,16 +35,9 @@ func runLint(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	fs := flag.NewFlagSet("lint", flag.ContinueOnError)
 	asJSON := fs.Bool("json", false, "print one JSON object on stdout")
 	strict := fs.Bool("strict", false, "fail on info findings too")
-	pos, err := parseFlags(fs, lintHelp, args, stdout, stderr)
+	pos, err := preamble(fs, lintHelp, args, 1, "catalog FILE", stdout, stderr)
 	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
 		return err
-	}
-	if len(pos) != 1 {
-		fmt.Fprintln(stderr, lintHelp[:len("usage: apierr lint FILE [--json] [--strict]")])
-		return usageError("lint needs exactly one catalog FILE, got %d arguments", len(pos))
 	}
 	path := pos[0]
 	data, err := readInput(path, stdin)
@@ -56,7 +45,7 @@ func runLint(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return usageError("%v", err)
 	}
 	report := lintReport{File: inputName(path), Errors: []loadProblem{}, Findings: []apierr.Finding{}}
-	cat, loadErr := apierr.Load(data, inputName(path), exampleFormats()...)
+	cat, loadErr := apierr.Load(data, inputName(path), loadOptions(inputName(path), stderr)...)
 	if loadErr != nil {
 		var les apierr.LoadErrors
 		if errors.As(loadErr, &les) {

@@ -11,24 +11,39 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"sort"
 	"strings"
 	"syscall"
 
 	"github.com/apierr/apierr"
 )
 
-// command is one subcommand. Each lives in its own file and registers itself
-// in init.
+// command is one subcommand; each lives in its own file.
 type command struct {
 	name    string
 	summary string
 	run     func(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error
 }
 
-var commands = map[string]*command{}
+// commands is every subcommand, in the order help lists them.
+var commands = []command{
+	{"demo", "run the demo fax API (seed 000's contract) on this machine", runDemo},
+	{"docs", "write the error reference: HTML or Markdown, permalinks, llms.txt", runDocs},
+	{"explain", "show what a code means, and its example body", runExplain},
+	{"gen", "generate code from a catalog (gen go: typed constructors; gen ts: a TypeScript client)", runGen},
+	{"lint", "check a catalog: load errors and advice", runLint},
+	{"openapi", "write OpenAPI 3.1 components for a catalog's errors", runOpenAPI},
+	{"probe", "check that a live API keeps its error contract", runProbe},
+}
 
-func register(c *command) { commands[c.name] = c }
+// lookup returns the command called name, or nil.
+func lookup(name string) *command {
+	for i := range commands {
+		if commands[i].name == name {
+			return &commands[i]
+		}
+	}
+	return nil
+}
 
 // exitError carries an exit code: 1 for findings, 2 for usage errors.
 type exitError struct {
@@ -78,8 +93,8 @@ func exitCode(err error, stderr io.Writer) int {
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		if len(args) > 1 {
-			if c := commands[args[1]]; c != nil {
-				return c.run(ctx, []string{"--help"}, stdin, stdout, stderr)
+			if c := lookup(args[1]); c != nil {
+				return helped(c.run(ctx, []string{"--help"}, stdin, stdout, stderr))
 			}
 		}
 		usage(stdout)
@@ -88,25 +103,29 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		}
 		return nil
 	}
-	c := commands[args[0]]
+	c := lookup(args[0])
 	if c == nil {
 		usage(stderr)
 		return usageError("unknown command %q", args[0])
 	}
-	return c.run(ctx, args[1:], stdin, stdout, stderr)
+	return helped(c.run(ctx, args[1:], stdin, stdout, stderr))
+}
+
+// helped turns the flag.ErrHelp a command returns after printing its help
+// into success (exit 0).
+func helped(err error) error {
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	return err
 }
 
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "usage: apierr <command> [arguments]")
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "commands:")
-	names := make([]string, 0, len(commands))
-	for n := range commands {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		fmt.Fprintf(w, "  %-10s %s\n", n, commands[n].summary)
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, `Run "apierr <command> --help" for a command's options.`)
@@ -172,16 +191,53 @@ func parseFlags(fs *flag.FlagSet, help string, args []string, stdout, stderr io.
 	}
 }
 
-// loadFile loads the catalog at path ("-" for stdin) with the example
-// formats known. An unreadable input is a usage error (exit 2); a catalog
-// that does not load prints each problem as file:line:col: message on
-// stderr and exits 1.
+// preamble is how every command starts: it parses args with fs (see
+// parseFlags) and checks that there are exactly want positional arguments,
+// each a what (see apierr NAME --help). After --help it returns
+// flag.ErrHelp, which run turns into exit 0; a wrong count is a usage error.
+func preamble(fs *flag.FlagSet, help string, args []string, want int, what string, stdout, stderr io.Writer) ([]string, error) {
+	pos, err := parseFlags(fs, help, args, stdout, stderr)
+	if err != nil {
+		return nil, err
+	}
+	if len(pos) != want {
+		name := fs.Name()
+		switch want {
+		case 0:
+			return nil, usageError("%s takes no arguments, got %q", name, pos[0])
+		case 1:
+			return nil, usageError("%s needs exactly one %s, got %d arguments (see apierr %s --help)", name, what, len(pos), name)
+		}
+		return nil, usageError("%s needs %d %s arguments, got %d (see apierr %s --help)", name, want, what, len(pos), name)
+	}
+	return pos, nil
+}
+
+// loadOptions are the options every command loads a catalog with: the
+// example APIs' formats by name, and any other format name as an opaque
+// stand-in, with a notice on stderr, so that a catalog written for a server
+// whose format this binary does not link can still be linted, explained and
+// documented.
+func loadOptions(file string, stderr io.Writer) []apierr.Option {
+	return []apierr.Option{
+		apierr.WithFormats(exampleFormats...),
+		apierr.WithUnknownFormats(func(name string) apierr.Format {
+			fmt.Fprintf(stderr, "apierr: notice: %s: format %q is not one this CLI knows; it is treated as opaque "+
+				"(its members are not described and example bodies are shown in the envelope shape)\n", file, name)
+			return apierr.Opaque(name)
+		}),
+	}
+}
+
+// loadFile loads the catalog at path ("-" for stdin) with loadOptions. An
+// unreadable input is a usage error (exit 2); a catalog that does not load
+// prints each problem as file:line:col: message on stderr and exits 1.
 func loadFile(path string, stdin io.Reader, stderr io.Writer) (*apierr.Catalog, error) {
 	data, err := readInput(path, stdin)
 	if err != nil {
 		return nil, usageError("%v", err)
 	}
-	cat, err := apierr.Load(data, inputName(path), exampleFormats()...)
+	cat, err := apierr.Load(data, inputName(path), loadOptions(inputName(path), stderr)...)
 	if err != nil {
 		printLoadErrors(stderr, err)
 		return nil, findings()

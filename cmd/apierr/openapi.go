@@ -2,16 +2,11 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"io"
 
 	"github.com/apierr/apierr/docgen"
 )
-
-func init() {
-	register(&command{name: "openapi", summary: "write OpenAPI 3.1 components for a catalog's errors", run: runOpenAPI})
-}
 
 const openapiHelp = `usage: apierr openapi FILE [--format yaml|json] [-o FILE]
 
@@ -35,15 +30,9 @@ func runOpenAPI(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	fs := flag.NewFlagSet("openapi", flag.ContinueOnError)
 	out := fs.String("o", "-", "output `FILE` (- for stdout)")
 	format := fs.String("format", "yaml", "`yaml` or json")
-	pos, err := parseFlags(fs, openapiHelp, args, stdout, stderr)
+	pos, err := preamble(fs, openapiHelp, args, 1, "catalog FILE", stdout, stderr)
 	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
 		return err
-	}
-	if len(pos) != 1 {
-		return usageError("openapi needs exactly one catalog FILE, got %d arguments (see apierr openapi --help)", len(pos))
 	}
 	if *format != "yaml" && *format != "json" {
 		return usageError("openapi: --format must be yaml or json, not %q", *format)

@@ -13,10 +13,6 @@ import (
 	"github.com/apierr/apierr/probe"
 )
 
-func init() {
-	register(&command{name: "probe", summary: "check that a live API keeps its error contract", run: runProbe})
-}
-
 const probeHelp = `usage: apierr probe BASE_URL [options]
 
 Sends a bounded battery of requests that must fail (unknown endpoint, wrong
@@ -36,7 +32,6 @@ options:`
 
 func runProbe(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("probe", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	catalog := fs.String("catalog", "", "the API's catalog `file`: every code must be in it (- for stdin)")
 	key := fs.String("key", "", "a valid API `key` for the authenticated checks (default $APIERR_PROBE_KEY)")
 	post := fs.String("post", "", "a POST route `path`, relative to BASE_URL, for the body, method and idempotency checks")
@@ -47,30 +42,11 @@ func runProbe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	idem := fs.Bool("idempotency", false, "reuse an Idempotency-Key with another body on --post (the first POST may create a resource)")
 	timeout := fs.Duration("timeout", probe.DefaultTimeout, "bound on the whole run")
 	reqTimeout := fs.Duration("request-timeout", probe.DefaultRequestTimeout, "bound on each request, body included")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, probeHelp)
-		fs.PrintDefaults()
-	}
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return nil
-			}
-			return &exitError{code: 2}
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		pos = append(pos, fs.Arg(0))
-		args = fs.Args()[1:]
+	pos, err := preamble(fs, probeHelp, args, 1, "BASE_URL", stdout, stderr)
+	if err != nil {
+		return err
 	}
 	switch {
-	case len(pos) == 0:
-		fs.Usage()
-		return usageError("probe needs a BASE_URL")
-	case len(pos) > 1:
-		return usageError("probe takes one BASE_URL, got %d arguments", len(pos))
 	case *burst < 0 || *burst > probe.MaxBurst:
 		return usageError("--burst %d: must be between 0 and %d", *burst, probe.MaxBurst)
 	case *timeout <= 0 || *reqTimeout <= 0:
@@ -102,7 +78,7 @@ func runProbe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		cfg.Data = b
 	}
 	if *catalog != "" {
-		cat, err := loadCatalog(*catalog, stdin)
+		cat, err := loadFile(*catalog, stdin, stderr)
 		if err != nil {
 			return err
 		}
