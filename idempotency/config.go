@@ -60,8 +60,14 @@ type Config struct {
 	// 5 s).
 	UnavailableRetryAfter time.Duration
 	// MaxBodyBytes caps the request body read to fingerprint it (default
-	// 1 MiB). A larger body fails with payload_too_large (413).
+	// 1 MiB). A larger body fails with TooLarge's error.
 	MaxBodyBytes int64
+	// TooLarge is the answer to a body over MaxBodyBytes (default
+	// DefaultTooLarge: payload_too_large, 413). A route whose handler
+	// answers an oversized body its own way (the fax API names the file:
+	// "The file may not be greater than 10 MB.") sets the same answer here,
+	// so a body gets one answer with or without a key.
+	TooLarge TooLargeFunc
 	// MaxResponseBytes caps the response body kept for replay (default
 	// 1 MiB). A larger response still reaches the client but is not stored:
 	// it is logged and the key released, so a retry runs again.
@@ -188,6 +194,9 @@ func (c *Config) withDefaults() Config {
 	}
 	if d.MaxBodyBytes <= 0 {
 		d.MaxBodyBytes = 1 << 20
+	}
+	if d.TooLarge == nil {
+		d.TooLarge = DefaultTooLarge
 	}
 	if d.MaxResponseBytes <= 0 {
 		d.MaxResponseBytes = 1 << 20

@@ -1,13 +1,10 @@
 package idempotency
 
 import (
-	"bytes"
 	"context"
 	"errors"
-	"io"
 	"log/slog"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -95,12 +92,12 @@ func (m *middleware) serve(next http.Handler, w http.ResponseWriter, r *http.Req
 		apierr.Write(w, r, apierr.Internal(errNoScope))
 		return
 	}
-	body, aerr := m.readBody(r)
-	if aerr != nil {
-		apierr.Write(w, r, aerr)
+	bodySum, err := m.readBody(r)
+	if err != nil {
+		apierr.Write(w, r, err)
 		return
 	}
-	fp := m.fingerprint(r, body)
+	fp := m.fingerprint(r, bodySum)
 	skey := strconv.Itoa(len(scope)) + ":" + scope + ":" + key
 	rec := &Record{Status: InFlight, Token: NewToken(), Fingerprint: fp}
 
@@ -233,86 +230,6 @@ func replay(w http.ResponseWriter, r *http.Request, rec *Record) {
 	h["Content-Length"] = []string{strconv.Itoa(len(rec.Body))}
 	w.WriteHeader(rec.Code)
 	_, _ = w.Write(rec.Body)
-}
-
-// readBody reads the request body up to the cap and puts it back for the
-// handler.
-func (m *middleware) readBody(r *http.Request) ([]byte, *apierr.Error) {
-	if r.Body == nil || r.Body == http.NoBody {
-		return nil, nil
-	}
-	limit := m.cfg.MaxBodyBytes
-	if r.ContentLength > limit {
-		return nil, tooLarge(limit)
-	}
-	var body []byte
-	var err error
-	if r.ContentLength > 0 {
-		// Known length: read exactly that, then make sure nothing follows.
-		// Memory follows the bytes that arrive, not the declared length: a
-		// client declaring 1 MiB and sending a trickle costs little.
-		body, err = readN(r.Body, r.ContentLength)
-		if err == nil {
-			var one [1]byte
-			if n, _ := r.Body.Read(one[:]); n > 0 {
-				err = errors.New("idempotency: body longer than its Content-Length")
-			}
-		}
-	} else {
-		body, err = io.ReadAll(io.LimitReader(r.Body, limit+1))
-		if err == nil && int64(len(body)) > limit {
-			_ = r.Body.Close()
-			return nil, tooLarge(limit)
-		}
-	}
-	_ = r.Body.Close()
-	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return nil, apierr.From(err)
-		}
-		return nil, apierr.Cond(apierr.CondMalformedBody).With("reason", "unreadable_body").WithCause(err)
-	}
-	br := new(bodyReader)
-	br.Reset(body)
-	r.Body = br
-	return body, nil
-}
-
-// preallocBytes is the most readN allocates before the bytes arrive.
-const preallocBytes = 32 << 10
-
-// readN reads exactly n bytes from r (io.ErrUnexpectedEOF when fewer come),
-// allocating at most preallocBytes ahead of what arrived: an exact
-// allocation for small bodies, doubling for large ones.
-func readN(r io.Reader, n int64) ([]byte, error) {
-	b := make([]byte, 0, min(n, preallocBytes))
-	for int64(len(b)) < n {
-		if len(b) == cap(b) {
-			b = slices.Grow(b, int(min(n-int64(len(b)), int64(cap(b)))))
-		}
-		k, err := r.Read(b[len(b):min(cap(b), int(n))])
-		b = b[:len(b)+k]
-		if err != nil {
-			if err == io.EOF {
-				if int64(len(b)) == n {
-					break
-				}
-				err = io.ErrUnexpectedEOF
-			}
-			return b, err
-		}
-	}
-	return b, nil
-}
-
-// bodyReader gives the handler the body that was read, in one allocation.
-type bodyReader struct{ bytes.Reader }
-
-func (*bodyReader) Close() error { return nil }
-
-func tooLarge(limit int64) *apierr.Error {
-	return apierr.Cond(apierr.CondPayloadTooLarge).With("limit_bytes", limit)
 }
 
 func (m *middleware) log(r *http.Request, lvl slog.Level, msg string, err error, attrs ...slog.Attr) {

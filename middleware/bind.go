@@ -70,14 +70,24 @@ func Bind(r *http.Request, v any, opts ...BindOption) error {
 	if r.ContentLength > cfg.maxBytes {
 		return apierr.Cond(apierr.CondPayloadTooLarge).With("limit_bytes", cfg.maxBytes)
 	}
-	bp := bodyPool.Get().(*[]byte)
-	body, err := readBody(r.Body, (*bp)[:0], cfg.maxBytes)
-	defer func() {
-		if cap(body) <= 256<<10 {
-			*bp = body[:0]
-			bodyPool.Put(bp)
+	var body []byte
+	var err error
+	if held, ok := r.Body.(heldBody); ok {
+		// Already in memory (the idempotency middleware read it to
+		// fingerprint it): decoded in place, not copied again.
+		if body = held.TakeBytes(); int64(len(body)) > cfg.maxBytes {
+			err = errBodyTooLarge
 		}
-	}()
+	} else {
+		bp := bodyPool.Get().(*[]byte)
+		body, err = readBody(r.Body, (*bp)[:0], cfg.maxBytes)
+		defer func() {
+			if cap(body) <= 256<<10 {
+				*bp = body[:0]
+				bodyPool.Put(bp)
+			}
+		}()
+	}
 	if err != nil {
 		var mbe *http.MaxBytesError
 		switch {
@@ -110,6 +120,11 @@ func Bind(r *http.Request, v any, opts ...BindOption) error {
 }
 
 var errBodyTooLarge = errors.New("middleware: body too large")
+
+// heldBody is a request body already held in memory that hands its unread
+// bytes over without a copy, leaving itself empty (the idempotency
+// middleware's: it read the body to fingerprint it).
+type heldBody interface{ TakeBytes() []byte }
 
 // readBody reads all of body into buf, failing once more than max bytes came.
 func readBody(body io.Reader, buf []byte, max int64) ([]byte, error) {

@@ -36,6 +36,7 @@ func runDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	retention := fs.Duration("retention", 24*time.Hour, "how long a finished fax's document is kept (then image and resend give fax_data_purged)")
 	rps := fs.Int64("rate", 10, "requests per second per API key (negative: no limit)")
 	burst := fs.Int64("burst", 20, "requests per API key at once")
+	submissions := fs.Int64("max-submissions", 4, "POST /fax per API key in flight at once, in this process (negative: no limit); each holds its document, up to 10 MB")
 	bare := fs.Bool("bare", false, "benchmark baseline: serve GET /account/balance and GET /fax/{id} with net/http alone, no apierr")
 	quiet := fs.Bool("quiet", false, "do not log error responses (they go to stderr, one line each)")
 	if _, err := preamble(fs, demoHelp, args, 0, "", stdout, stderr); err != nil {
@@ -68,7 +69,7 @@ func runDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if *quiet {
 		logOut = io.Discard
 	}
-	cfg := fax.Config{Catalog: cat, TickInterval: *tick, Retention: *retention, RatePerSecond: *rps, Burst: *burst,
+	cfg := fax.Config{Catalog: cat, TickInterval: *tick, Retention: *retention, RatePerSecond: *rps, Burst: *burst, MaxSubmissions: *submissions,
 		Logger: slog.New(slog.NewTextHandler(logOut, nil))}
 	if *redisURL != "" {
 		client, idem, rl, err := demoRedis(ctx, *redisURL)

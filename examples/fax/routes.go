@@ -31,13 +31,14 @@ func (s *Server) routes() http.Handler {
 	idem := idempotency.New(idempotency.Config{
 		Store:        s.cfg.IdempotencyStore,
 		MaxBodyBytes: s.maxJSONBody(),
+		TooLarge:     s.bodyTooLarge,
 		Logger:       s.cfg.Logger,
 	})
 	limit := s.rateLimit()
 	api := func(next http.Handler) http.Handler { return auth(limit(next)) }
 
 	mux := http.NewServeMux()
-	mux.Handle("POST /fax", api(idem(h(s.createFax))))
+	mux.Handle("POST /fax", api(s.submissionLimit()(idem(h(s.createFax)))))
 	mux.Handle("GET /fax/{id}", api(h(s.getFax)))
 	mux.Handle("DELETE /fax/{id}", api(h(s.deleteFax)))
 	mux.Handle("POST /fax/{id}/resend", api(idem(h(s.resendFax))))
@@ -80,4 +81,19 @@ func (s *Server) rateLimit() func(http.Handler) http.Handler {
 		return o.ObserveLimit("rate", ratelimit.New(cfg).Middleware)
 	}
 	return ratelimit.New(cfg).Middleware
+}
+
+// submissionLimit lets each API key have MaxSubmissions POST /fax in flight
+// in this process: 429 with Retry-After beyond, answered before the body is
+// read. The limit is per process on purpose, even with --redis: what it
+// protects is this process's memory.
+func (s *Server) submissionLimit() func(http.Handler) http.Handler {
+	if s.cfg.MaxSubmissions < 0 {
+		return func(next http.Handler) http.Handler { return next }
+	}
+	return ratelimit.NewConcurrency(ratelimit.ConcurrencyConfig{
+		Limit:  s.cfg.MaxSubmissions,
+		Key:    ratelimit.ByKeyID,
+		Prefix: "fax:submit:",
+	}).Middleware
 }

@@ -46,6 +46,12 @@ type Config struct {
 	RatePerSecond int64
 	// Burst is how many requests a key may make at once; 0 means 20.
 	Burst int64
+	// MaxSubmissions is how many POST /fax each API key may have in
+	// flight at once, in this process; 0 means 4, a negative value turns
+	// the limit off. A submission holds its document (up to 10 MB) while
+	// it runs, so this bounds what one key's parallel uploads cost in
+	// memory: beyond it, 429 with Retry-After before the body is read.
+	MaxSubmissions int64
 	// RateLimitStore keeps the rate limiter's state; nil means an
 	// in-process ratelimit.Memory on the Now clock. Share a Redis store
 	// across processes.
@@ -95,6 +101,9 @@ func (c *Config) defaults() {
 	}
 	if c.Burst == 0 {
 		c.Burst = 20
+	}
+	if c.MaxSubmissions == 0 {
+		c.MaxSubmissions = 4
 	}
 }
 
