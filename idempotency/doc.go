@@ -47,8 +47,21 @@
 // Config.Lease expires, so a retry cannot run beside it. A handler that
 // finishes despite the cancellation has done its side effect, so its
 // response is stored: the client's retry then replays it instead of running
-// it twice. A process that dies mid-request leaves a lease that expires after
-// Config.Lease, after which a retry runs.
+// it twice.
+//
+// A lease lives as long as the process holding it: the middleware renews it
+// (Store.Renew) every Config.Lease/3 while the handler runs, and while a
+// response whose save failed is saved again in the background
+// (Config.SaveBackoff), so a slow handler or a store hiccup never lets a
+// retry run beside the first request or after it; the retry gets
+// idempotency_key_in_use, then the replay. A process that dies mid-request
+// stops renewing, and its key frees once Config.Lease has passed.
+//
+// The body is read once, hashed as it arrives, and handed to the handler
+// from memory; middleware.Bind decodes it in place, so a keyed request's
+// body is held once. A body over Config.MaxBodyBytes gets Config.TooLarge's
+// answer, which a route sets to its handler's own so the answer is the same
+// with or without a key.
 //
 // Every error is a catalog error rendered with apierr.Write.
 package idempotency

@@ -44,6 +44,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	size := fs.Int("size", 10_000_000, "PDF size in bytes (base64 makes the body a third bigger)")
 	key := fs.String("key", "fx_test_acme_4f9c2b7e1d8a6035", "API key (the demo's sandbox key)")
 	waves := fs.Int("waves", 1, "times to send the N submissions, one wave after another")
+	retry := fs.Bool("retry", false, "resend a submission answered 429 after its Retry-After, as a client should, until it is created")
 	extra := fs.String("demo-args", "", "more `flags` for apierr demo, space-separated (e.g. \"--max-submissions -1\")")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -96,6 +97,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 
 	client := &http.Client{Transport: &http.Transport{MaxConnsPerHost: *n, MaxIdleConnsPerHost: *n}, Timeout: 2 * time.Minute}
 	statuses := map[string]int{}
+	retries := 0
 	var mu sync.Mutex
 	start := time.Now()
 	for w := 0; w < *waves; w++ {
@@ -104,18 +106,29 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				req, _ := http.NewRequestWithContext(ctx, "POST", base+"/fax", bytes.NewReader(body))
-				req.Header.Set("Content-Type", "application/json")
-				req.Header.Set("Authorization", "Bearer "+*key)
-				req.Header.Set("Idempotency-Key", fmt.Sprintf("bigfax-%d-%d-%d", start.UnixNano(), w, i))
+				idemKey := fmt.Sprintf("bigfax-%d-%d-%d", start.UnixNano(), w, i)
 				label := ""
-				resp, err := client.Do(req)
-				if err != nil {
-					label = "transport error"
-				} else {
+				for attempt := 0; attempt < 100; attempt++ {
+					req, _ := http.NewRequestWithContext(ctx, "POST", base+"/fax", bytes.NewReader(body))
+					req.Header.Set("Content-Type", "application/json")
+					req.Header.Set("Authorization", "Bearer "+*key)
+					req.Header.Set("Idempotency-Key", idemKey)
+					resp, err := client.Do(req)
+					if err != nil {
+						label = "transport error"
+						break
+					}
 					b, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
 					resp.Body.Close()
 					label = strconv.Itoa(resp.StatusCode) + " " + code(b)
+					if !*retry || resp.StatusCode != http.StatusTooManyRequests {
+						break
+					}
+					mu.Lock()
+					retries++
+					mu.Unlock()
+					secs, _ := strconv.Atoi(resp.Header.Get("Retry-After"))
+					time.Sleep(time.Duration(max(secs, 1)) * time.Second)
 				}
 				mu.Lock()
 				statuses[label]++
@@ -137,6 +150,9 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	sort.Strings(labels)
 	for _, l := range labels {
 		fmt.Fprintf(out, "  %3d × %s\n", statuses[l], l)
+	}
+	if *retry {
+		fmt.Fprintf(out, "  (%d resends after a 429)\n", retries)
 	}
 	fmt.Fprintf(out, "in %v: peak RSS %s (VmHWM %s), RSS after %s\n", elapsed.Round(time.Millisecond), mb(peakRSS), mb(hwm), mb(after))
 	return nil
