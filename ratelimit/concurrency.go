@@ -29,6 +29,10 @@ type ConcurrencyConfig struct {
 	RetryAfter time.Duration
 	// OnStoreError is the FailurePolicy (default FailOpen).
 	OnStoreError FailurePolicy
+	// LocalShare is the share of Limit FailLocal allows in flight in this
+	// process while the store fails (default DefaultLocalShare, 1; at
+	// least one slot).
+	LocalShare float64
 	// FailureRetryAfter is FailClosed's Retry-After (default 1s).
 	FailureRetryAfter time.Duration
 	// OnError, if set, is called with every store error.
@@ -40,6 +44,8 @@ type ConcurrencyLimiter struct {
 	cfg      ConcurrencyConfig
 	failure  rlFailure
 	failures atomic.Int64
+	local    *MemoryConcurrency // FailLocal's store; nil under the other policies
+	localLim int64
 }
 
 // NewConcurrency returns a ConcurrencyLimiter; it panics if Limit < 1.
@@ -62,6 +68,13 @@ func NewConcurrency(cfg ConcurrencyConfig) *ConcurrencyLimiter {
 	c := &ConcurrencyLimiter{cfg: cfg}
 	c.failure = rlFailure{policy: cfg.OnStoreError, retryAfter: cfg.FailureRetryAfter,
 		onError: cfg.OnError, count: &c.failures, what: "concurrency"}
+	if cfg.OnStoreError == FailLocal {
+		share := cfg.LocalShare
+		if share <= 0 {
+			share = DefaultLocalShare
+		}
+		c.local, c.localLim = NewMemoryConcurrency(), rlScale(cfg.Limit, share)
+	}
 	return c
 }
 
@@ -81,6 +94,10 @@ func rlNoop() {}
 // or on a store failure what the FailurePolicy says.
 func (c *ConcurrencyLimiter) Acquire(ctx context.Context, key string) (release func(), err error) {
 	rel, _, ok, err := c.cfg.Store.Acquire(ctx, c.cfg.Prefix+key, c.cfg.Limit, c.cfg.LeaseTTL)
+	if err != nil && c.local != nil {
+		c.failure.handle(ctx, key, err)
+		rel, _, ok, err = c.local.Acquire(ctx, c.cfg.Prefix+key, c.localLim, c.cfg.LeaseTTL)
+	}
 	if err != nil {
 		if e := c.failure.handle(ctx, key, err); e != nil {
 			return rlNoop, e

@@ -28,6 +28,12 @@ type Config struct {
 	Prefix string
 	// OnStoreError is the FailurePolicy (default FailOpen).
 	OnStoreError FailurePolicy
+	// LocalShare is the share of each policy's Limit and Burst that
+	// FailLocal enforces in this process while the store fails (default
+	// DefaultLocalShare, 1). With n processes, 1/n keeps the whole API
+	// within the limit during an outage (if traffic is spread evenly); 1
+	// bounds it by n × the limit.
+	LocalShare float64
 	// FailureRetryAfter is FailClosed's Retry-After (default 1s).
 	FailureRetryAfter time.Duration
 	// OnError, if set, is called with every store error (after counting,
@@ -47,6 +53,8 @@ type Limiter struct {
 	failure  rlFailure
 	policyHV []string // RateLimit-Policy value, built once and shared (never appended to in place: len == cap)
 	failures atomic.Int64
+	local    *Memory  // FailLocal's store; nil under the other policies
+	localPol []Policy // the policies scaled by LocalShare
 }
 
 // Result is the outcome of one check.
@@ -91,6 +99,10 @@ func New(cfg Config) *Limiter {
 	l.failure = rlFailure{policy: cfg.OnStoreError, retryAfter: cfg.FailureRetryAfter,
 		onError: cfg.OnError, count: &l.failures, what: "rate"}
 	l.policyHV = []string{string(AppendPolicyField(nil, cfg.Policies))}
+	if cfg.OnStoreError == FailLocal {
+		l.local = NewMemory(MemoryConfig{})
+		l.localPol = rlLocalPolicies(cfg.Policies, cfg.LocalShare)
+	}
 	return l
 }
 
@@ -122,6 +134,10 @@ func (l *Limiter) allow(ctx context.Context, key string, cost int64, res *Result
 		cost = 1
 	}
 	ok, err := l.cfg.Store.Allow(ctx, l.prefix+key, cost, l.cfg.Policies, res.Statuses)
+	if err != nil && l.local != nil {
+		l.failure.handle(ctx, key, err)
+		ok, err = l.local.Allow(ctx, l.prefix+key, cost, l.localPol, res.Statuses)
+	}
 	if err != nil {
 		res.Statuses = res.Statuses[:0]
 		if e := l.failure.handle(ctx, key, err); e != nil {

@@ -1,11 +1,13 @@
 package redisstore_test
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
 	"slices"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -13,6 +15,7 @@ import (
 	"github.com/apierr/apierr/idempotency"
 	"github.com/apierr/apierr/idempotency/idempotencytest"
 	"github.com/apierr/apierr/internal/redistest"
+	"github.com/apierr/apierr/ratelimit"
 	"github.com/apierr/apierr/redisstore"
 )
 
@@ -89,5 +92,49 @@ func TestIdempotencyRedisFailFast(t *testing.T) {
 			t.Logf("%s Redis: 503 once the outage is known: p50 %v, p99 %v, max %v (200 requests over loopback HTTP)",
 				outage, lat[len(lat)/2], lat[len(lat)*99/100], lat[len(lat)-1])
 		})
+	}
+}
+
+// TestRateLimitRedisFailLocal: two processes' limiters (two clients, two
+// stores) share a limit of 20 an hour on a redis-server that stalls
+// (SIGSTOP) before the first check. Under FailLocal each decides alone, on
+// its own share (LocalShare 1: the whole limit): together they admit at
+// most processes × limit = 40 of 1000 checks, where FailOpen admits all.
+func TestRateLimitRedisFailLocal(t *testing.T) {
+	srv := redistest.New(t)
+	if !srv.Owned() {
+		t.Skip("needs a redis-server it can pause")
+	}
+	pols := []ratelimit.Policy{ratelimit.PerHour(20)}
+	var lims [2]*ratelimit.Limiter
+	for i := range lims {
+		store := redisstore.NewRateLimitStore(rlClient(t, srv), redisstore.RateLimitConfig{Prefix: srv.Prefix(), Timeout: 200 * time.Millisecond})
+		lims[i] = ratelimit.New(ratelimit.Config{Policies: pols, Store: store, OnStoreError: ratelimit.FailLocal})
+	}
+	srv.Pause()
+	var admitted atomic.Int64
+	var wg sync.WaitGroup
+	for g := 0; g < 100; g++ {
+		wg.Add(1)
+		go func(l *ratelimit.Limiter) {
+			defer wg.Done()
+			for i := 0; i < 10; i++ {
+				if _, err := l.Allow(context.Background(), "acme", 1); err == nil {
+					admitted.Add(1)
+				} else if !ratelimit.IsRateLimited(err) {
+					t.Errorf("check: %v, want admitted or rate limited", err)
+					return
+				}
+			}
+		}(lims[g%2])
+	}
+	wg.Wait()
+	t.Logf("stalled Redis: admitted %d of 1000 checks by 2 processes (limit 20 each); store failures %d + %d",
+		admitted.Load(), lims[0].Failures(), lims[1].Failures())
+	if admitted.Load() > 2*20 {
+		t.Fatalf("admitted %d, more than processes × limit = 40", admitted.Load())
+	}
+	if admitted.Load() == 0 {
+		t.Fatal("admitted nothing: FailLocal must still serve each process's share")
 	}
 }

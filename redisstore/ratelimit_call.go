@@ -22,11 +22,11 @@ const DefaultTimeout = 100 * time.Millisecond
 // caller stops waiting for at the deadline: slower (a goroutine per call),
 // but the API never hangs because Redis does.
 type rlCaller struct {
-	client   redis.UniversalClient
-	timeout  time.Duration
-	guard    bool
-	breaker  *rlBreaker
-	batch    *rlBatcher // nil: one round trip per call, never coalesced
+	client  redis.UniversalClient
+	timeout time.Duration
+	guard   bool
+	breaker *rlBreaker
+	batch   *rlBatcher // nil: one round trip per call, never coalesced
 }
 
 // rlNewCaller returns a caller; pipelines is the config's Pipelines (0:
@@ -78,7 +78,6 @@ func (c *rlCaller) run(ctx context.Context, script *redis.Script, keys []string,
 	c.breaker.exit(probe, err)
 	return v, err
 }
-
 
 func (c *rlCaller) call(ctx context.Context, f func(ctx context.Context) *redis.Cmd) ([]any, error) {
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)

@@ -61,7 +61,9 @@ func (s *Server) routes() http.Handler {
 
 // rateLimit limits each API key to RatePerSecond requests a second, Burst at
 // once: 429 rate_limit_exceeded with Retry-After beyond, RateLimit and
-// RateLimit-Policy headers on every response.
+// RateLimit-Policy headers on every response. If the store fails (Redis
+// down or stalled), each process limits on its own (FailLocal): every key
+// stays limited, to at most processes × the limit, instead of unlimited.
 func (s *Server) rateLimit() func(http.Handler) http.Handler {
 	if s.cfg.RatePerSecond < 0 {
 		return func(next http.Handler) http.Handler { return next }
@@ -75,6 +77,8 @@ func (s *Server) rateLimit() func(http.Handler) http.Handler {
 		Store:    store,
 		Key:      ratelimit.ByKeyID,
 		Prefix:   "fax:rl:",
+		// Redis down or stalled: each process limits on its own.
+		OnStoreError: ratelimit.FailLocal,
 	}
 	if o := s.cfg.Observer; o != nil {
 		cfg.OnError = o.RateLimitStoreError

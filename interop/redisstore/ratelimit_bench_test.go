@@ -115,9 +115,16 @@ func BenchmarkRedisRateLimit(b *testing.B) {
 	}
 }
 
+// rlRound counts the rounds (-count) so far: each round starts the
+// contenders at another place in their order, so none always runs first
+// (right after the server or the caller count changed) or last.
+var rlRound atomic.Int64
+
 func rlBenchServer(b *testing.B, srv *redistest.Server) {
+	round := int(rlRound.Add(1))
 	for _, callers := range []int{1, 64} {
-		for _, impl := range rlRedisImpls {
+		for k := range rlRedisImpls {
+			impl := rlRedisImpls[(k+round)%len(rlRedisImpls)]
 			b.Run("callers="+strconv.Itoa(callers)+"/"+impl.name, func(b *testing.B) {
 				c := rlClient(b, srv)
 				hook := &rlRoundTrips{}
