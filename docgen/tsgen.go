@@ -74,14 +74,16 @@ type tsCode struct {
 }
 
 type tsMember struct {
-	Prop, Type, JSONType, Doc string
+	Prop, Type, Doc string
+	Optional        bool
+	Schema          string // the ContextMember literal
 }
 
 // tsReserved are the names errors.ts and apierr.ts declare; a generated name
 // that would clash gets a number.
 var tsReserved = []string{"Code", "Contexts", "CatalogError", "OtherError", "DecodedError", "CodeInfo",
 	"codes", "decodeOptions", "decode", "decodeBody", "retryingFetch", "hasCode", "isCatalogError",
-	"ApiError", "ApiErrorInit", "FieldError", "DecodeOptions", "RetryOptions", "RetryInit", "RetryEvent",
+	"ApiError", "ApiErrorInit", "FieldError", "ContextMember", "DecodeOptions", "RetryOptions", "RetryInit", "RetryEvent",
 	"RetryError", "RetryReason", "Budget", "defaults", "defaultRetryStatuses", "fullJitter",
 	"exponentialCeiling", "parseRetryAfter", "randomKey", "retryableStatus", "requestIdHeaders"}
 
@@ -94,8 +96,9 @@ func newTSModel(cat *apierr.Catalog) *tsModel {
 		m.Source = filepath.Base(f)
 	}
 	m.ContextPath = "null"
-	if p := contextPath(cat.Formats()[0]); p != nil {
-		m.ContextPath = tsLiteral(p)
+	path := contextPath(cat.Formats()[0])
+	if path != nil {
+		m.ContextPath = tsLiteral(path)
 	}
 	used := map[string]bool{}
 	for _, n := range tsReserved {
@@ -133,8 +136,18 @@ func newTSModel(cat *apierr.Catalog) *tsModel {
 				tc.ErrorsKey = true
 				continue
 			}
-			tc.Members = append(tc.Members, tsMember{Prop: tsProp(k.Name), Type: tsType(k.Type),
-				JSONType: tsLiteral(k.Type), Doc: tsComment(k.Description)})
+			// A required member is one every error of the code carries, when
+			// the format carries context at all.
+			required := k.Required && path != nil
+			schema := "{ type: " + tsLiteral(k.Type)
+			if required {
+				schema += ", required: true"
+			}
+			if k.Items != "" {
+				schema += ", items: " + tsLiteral(k.Items)
+			}
+			tc.Members = append(tc.Members, tsMember{Prop: tsProp(k.Name), Type: tsType(k.Type, k.Items),
+				Optional: !required, Schema: schema + " }", Doc: tsComment(k.Description)})
 		}
 		m.Codes = append(m.Codes, tc)
 	}
@@ -171,8 +184,9 @@ func contextPath(f apierr.Format) []string {
 	return find(v, []string{})
 }
 
-// tsType maps a context key's JSON type to a TypeScript type.
-func tsType(jsonType string) string {
+// tsType maps a context key's JSON type (and an array's item type) to a
+// TypeScript type.
+func tsType(jsonType, items string) string {
 	switch jsonType {
 	case "integer", "number":
 		return "number"
@@ -183,6 +197,12 @@ func tsType(jsonType string) string {
 	case "object":
 		return "Readonly<Record<string, unknown>>"
 	case "array":
+		if t := tsType(items, ""); items != "" && items != "array" {
+			if strings.ContainsAny(t, "<") {
+				return "ReadonlyArray<" + t + ">"
+			}
+			return "readonly " + t + "[]"
+		}
 		return "readonly unknown[]"
 	}
 	return "unknown"
@@ -244,7 +264,7 @@ var tsTemplate = template.Must(template.New("errors.ts").Parse(`{{.Header}}
 //   if (e?.known) switch (e.code) { ... }
 
 import { ApiError, decode as decodeAny, decodeBody as decodeBodyAny, retryingFetch as retryingFetchAny } from "./apierr.js";
-import type { DecodeOptions, RetryInit, RetryOptions } from "./apierr.js";
+import type { ContextMember, DecodeOptions, RetryInit, RetryOptions } from "./apierr.js";
 
 export * from "./apierr.js";
 
@@ -257,7 +277,7 @@ export type Code ={{range .Codes}}
 export interface {{.Context}} {
 {{- range .Members}}{{if .Doc}}
   /** {{.Doc}} */{{end}}
-  readonly {{.Prop}}?: {{.Type}};
+  readonly {{.Prop}}{{if .Optional}}?{{end}}: {{.Type}};
 {{- end}}
 }
 {{- else}}
@@ -288,8 +308,8 @@ export interface CodeInfo {
   readonly action?: string;
   readonly retryable: boolean;
   readonly docs?: string;
-  /** The documented context members' JSON types. */
-  readonly context: Readonly<Record<string, string>>;
+  /** The documented context members. */
+  readonly context: Readonly<Record<string, ContextMember>>;
 }
 
 /** The catalog's codes. */
@@ -302,7 +322,7 @@ export const codes: { readonly [C in Code]: CodeInfo } = {
     action: {{.Action}},{{end}}
     retryable: {{.Retryable}},{{if .Doc2}}
     docs: {{.Doc2}},{{end}}
-    context: { {{- range $i, $m := .Members}}{{if $i}},{{end}} {{$m.Prop}}: {{$m.JSONType}}{{end}}{{if .Members}} {{end -}} },
+    context: { {{- range $i, $m := .Members}}{{if $i}},{{end}} {{$m.Prop}}: {{$m.Schema}}{{end}}{{if .Members}} {{end -}} },
   },
 {{- end}}
 };

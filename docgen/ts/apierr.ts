@@ -112,6 +112,16 @@ export class ApiError<C extends string = string, X = Record<string, unknown>> ex
 // ---------------------------------------------------------------------------
 // Decoding
 
+/** A documented context member of a code, as the catalog declares it. */
+export interface ContextMember {
+  /** The JSON type: "string", "integer", "number", "boolean", "object", "array"; "" for any. */
+  readonly type: string;
+  /** Every error of the code carries it. */
+  readonly required?: boolean;
+  /** The JSON type of an array's elements, when documented. */
+  readonly items?: string;
+}
+
 /** How the catalog's own format is read; the generated errors.ts passes it. */
 export interface DecodeOptions {
   /**
@@ -123,12 +133,13 @@ export interface DecodeOptions {
   contextPath?: readonly string[] | null;
   /**
    * The codes the catalog declares, each with its documented context
-   * members' JSON types ("string", "integer", "number", "boolean", "object",
-   * "array"; "" for any). A decoded error whose code is here is known, and a
-   * documented member of the wrong type is left out of its context (it stays
-   * in body), so the types generated from the catalog hold at run time.
+   * members. A documented member of the wrong type is left out of the
+   * context (it stays in body); a decoded error whose code is here is known
+   * unless a required member is then missing (a server that breaks its
+   * catalog gives an unknown error, never one whose typed context lies).
+   * So the types generated from the catalog hold at run time.
    */
-  contexts?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  contexts?: Readonly<Record<string, Readonly<Record<string, ContextMember>>>>;
   /** How many bytes of the body are read; default 64 KiB. */
   maxBody?: number;
   /** The clock for an HTTP-date Retry-After when the response has no Date. */
@@ -171,12 +182,17 @@ export function decodeBody(status: number, headers: Headers, body: string, optio
   const weak = decodeShape(e, sniff(ct, text), text, contextPath);
   finish(e, headers, weak, options.now ?? Date.now);
   const schema = options.contexts && Object.prototype.hasOwnProperty.call(options.contexts, e.code) ? options.contexts[e.code] : undefined;
-  if (schema) {
-    for (const [k, t] of Object.entries(schema)) {
-      if (k in e.context && !hasJSONType(e.context[k], t)) delete e.context[k];
-    }
+  let known = schema !== undefined;
+  for (const [k, m] of Object.entries(schema ?? {})) {
+    if (k in e.context && !conforms(e.context[k], m)) delete e.context[k];
+    if (m.required && !(k in e.context)) known = false;
   }
-  return new ApiError({ ...e, known: schema !== undefined, body, headers });
+  return new ApiError({ ...e, known, body, headers });
+}
+
+function conforms(v: unknown, m: ContextMember): boolean {
+  if (!hasJSONType(v, m.type)) return false;
+  return !(m.items && Array.isArray(v)) || v.every((x) => hasJSONType(x, m.items ?? ""));
 }
 
 function hasJSONType(v: unknown, t: string): boolean {

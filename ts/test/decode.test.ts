@@ -5,16 +5,11 @@
 //   - other APIs' error bodies (client/testdata/decode), whose decoded form
 //     the Go client's golden .want files record.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 
-import * as calls from "../gen/calls/errors.js";
-import * as campaigns from "../gen/campaigns/errors.js";
-import * as fax from "../gen/fax/errors.js";
-import * as inbox from "../gen/inbox/errors.js";
-import * as mail from "../gen/mail/errors.js";
-import { ApiError, decode, decodeBody, parseRetryAfter } from "../gen/fax/apierr.js"; // the runtime, no catalog
+import { ApiError, decode, decodeBody, parseRetryAfter, type ContextMember, type DecodeOptions } from "../gen/fax/apierr.js"; // the runtime, no catalog
 import { repoRoot } from "./demo.js";
 
 interface Example {
@@ -29,9 +24,26 @@ interface Example {
   fields?: { field: string; rule?: string; message: string }[];
 }
 
-const modules = { calls, campaigns, fax, inbox, mail };
+/** What a generated errors.ts exports, as far as these tests use it. */
+interface Module {
+  decode(r: Response): Promise<ApiError | null>;
+  decodeBody(status: number, headers: Headers, body: string): ApiError;
+  decodeOptions: DecodeOptions;
+  codes: Record<string, { context: Record<string, ContextMember> }>;
+  hasCode(e: unknown, code: string): boolean;
+}
 
-describe("the seed catalogs' example bodies", () => {
+// Every generated module: ts/check writes one per examples/*/errors.yaml.
+const apis = readdirSync(join(repoRoot, "ts", "gen")).sort();
+const modules: Record<string, Module> = {};
+for (const api of apis) modules[api] = (await import(`../gen/${api}/errors.js`)) as Module;
+const fax = await import("../gen/fax/errors.js");
+const inbox = await import("../gen/inbox/errors.js");
+
+describe("the example catalogs' example bodies", () => {
+  test("every example catalog has its module", () => {
+    for (const seed of ["calls", "campaigns", "fax", "inbox", "mail"]) assert.ok(apis.includes(seed), seed);
+  });
   for (const [api, mod] of Object.entries(modules)) {
     const examples = JSON.parse(readFileSync(join(repoRoot, "docgen", "testdata", api, "examples.json"), "utf8")) as Example[];
     test(`${api}: ${examples.length} bodies`, async () => {
@@ -44,8 +56,12 @@ describe("the seed catalogs' example bodies", () => {
         assert.equal(e.status, x.status, where);
         if (x.body.includes(JSON.stringify(x.code))) {
           assert.equal(e.code, x.code, where);
-          assert.equal(e.known, true, where);
-          assert.ok((mod.hasCode as (e: unknown, code: string) => boolean)(e, x.code), where);
+          // Known unless the body lacks a member the catalog requires
+          // (then the typed context would lie).
+          const schema = mod.codes[x.code]?.context ?? {};
+          const complete = Object.entries(schema).every(([k, m]) => !m.required || x.body.includes(JSON.stringify(k) + ":"));
+          assert.equal(e.known, complete, where);
+          assert.equal(mod.hasCode(e, x.code), complete, where);
         }
         if (x.body.includes(JSON.stringify(x.message).slice(1, -1))) {
           assert.ok([e.message, e.detail, e.title].includes(x.message), `message ${e.message}: ${where}`);
@@ -67,17 +83,31 @@ describe("the seed catalogs' example bodies", () => {
   }
 
   test("a documented context member of the wrong type is left out", () => {
-    const e = fax.decodeBody(402, new Headers(), JSON.stringify({ error: "insufficient_balance", message: "m", context: { available: "lots", required: 10, extra: true } }));
-    assert.ok(fax.isInsufficientBalance(e));
-    assert.equal(e.context.available, undefined);
-    assert.equal(e.context.required, 10);
-    assert.match(e.body, /lots/, "the raw body keeps it");
+    const e = fax.decodeBody(400, new Headers(), JSON.stringify({ error: "bad_request", message: "m", context: { line: "one", column: 3, supported: ["a", 1] } }));
+    assert.ok(fax.isBadRequest(e));
+    assert.equal(e.context.line, undefined);
+    assert.equal(e.context.column, 3);
+    assert.equal(e.context.supported, undefined, "an array of strings with a number in it");
+    assert.match(e.body, /"one"/, "the raw body keeps it");
+  });
+
+  test("a required member missing or of the wrong type makes the error unknown", () => {
+    const ok = fax.decodeBody(402, new Headers(), JSON.stringify({ error: "insufficient_balance", message: "m", context: { available: 0, required: 10 } }));
+    assert.ok(fax.isInsufficientBalance(ok));
+    const short: number = ok.context.required - ok.context.available; // both numbers: the catalog requires them
+    assert.equal(short, 10);
+    for (const context of [{ available: 0 }, { available: "lots", required: 10 }, {}]) {
+      const e = fax.decodeBody(402, new Headers(), JSON.stringify({ error: "insufficient_balance", message: "m", context }));
+      assert.equal(e.code, "insufficient_balance");
+      assert.equal(e.known, false, JSON.stringify(context));
+      assert.equal(fax.isInsufficientBalance(e), false);
+    }
   });
 
   test("seed 001's details are the context", () => {
     const e = inbox.decodeBody(402, new Headers(), JSON.stringify({ error: "quota_exceeded", message: "Plan limit reached", details: { quota: "max_inboxes", limit: 3, used: 3 }, request_id: "r1" }));
     assert.ok(inbox.isQuotaExceeded(e));
-    const limit: number | undefined = e.context.limit;
+    const limit: number = e.context.limit;
     assert.equal(limit, 3);
     assert.equal(e.context.quota, "max_inboxes");
     assert.equal(e.requestId, "r1");
@@ -224,7 +254,7 @@ test("decode never throws on mangled bodies", () => {
       }
       const status = [400, 404, 418, 429, 500, 503, 522, 599][rand(8)]!;
       const h = new Headers({ "Content-Type": types[rand(types.length)]!, "Retry-After": ["", "3", "soon", "Wed, 25 Nov 2026 11:01:00 GMT"][rand(4)]! });
-      for (const opts of [{}, fax.decodeOptions, inbox.decodeOptions, calls.decodeOptions]) {
+      for (const opts of [{}, ...Object.values(modules).map((m) => m.decodeOptions)]) {
         const e = decodeBody(status, h, b, opts);
         assert.equal(e.status, status);
         assert.ok(e.message.length > 0, `empty message for ${JSON.stringify(b)}`);

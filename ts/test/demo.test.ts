@@ -57,7 +57,7 @@ function advice(e: DecodedError): string {
   if (!e.known) return "unknown error: " + e.message;
   switch (e.code) {
     case "insufficient_balance": {
-      const short: number = (e.context.required ?? 0) - (e.context.available ?? 0);
+      const short: number = e.context.required - e.context.available;
       return `top up ${short} credits`;
     }
     case "fax_not_terminal":
@@ -114,7 +114,7 @@ describe("each error kind decodes to its code", () => {
       send: () => call("/fax", LIVE, { method: "POST", body: fax("+14155550123") }),
       check: (e) => {
         assert.ok(isInsufficientBalance(e));
-        const available: number | undefined = e.context.available;
+        const available: number = e.context.available;
         assert.equal(available, 0);
         assert.equal(e.context.required, 10);
         assert.equal(advice(e), "top up 10 credits");
@@ -143,7 +143,7 @@ describe("each error kind decodes to its code", () => {
       name: "a wrong method", code: "method_not_allowed", status: 405, send: () => call("/account/balance", SANDBOX, { method: "PATCH" }),
       check: (e) => {
         assert.ok(hasCode(e, "method_not_allowed"));
-        const allowed: readonly unknown[] | undefined = e.context.allowed;
+        const allowed: readonly string[] | undefined = e.context.allowed;
         assert.ok(allowed?.includes("GET"));
       },
     },
