@@ -18,7 +18,10 @@
 // hash-tagged ({key}) for Cluster, TTL = time until the key is full again.
 // Concurrency (ConcurrencyStore): slots are leases in a sorted set that
 // expire, so a crashed process cannot leak them. Quotas (QuotaStore): a
-// checked INCRBY in one script.
+// checked INCRBY in one script. Client pacing (PaceStore): the send
+// schedules of client.Pacer, so that many processes calling one API pace
+// themselves as one client (client.PaceConfig.Store); GCRA reservations on
+// Redis's clock, one script per reservation.
 //
 // Every rate-limit, concurrency and quota call is bounded by a timeout
 // (DefaultTimeout, 100ms); the limiter's FailurePolicy decides what an error
