@@ -17,6 +17,16 @@ import (
 // connection rather than glue an error to a partial body, as on net/http.
 func (a *adapter) handleError(err error, c echo.Context) {
 	r := c.Request()
+	if err == echo.ErrNotFound {
+		// The router's 404 (and a handler's) is the most frequent error of
+		// all: no allocation to tell which it is.
+		e := errEndpointNotFound
+		if matched(c) {
+			e = errNotFound
+		}
+		a.cat.Write(c.Response(), r, e)
+		return
+	}
 	e, status := Convert(c, err)
 	if e == nil {
 		if apierr.StateFrom(r.Context()) != nil {
@@ -52,6 +62,14 @@ func (a *adapter) handleError(err error, c echo.Context) {
 //     err as cause, payload_too_large for *http.MaxBytesError, timeout for
 //     context.DeadlineExceeded.
 func Convert(c echo.Context, err error) (*apierr.Error, int) {
+	// The usual errors are not wrapped: a type switch finds them without
+	// the allocations errors.As costs.
+	switch x := err.(type) {
+	case *apierr.Error:
+		return x, 0
+	case *echo.HTTPError:
+		return convertHTTPError(c, x)
+	}
 	var ae *apierr.Error
 	if errors.As(err, &ae) {
 		return ae, 0
@@ -66,33 +84,49 @@ func Convert(c echo.Context, err error) (*apierr.Error, int) {
 	}
 	var he *echo.HTTPError
 	if errors.As(err, &he) {
-		for he.Internal != nil {
-			inner, ok := he.Internal.(*echo.HTTPError)
-			if !ok {
-				break
-			}
-			he = inner
-		}
-		if e := bodyError(he.Internal); e != nil {
-			return e, 0
-		}
-		if he.Code == http.StatusUnsupportedMediaType {
-			return apierr.Cond(apierr.CondUnsupportedMediaType), 0
-		}
-		if he.Code >= 500 || he.Code < 400 {
-			e := statusError(he.Code, nil)
-			cause := error(he)
-			if he.Internal != nil {
-				cause = he.Internal
-			}
-			return e.WithCause(cause), 0
-		}
-		return nil, he.Code
+		return convertHTTPError(c, he)
 	}
 	if e := bodyError(err); e != nil {
 		return e, 0
 	}
 	return apierr.From(err), 0
+}
+
+// Shared errors: Write resolves a copy and never changes them.
+var (
+	errEndpointNotFound = apierr.Cond(apierr.CondEndpointNotFound)
+	errNotFound         = apierr.Cond(apierr.CondNotFound)
+)
+
+func convertHTTPError(c echo.Context, he *echo.HTTPError) (*apierr.Error, int) {
+	for he.Internal != nil {
+		inner, ok := he.Internal.(*echo.HTTPError)
+		if !ok {
+			break
+		}
+		he = inner
+	}
+	switch in := he.Internal.(type) {
+	case *apierr.Error:
+		return in, 0
+	case *strconv.NumError:
+		return badParam(paramWithValue(c, in.Num)).WithCause(in), 0
+	}
+	if e := bodyError(he.Internal); e != nil {
+		return e, 0
+	}
+	if he.Code == http.StatusUnsupportedMediaType {
+		return apierr.Cond(apierr.CondUnsupportedMediaType), 0
+	}
+	if he.Code >= 500 || he.Code < 400 {
+		e := statusError(he.Code, nil)
+		cause := error(he)
+		if he.Internal != nil {
+			cause = he.Internal
+		}
+		return e.WithCause(cause), 0
+	}
+	return nil, he.Code
 }
 
 // badParam is a path, query or form parameter that cannot be read as the

@@ -124,10 +124,27 @@ func finish(c *gin.Context, w *writer, routeStatus int) {
 	if w.status == 0 && routeStatus != 0 {
 		w.status = routeStatus
 	}
+	if w.status == http.StatusNotFound {
+		// The most frequent error of all, without the normalizer's
+		// allocation: no route, or a matched route's resource.
+		e := errEndpointNotFound
+		if c.FullPath() != "" {
+			e = errNotFound
+		}
+		w.wrote = true
+		apierr.Write(w.w, c.Request, e)
+		return
+	}
 	if w.status != 0 {
 		w.flush()
 	}
 }
+
+// Shared errors: Write resolves a copy and never changes them.
+var (
+	errEndpointNotFound = apierr.Cond(apierr.CondEndpointNotFound)
+	errNotFound         = apierr.Cond(apierr.CondNotFound)
+)
 
 // Handler adapts a handler that returns an error: a non-nil error is
 // attached with c.Error and rendered when the chain ends.

@@ -1,6 +1,11 @@
 package apierrhuma
 
 import (
+	"io"
+	"maps"
+	"strings"
+	"sync"
+
 	"github.com/apierr/apierr"
 	"github.com/danielgtaylor/huma/v2"
 )
@@ -28,8 +33,53 @@ func Configure(config huma.Config, cat *apierr.Catalog) huma.Config {
 		return newError(Convert(status, msg, errs...))
 	}
 	config.Transformers = append(config.Transformers, transform)
+	config.Formats = withCatalogFormats(config.Formats, cat)
 	if config.OpenAPI != nil && config.Components != nil && config.Components.Schemas != nil {
 		registerSchemas(config.Components.Schemas, cat)
 	}
 	return config
+}
+
+// withCatalogFormats returns a copy of formats (huma.DefaultConfig shares
+// huma.DefaultFormats) in which each media type of the catalog's formats
+// writes an *Error's body as it is, without encoding/json re-reading it;
+// every other value goes to the format huma would have used.
+func withCatalogFormats(formats map[string]huma.Format, cat *apierr.Catalog) map[string]huma.Format {
+	out := maps.Clone(formats)
+	if out == nil {
+		out = map[string]huma.Format{}
+	}
+	for _, f := range cat.Formats() {
+		ct := f.ContentType()
+		orig, ok := formats[ct]
+		if !ok {
+			if _, suffix, found := strings.Cut(ct, "+"); found {
+				orig, ok = formats[suffix]
+			}
+		}
+		if !ok {
+			orig = huma.DefaultJSONFormat
+		}
+		out[ct] = huma.Format{Marshal: marshalError(orig.Marshal), Unmarshal: orig.Unmarshal}
+	}
+	return out
+}
+
+var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
+
+func marshalError(next func(io.Writer, any) error) func(io.Writer, any) error {
+	return func(w io.Writer, v any) error {
+		e, ok := v.(*Error)
+		if !ok {
+			return next(w, v)
+		}
+		bp := bufPool.Get().(*[]byte)
+		body := e.f.AppendBody((*bp)[:0], &e.res)
+		_, err := w.Write(body)
+		if cap(body) <= 64<<10 {
+			*bp = body[:0]
+			bufPool.Put(bp)
+		}
+		return err
+	}
 }

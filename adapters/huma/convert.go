@@ -30,7 +30,7 @@ import (
 //     huma.Error404NotFound("no such fax")) becomes the detail, from 500 on
 //     it and the errors are only the cause, logged and never sent.
 func Convert(status int, msg string, errs ...error) *apierr.Error {
-	var details []*huma.ErrorDetail
+	details := make([]*huma.ErrorDetail, 0, len(errs))
 	var cause error
 	for _, err := range errs {
 		if err == nil {
@@ -51,6 +51,7 @@ func Convert(status int, msg string, errs ...error) *apierr.Error {
 		return apierr.Cond(apierr.CondInternal)
 	case status == http.StatusUnprocessableEntity && len(details) > 0:
 		e := apierr.Cond(apierr.CondValidationFailed)
+		e.Fields = make([]apierr.FieldError, 0, len(details))
 		for _, d := range details {
 			e.Fields = append(e.Fields, fieldError(d))
 		}
@@ -162,7 +163,10 @@ func fieldError(d *huma.ErrorDetail) apierr.FieldError {
 		if name == "" {
 			name = "The body"
 		}
-		msg := strings.NewReplacer("{field}", name, "{param}", param).Replace(r.message)
+		msg := strings.Replace(r.message, "{field}", name, 1)
+		if param != "" {
+			msg = strings.Replace(msg, "{param}", param, 1)
+		}
 		return apierr.FieldError{Field: field, Rule: r.rule, Message: msg}
 	}
 	name := field

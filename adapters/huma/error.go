@@ -3,6 +3,7 @@ package apierrhuma
 import (
 	"net/http"
 	"strconv"
+	"sync"
 	"sync/atomic"
 
 	"github.com/apierr/apierr"
@@ -86,12 +87,23 @@ func transform(ctx huma.Context, _ string, v any) (any, error) {
 		e.res.Instance = u.Path
 	}
 	e.f = cat.Negotiate(ctx.Header("Accept"))
-	ctx.SetHeader("Content-Type", e.f.ContentType())
-	ctx.SetHeader("X-Content-Type-Options", "nosniff")
-	ctx.SetHeader("Cache-Control", "no-store")
-	for k, vs := range e.res.Header {
-		for _, v := range vs {
-			ctx.AppendHeader(k, v)
+	if _, w, ok := unwrap(ctx); ok {
+		// On net/http: the header map itself, shared values, as apierr.Write.
+		h := w.Header()
+		h["Content-Type"] = contentType(e.f.ContentType())
+		h["X-Content-Type-Options"] = nosniff
+		h["Cache-Control"] = noStore
+		for k, vs := range e.res.Header {
+			h[k] = vs
+		}
+	} else {
+		ctx.SetHeader("Content-Type", e.f.ContentType())
+		ctx.SetHeader("X-Content-Type-Options", "nosniff")
+		ctx.SetHeader("Cache-Control", "no-store")
+		for k, vs := range e.res.Header {
+			for _, v := range vs {
+				ctx.AppendHeader(k, v)
+			}
 		}
 	}
 	if s := e.res.RetryAfterSeconds(); s > 0 {
@@ -99,10 +111,23 @@ func transform(ctx huma.Context, _ string, v any) (any, error) {
 	}
 	if st != nil && !st.Rendered {
 		st.Rendered = true
-		res := e.res
-		st.Err = &res
+		st.Err = &e.res
 	}
 	return e, nil
+}
+
+var (
+	nosniff      = []string{"nosniff"}
+	noStore      = []string{"no-store"}
+	contentTypes sync.Map // string → []string
+)
+
+func contentType(ct string) []string {
+	if v, ok := contentTypes.Load(ct); ok {
+		return v.([]string)
+	}
+	v, _ := contentTypes.LoadOrStore(ct, []string{ct})
+	return v.([]string)
 }
 
 // statusHeader adds what the contract promises with a status.
