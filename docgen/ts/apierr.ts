@@ -1245,29 +1245,21 @@ export function retryingFetch(options: RetryOptions = {}) {
     const replayable = (idempotentMethods.has(method) || key !== undefined) &&
       !(typeof ReadableStream !== "undefined" && body instanceof ReadableStream);
 
-    // The caller's signal and the timeout, as one signal for each attempt.
-    const controller = new AbortController();
-    const signal = init.signal ?? request?.signal ?? undefined;
-    const abort = () => controller.abort(signal?.reason);
-    if (signal?.aborted) abort();
-    signal?.addEventListener("abort", abort, { once: true });
-    const timer = Number.isFinite(deadline)
-      ? setTimeout(() => controller.abort(new DOMException("The deadline passed.", "TimeoutError")), Math.max(deadline - now(), 0))
-      : undefined;
+    const signal = deadlineSignal(init.signal ?? request?.signal ?? undefined, deadline, now);
     try {
       for (let attempt = 1; ; attempt++) {
         let response: Response | undefined;
         let netErr: Error | undefined;
         try {
           const req = request ? request.clone() : input;
-          response = await send(req, { ...rest, method, headers, signal: controller.signal });
+          response = await send(req, { ...rest, method, headers, signal: signal.signal });
         } catch (err) {
-          if (controller.signal.aborted) throw controller.signal.reason; // the caller's abort or deadline: never retried
+          if (signal.signal?.aborted) throw signal.signal.reason; // the caller's abort or the deadline: never retried
           netErr = err instanceof Error ? err : new Error(String(err));
         }
         if (response && !retryStatuses.has(response.status)) {
           budget.success();
-          return response;
+          return response; // the signal stays armed: it still bounds reading the body
         }
         budget.failure();
         const lastRaw: ApiError | Error = netErr ?? new Error("HTTP " + String(response?.status));
@@ -1294,15 +1286,44 @@ export function retryingFetch(options: RetryOptions = {}) {
           : Math.max((options.backoff ?? fullJitter)(attempt, options.minWaitMs ?? defaults.minWaitMs, options.maxWaitMs ?? defaults.maxWaitMs), 0);
         if (now() + waitMs > deadline) throw new RetryError(method, url, attempt, "deadline", last, waitMs);
         options.onRetry?.({ method, url, attempt, waitMs, status: response?.status ?? 0, error: last, idempotencyKey: key });
-        await sleep(waitMs, controller.signal).catch(() => {
-          throw controller.signal.reason;
-        });
-        if (controller.signal.aborted) throw controller.signal.reason;
+        try {
+          await sleep(waitMs, signal.signal);
+        } catch (err) {
+          throw signal.signal?.aborted ? signal.signal.reason : err;
+        }
+        if (signal.signal?.aborted) throw signal.signal.reason;
       }
-    } finally {
-      if (timer !== undefined) clearTimeout(timer);
-      signal?.removeEventListener("abort", abort);
+    } catch (err) {
+      signal.release();
+      throw err;
     }
+  };
+}
+
+/**
+ * The signal each attempt and wait of one call listens to: the caller's own
+ * when there is no deadline (so fetch keeps its usual hold on the body),
+ * else one that also aborts, with a TimeoutError, at the deadline. It stays
+ * armed after a response is returned, so it bounds reading the body too;
+ * release disarms it when the call fails. The timer does not keep Node alive.
+ */
+function deadlineSignal(caller: AbortSignal | undefined, deadline: number, now: () => number): { signal: AbortSignal | undefined; release: () => void } {
+  if (!Number.isFinite(deadline)) return { signal: caller, release: () => {} };
+  const ctl = new AbortController();
+  const onAbort = () => ctl.abort(caller?.reason);
+  const timer: unknown = setTimeout(() => {
+    caller?.removeEventListener("abort", onAbort);
+    ctl.abort(new DOMException("The deadline passed.", "TimeoutError"));
+  }, Math.max(deadline - now(), 0));
+  (timer as { unref?: () => void }).unref?.();
+  if (caller?.aborted) onAbort();
+  else caller?.addEventListener("abort", onAbort, { once: true });
+  return {
+    signal: ctl.signal,
+    release: () => {
+      clearTimeout(timer as ReturnType<typeof setTimeout>);
+      caller?.removeEventListener("abort", onAbort);
+    },
   };
 }
 
