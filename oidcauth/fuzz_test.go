@@ -2,6 +2,7 @@ package oidcauth
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"strings"
 	"testing"
@@ -24,6 +25,10 @@ func FuzzAuthenticate(f *testing.F) {
 	}
 	f.Add(iss.sign(k, iss.valid(now)))
 	f.Add(unsignedToken(iss.valid(now)))
+	// Headers and claims with a reason of their own: crit, typ, a string exp.
+	for _, h := range []string{`{"alg":"RS256","kid":"rsa-1","crit":["x"],"x":1}`, `{"alg":"RS256","kid":"rsa-1","typ":7}`, `{"alg":"RS256","typ":"logout+jwt"}`} {
+		f.Add(base64.RawURLEncoding.EncodeToString([]byte(h)) + ".eyJleHAiOiJ0b21vcnJvdyJ9.c2ln")
+	}
 	f.Add("eyJhbGciOiJSUzI1NiJ9.e30.")
 	f.Add("a.b.c")
 	f.Add("")

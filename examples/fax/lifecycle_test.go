@@ -190,7 +190,9 @@ func TestConcurrentSubmissions(t *testing.T) {
 		room    = 50
 	)
 	ticks := make(chan time.Time)
-	e := newEnv(t, Config{RatePerSecond: -1, Ticks: ticks})
+	// No rate limit, and no cap on submissions in flight: the point is 200
+	// submissions racing for the balance at once.
+	e := newEnv(t, Config{RatePerSecond: -1, MaxSubmissions: -1, Ticks: ticks})
 	e.srv.AddWorkspace(Workspace{ID: "ws_busy"})
 	e.srv.Credit("ws_busy", Sandbox, room*20) // a two-page fax costs 20
 	key := e.srv.IssueKey("ws_busy", Sandbox)
