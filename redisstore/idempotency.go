@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -32,6 +33,27 @@ type IdempotencyConfig struct {
 	// Timeout.
 	FailFast   time.Duration
 	BreakAfter int
+	// WaitReplicas, if positive, makes Acquire and Complete wait until that
+	// many replicas acknowledge their write (Redis WAIT, sent in the same
+	// round trip on the same connection) before they return. A write
+	// acknowledged by fewer within WaitTimeout fails with
+	// *NotReplicatedError: Acquire then gives the lease back (the request
+	// gets 503 and may be retried), Complete's response stays on the master
+	// only. So a key whose Complete succeeded survives the failover of its
+	// master to an acknowledging replica. Default 0: no wait (a failover
+	// may lose the last writes, and their keys run again).
+	WaitReplicas int
+	// WaitTimeout bounds the wait for replicas (default
+	// DefaultWaitTimeout, 100ms).
+	WaitTimeout time.Duration
+	// Durability says what the store does when Redis may lose its records
+	// (an evicting maxmemory-policy, no persistence): DurabilityWarn
+	// (default) logs once, on first use; DurabilityRequire refuses to work
+	// (every call fails with *DurabilityError); DurabilityIgnore skips the
+	// check. See CheckDurability.
+	Durability Durability
+	// Logger receives the durability warning (default slog.Default()).
+	Logger *slog.Logger
 }
 
 // DefaultIdempotencyTimeout bounds each IdempotencyStore call when its
@@ -64,6 +86,10 @@ type IdempotencyStore struct {
 	prefix      string
 	leaseScript atomic.Bool
 	call        rlCaller
+
+	waitReplicas int
+	waitTimeout  time.Duration
+	durability   durabilityCheck
 }
 
 var _ idempotency.Store = (*IdempotencyStore)(nil)
@@ -76,8 +102,16 @@ func NewIdempotencyStore(client redis.UniversalClient, cfg IdempotencyConfig) *I
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = DefaultIdempotencyTimeout
 	}
+	if cfg.WaitTimeout <= 0 {
+		cfg.WaitTimeout = DefaultWaitTimeout
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
 	s := &IdempotencyStore{client: client, prefix: cfg.Prefix,
-		call: rlNewCaller(client, cfg.Timeout, cfg.FailFast, cfg.BreakAfter, -1)}
+		call:         rlNewCaller(client, cfg.Timeout+cfg.WaitTimeout*time.Duration(min(cfg.WaitReplicas, 1)), cfg.FailFast, cfg.BreakAfter, -1),
+		waitReplicas: cfg.WaitReplicas, waitTimeout: cfg.WaitTimeout,
+		durability: durabilityCheck{mode: cfg.Durability, client: client, logger: cfg.Logger}}
 	s.leaseScript.Store(cfg.LeaseScript)
 	return s
 }
@@ -127,10 +161,30 @@ func (s *IdempotencyStore) Acquire(ctx context.Context, key string, rec *idempot
 	if err != nil {
 		return nil, err
 	}
+	if err := s.durability.check(ctx); err != nil {
+		return nil, err
+	}
 	key = s.prefix + key
 	var old string
+	var acked int64
 	err = s.call.exec(ctx, func(ctx context.Context) error {
 		var err error
+		if s.waitReplicas > 0 {
+			var cmd redis.Cmder
+			cmd, acked, err = s.waitWrite(ctx, key, func(p redis.Pipeliner) redis.Cmder {
+				if s.leaseScript.Load() {
+					return idemAcquireScript.Eval(ctx, p, []string{key}, val, idemMillis(lease))
+				}
+				return p.Do(ctx, "SET", key, val, "PX", idemMillis(lease), "NX", "GET")
+			})
+			if err == nil {
+				old, err = cmd.(*redis.Cmd).Text()
+			}
+			if err != nil && idemIsSyntaxError(err) {
+				s.leaseScript.Store(true) // Redis < 7.0: nothing was set; the caller may retry
+			}
+			return err
+		}
 		if !s.leaseScript.Load() {
 			old, err = s.client.Do(ctx, "SET", key, val, "PX", idemMillis(lease), "NX", "GET").Text()
 			if err != nil && idemIsSyntaxError(err) {
@@ -143,6 +197,10 @@ func (s *IdempotencyStore) Acquire(ctx context.Context, key string, rec *idempot
 		return err
 	})
 	if errors.Is(err, redis.Nil) {
+		if s.waitReplicas > 0 && acked < int64(s.waitReplicas) {
+			_ = s.Release(context.WithoutCancel(ctx), key[len(s.prefix):], rec.Token)
+			return nil, &NotReplicatedError{Op: "acquire", Acked: acked, Wanted: s.waitReplicas}
+		}
 		return nil, nil // the lease is ours
 	}
 	if err != nil {
@@ -161,9 +219,23 @@ func (s *IdempotencyStore) Complete(ctx context.Context, key string, rec *idempo
 	if err != nil {
 		return err
 	}
+	if err := s.durability.check(ctx); err != nil {
+		return err
+	}
 	var ok int
+	var acked int64
 	err = s.call.exec(ctx, func(ctx context.Context) error {
 		var err error
+		if s.waitReplicas > 0 {
+			var cmd redis.Cmder
+			cmd, acked, err = s.waitWrite(ctx, s.prefix+key, func(p redis.Pipeliner) redis.Cmder {
+				return idemCompleteScript.Eval(ctx, p, []string{s.prefix + key}, rec.Token[:], val, idemMillis(ttl))
+			})
+			if err == nil {
+				ok, err = cmd.(*redis.Cmd).Int()
+			}
+			return err
+		}
 		ok, err = idemCompleteScript.Run(ctx, s.client, []string{s.prefix + key}, rec.Token[:], val, idemMillis(ttl)).Int()
 		return err
 	})
@@ -172,6 +244,9 @@ func (s *IdempotencyStore) Complete(ctx context.Context, key string, rec *idempo
 	}
 	if ok == 0 {
 		return idempotency.ErrLeaseLost
+	}
+	if s.waitReplicas > 0 && acked < int64(s.waitReplicas) {
+		return &NotReplicatedError{Op: "complete", Acked: acked, Wanted: s.waitReplicas}
 	}
 	return nil
 }

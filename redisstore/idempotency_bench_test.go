@@ -25,7 +25,7 @@ func BenchmarkIdempotencyRedis(b *testing.B) {
 	client := srv.Client()
 	hook := &idemRoundTrips{}
 	client.AddHook(hook)
-	store := redisstore.NewIdempotencyStore(client, redisstore.IdempotencyConfig{Prefix: srv.Prefix()})
+	store := redisstore.NewIdempotencyStore(client, redisstore.IdempotencyConfig{Prefix: srv.Prefix(), Durability: redisstore.DurabilityIgnore})
 	body := []byte(`{"to":"+15551234567","file":"https://example.com/doc.pdf"}`)
 	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header()["Content-Type"] = []string{"application/json"}

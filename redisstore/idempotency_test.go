@@ -112,7 +112,7 @@ func TestIdempotencyRoundTrips(t *testing.T) {
 		client := srv.Client()
 		hook := &idemRoundTrips{}
 		client.AddHook(hook)
-		store := redisstore.NewIdempotencyStore(client, redisstore.IdempotencyConfig{Prefix: srv.Prefix()})
+		store := redisstore.NewIdempotencyStore(client, redisstore.IdempotencyConfig{Prefix: srv.Prefix(), Durability: redisstore.DurabilityIgnore})
 		h := idemServe(t, idempotency.Config{Store: store}, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			w.WriteHeader(201)
 		}))
