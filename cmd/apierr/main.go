@@ -29,10 +29,13 @@ var commands = []command{
 	{"demo", "run the demo fax API (seed 000's contract) on this machine", runDemo},
 	{"docs", "write the error reference: HTML or Markdown, permalinks, llms.txt", runDocs},
 	{"explain", "show what a code means, and its example body", runExplain},
+	{"init", "write a starter catalog (errors.yaml) and its schema", runInit},
 	{"gen", "generate code from a catalog (gen go: typed constructors; gen ts: a TypeScript client)", runGen},
 	{"lint", "check a catalog: load errors and advice", runLint},
 	{"openapi", "write OpenAPI 3.1 components for a catalog's errors", runOpenAPI},
 	{"probe", "check that a live API keeps its error contract", runProbe},
+	{"schema", "print the JSON Schema of a catalog file, for editors", runSchema},
+	{"version", "print this binary's version", runVersion},
 }
 
 // lookup returns the command called name, or nil.
