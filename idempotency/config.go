@@ -1,6 +1,7 @@
 package idempotency
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -91,6 +92,11 @@ type Config struct {
 	// (logged). By default the request fails with the unavailable
 	// condition (503): running a side effect twice is worse than refusing.
 	FailOpen bool
+	// OnError, if set, is called with every store error (taking, renewing,
+	// saving or releasing a key), with the request's context, before the
+	// failure policy applies: the same hook as ratelimit.Config.OnError, for
+	// counting failures or marking the trace. Errors are logged either way.
+	OnError func(ctx context.Context, err error)
 	// Logger receives store failures and responses too large to store
 	// (default slog.Default()).
 	Logger *slog.Logger

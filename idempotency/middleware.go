@@ -108,6 +108,9 @@ func (m *middleware) serve(next http.Handler, w http.ResponseWriter, r *http.Req
 			next.ServeHTTP(w, r)
 			return
 		}
+		if m.cfg.OnError != nil {
+			m.cfg.OnError(r.Context(), err)
+		}
 		apierr.Write(w, r, apierr.Cond(apierr.CondUnavailable).WithRetryAfter(m.cfg.UnavailableRetryAfter).WithCause(err))
 		return
 	}
@@ -247,6 +250,9 @@ func (m *middleware) logAt(ctx context.Context, info logInfo, lvl slog.Level, ms
 		slog.String("path", info.path))
 	if err != nil {
 		attrs = append(attrs, slog.String("error", err.Error()))
+		if m.cfg.OnError != nil {
+			m.cfg.OnError(ctx, err) // every error logged here is the store's
+		}
 	}
 	l.LogAttrs(ctx, lvl, msg, attrs...)
 }

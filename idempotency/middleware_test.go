@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -539,6 +540,21 @@ func TestStoreDown(t *testing.T) {
 		srv := serve(t, idempotency.Config{Store: failingStore{}, FailOpen: true, Logger: quiet()}, h)
 		if r := do(t, srv, req{}); r.status != 201 || h.Runs() != 1 {
 			t.Fatalf("store down, FailOpen = %d (runs %d)", r.status, h.Runs())
+		}
+	})
+	t.Run("OnError sees the failure either way", func(t *testing.T) {
+		for _, open := range []bool{false, true} {
+			var calls atomic.Int32
+			onError := func(ctx context.Context, err error) {
+				if err != nil && ctx != nil {
+					calls.Add(1)
+				}
+			}
+			srv := serve(t, idempotency.Config{Store: failingStore{}, FailOpen: open, Logger: quiet(), OnError: onError}, &counting{})
+			do(t, srv, req{})
+			if calls.Load() != 1 {
+				t.Errorf("FailOpen %v: OnError called %d times, want 1", open, calls.Load())
+			}
 		}
 	})
 }
