@@ -124,9 +124,10 @@ func newService(t *testing.T, cfg apierrotel.Config) *service {
 		Policies: []ratelimit.Policy{ratelimit.PerSecond(100)},
 		Store:    ratelimit.NewMemory(ratelimit.MemoryConfig{Now: clock}),
 	})
-	idem := idempotency.New(idempotency.Config{
-		Store: failingIdemStore{idempotency.NewMemoryStore(idempotency.MemoryConfig{}), &s.idemFail},
-	})
+	idem := tel.ObserveIdempotency("", idempotency.New(idempotency.Config{
+		Store:   failingIdemStore{idempotency.NewMemoryStore(idempotency.MemoryConfig{}), &s.idemFail},
+		OnError: tel.IdempotencyStoreError,
+	}))
 	api := func(h http.Handler) http.Handler {
 		return auth(tel.ObserveLimit(apierrotel.LimitRate, limiter.Middleware)(h))
 	}

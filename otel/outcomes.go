@@ -116,7 +116,9 @@ func (t *Telemetry) LimitOutcome(ctx context.Context, kind, outcome string) {
 
 // IdempotencyOutcome counts one Idempotency-Key outcome in
 // apierr.idempotency.outcomes and adds an "apierr.idempotency" event to the
-// span in ctx.
+// span in ctx. Middleware records replayed, in_use, reused and missing from
+// the response; IdempotencyStoreError records store_failure;
+// ObserveIdempotency records executed.
 func (t *Telemetry) IdempotencyOutcome(ctx context.Context, outcome string) {
 	o, ok := idemSets[outcome]
 	if !ok {
@@ -141,6 +143,37 @@ func (t *Telemetry) storeErrorEvent(ctx context.Context, err error) {
 		// A store error is an operator's, never a client's: record it when
 		// causes are recorded at all.
 		span.RecordError(err)
+	}
+}
+
+// IdempotencyStoreError is an idempotency Config.OnError: it records a
+// failure of the Idempotency-Key store (taking, renewing, saving or
+// releasing a key), whether the request then fails (503) or runs without
+// idempotency (FailOpen).
+func (t *Telemetry) IdempotencyStoreError(ctx context.Context, err error) {
+	t.IdempotencyOutcome(ctx, IdempotencyStoreFailure)
+	t.storeErrorEvent(ctx, err)
+}
+
+// ObserveIdempotency wraps an idempotency middleware (idempotency.New's)
+// so that each keyed request whose handler runs counts as "executed":
+// the first request of its key, or one run without idempotency because
+// the store failed and FailOpen is set. Replays, keys in use or reused are
+// recorded by Middleware from the response. header is the key's header;
+// "" means "Idempotency-Key".
+func (t *Telemetry) ObserveIdempotency(header string, idem func(http.Handler) http.Handler) func(http.Handler) http.Handler {
+	if header == "" {
+		header = "Idempotency-Key"
+	}
+	header = http.CanonicalHeaderKey(header)
+	return func(next http.Handler) http.Handler {
+		executed := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if len(r.Header[header]) > 0 {
+				t.IdempotencyOutcome(r.Context(), IdempotencyExecuted)
+			}
+			next.ServeHTTP(w, r)
+		})
+		return idem(executed)
 	}
 }
 

@@ -28,12 +28,19 @@ func (s *Server) routes() http.Handler {
 		},
 		Realm: "fax",
 	})
-	idem := idempotency.New(idempotency.Config{
+	idemCfg := idempotency.Config{
 		Store:        s.cfg.IdempotencyStore,
 		MaxBodyBytes: s.maxJSONBody(),
 		TooLarge:     s.bodyTooLarge,
 		Logger:       s.cfg.Logger,
-	})
+	}
+	if o := s.cfg.Observer; o != nil {
+		idemCfg.OnError = o.IdempotencyStoreError
+	}
+	idem := idempotency.New(idemCfg)
+	if o := s.cfg.Observer; o != nil {
+		idem = o.ObserveIdempotency(idemCfg.Header, idem)
+	}
 	limit := s.rateLimit()
 	api := func(next http.Handler) http.Handler { return auth(limit(next)) }
 

@@ -68,13 +68,16 @@ type Config struct {
 
 // Observer watches the server's requests. Its Middleware wraps the routes
 // inside middleware.Stack (so it sees each request's apierr.State after the
-// handler); ObserveLimit wraps the rate limiter's middleware and
-// RateLimitStoreError is the limiter's OnError. The fax package never
-// imports a telemetry library: a program that wants one passes it here.
+// handler); ObserveLimit and ObserveIdempotency wrap the rate limiter's and
+// the idempotency middleware; the StoreError methods are their OnError
+// hooks. The fax package never imports a telemetry library: a program that
+// wants one passes it here.
 type Observer interface {
 	Middleware(next http.Handler) http.Handler
 	ObserveLimit(kind string, limit func(http.Handler) http.Handler) func(http.Handler) http.Handler
 	RateLimitStoreError(ctx context.Context, err error)
+	ObserveIdempotency(header string, idem func(http.Handler) http.Handler) func(http.Handler) http.Handler
+	IdempotencyStoreError(ctx context.Context, err error)
 }
 
 func (c *Config) defaults() {
