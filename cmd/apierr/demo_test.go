@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"io"
 	"net/http"
 	"regexp"
@@ -282,11 +283,46 @@ func TestDemoBare(t *testing.T) {
 // admit no more than one burst plus the refill over the elapsed time (two
 // in-memory servers would admit a burst each).
 func TestDemoRedisSharedLimit(t *testing.T) {
-	rd := redistest.New(t)
+	// A Redis of the test's own: the demo's keys have fixed names.
+	t.Run("single", func(t *testing.T) { testDemoRedisShared(t, redistest.New(t)) })
+	t.Run("cluster", func(t *testing.T) { testDemoRedisShared(t, redistest.NewCluster(t)) })
+}
+
+// testDemoRedisShared: two demo servers on one Redis share each key's rate
+// limit and its Idempotency-Keys: a POST retried on the other server is a
+// replay of the first one's fax, not a second fax.
+func testDemoRedisShared(t *testing.T, rd *redistest.Server) {
 	a := startDemo(t, "--redis", rd.URL, "--rate", "1", "--burst", "3")
 	b := startDemo(t, "--redis", rd.URL, "--rate", "1", "--burst", "3")
+	post := func(base string) (*http.Response, string) {
+		t.Helper()
+		body := `{"to":"+14155550123","file":"` + base64.StdEncoding.EncodeToString(fax.DemoPDF()) + `"}`
+		req, _ := http.NewRequest("POST", base+"/fax", strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+fax.DemoSandboxKey)
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Idempotency-Key", "shared-1")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var out struct {
+			ID string `json:"id"`
+		}
+		_ = json.NewDecoder(resp.Body).Decode(&out)
+		return resp, out.ID
+	}
+	first, id := post(a)
+	if first.StatusCode != 201 || id == "" {
+		t.Fatalf("first POST on server a: %d %q", first.StatusCode, id)
+	}
+	retry, id2 := post(b)
+	if retry.StatusCode != 201 || retry.Header.Get("Idempotent-Replayed") != "true" || id2 != id {
+		t.Fatalf("the retry on server b: %d replayed=%q id %q, want a replay of %q",
+			retry.StatusCode, retry.Header.Get("Idempotent-Replayed"), id2, id)
+	}
 	start := time.Now()
-	admitted := 0
+	admitted := 2 // the two POSTs spent two units of the key's burst
 	for i := 0; i < 12; i++ {
 		base := a
 		if i%2 == 1 {

@@ -134,8 +134,25 @@ func Main(m *testing.M) {
 
 // startCluster starts six nodes, joins them with redis-cli --cluster create
 // (three masters, one replica each) and waits until every node reports
-// cluster_state:ok and every replica is in sync.
+// cluster_state:ok and every replica is in sync. A node that dies as the
+// cluster forms (a port another process took meanwhile) makes it start
+// over on fresh ports, up to three times.
 func startCluster(dir string) (*Server, error) {
+	var err error
+	for try := 0; try < 3; try++ {
+		var s *Server
+		s, err = startClusterOnce(filepath.Join(dir, fmt.Sprintf("try%d", try)))
+		if err == nil {
+			return s, nil
+		}
+		if s != nil {
+			s.stopAll()
+		}
+	}
+	return nil, err
+}
+
+func startClusterOnce(dir string) (*Server, error) {
 	bin, err := serverBinary()
 	if err != nil {
 		return nil, err

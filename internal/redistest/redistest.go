@@ -400,9 +400,12 @@ func (n *node) start() error {
 			return fmt.Errorf("redistest: %s on %s exited at start: %s", filepath.Base(n.bin), n.addr, lastLines(string(log), 3))
 		default:
 		}
-		c, err := net.DialTimeout("tcp", n.addr, 100*time.Millisecond)
-		if err == nil {
-			c.Close()
+		if n.answers() {
+			if pid := n.pid(); pid != cmd.Process.Pid {
+				_ = cmd.Process.Kill()
+				<-exited
+				return fmt.Errorf("redistest: %s is served by another process (pid %d)", n.addr, pid)
+			}
 			n.cmd, n.exited = cmd, exited
 			return nil
 		}
@@ -411,6 +414,50 @@ func (n *node) start() error {
 	_ = cmd.Process.Kill()
 	<-exited
 	return fmt.Errorf("redistest: %s on %s did not start within 10s", filepath.Base(n.bin), n.addr)
+}
+
+// answers reports whether the node's own process serves its port (PING,
+// and the cluster bus port accepts connections): a port taken meanwhile by
+// another process must not pass for our server.
+func (n *node) answers() bool {
+	c, err := net.DialTimeout("tcp", n.addr, 100*time.Millisecond)
+	if err != nil {
+		return false
+	}
+	defer c.Close()
+	_ = c.SetDeadline(time.Now().Add(time.Second))
+	if _, err := c.Write([]byte("PING\r\n")); err != nil {
+		return false
+	}
+	buf := make([]byte, 7)
+	if k, err := c.Read(buf); err != nil || string(buf[:k]) != "+PONG\r\n" {
+		return false
+	}
+	if n.cluster {
+		b, err := net.DialTimeout("tcp", "127.0.0.1:"+strconv.Itoa(n.bus), 100*time.Millisecond)
+		if err != nil {
+			return false
+		}
+		b.Close()
+	}
+	return true
+}
+
+// pid is the process_id the server on the node's port reports.
+func (n *node) pid() int {
+	c := redis.NewClient(&redis.Options{Addr: n.addr, MaxRetries: -1, DialTimeout: time.Second, ReadTimeout: time.Second})
+	defer c.Close()
+	info, err := c.Info(context.Background(), "server").Result()
+	if err != nil {
+		return -1
+	}
+	for _, line := range strings.Split(info, "\n") {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(line), "process_id:"); ok {
+			pid, _ := strconv.Atoi(v)
+			return pid
+		}
+	}
+	return -1
 }
 
 func (n *node) kill() {
