@@ -4,6 +4,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 )
 
@@ -86,6 +87,9 @@ func (c *Catalog) Write(w http.ResponseWriter, r *http.Request, err error) {
 		h[k] = v
 	}
 	h["Content-Type"] = contentTypeValue(f.ContentType())
+	if len(c.formats) > 1 {
+		varyAccept(h) // the body depends on Accept: caches must key on it
+	}
 	h["X-Content-Type-Options"] = nosniff
 	h["Cache-Control"] = noStore
 	delete(h, "Content-Length")
@@ -106,6 +110,25 @@ func (c *Catalog) Write(w http.ResponseWriter, r *http.Request, err error) {
 		*bp = body[:0]
 		bufPool.Put(bp)
 	}
+}
+
+var varyAcceptValue = []string{"Accept"}
+
+// varyAccept adds Accept to h's Vary, once, keeping what is there.
+func varyAccept(h http.Header) {
+	v := h["Vary"]
+	if len(v) == 0 {
+		h["Vary"] = varyAcceptValue
+		return
+	}
+	for _, line := range v {
+		for _, name := range strings.Split(line, ",") {
+			if n := strings.TrimSpace(name); n == "*" || strings.EqualFold(n, "Accept") {
+				return
+			}
+		}
+	}
+	h["Vary"] = append(v[:len(v):len(v)], "Accept")
 }
 
 // Render returns the body of e in format f after resolving it with the

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -186,5 +187,36 @@ func TestSecondWriteKeepsFirstErrorInState(t *testing.T) {
 	Write(w, r, errors.New("handler also returned an error"))
 	if st.Err == nil || st.Err.Code != "forbidden" || st.Err.Status != 403 {
 		t.Fatalf("state describes %+v, want the forbidden error the client got", st.Err)
+	}
+}
+
+// TestWriteVaryAccept: a catalog that offers more than one format chooses
+// the body by Accept, so the answer says Vary: Accept (once, beside what a
+// handler already set); a catalog with one format does not negotiate.
+func TestWriteVaryAccept(t *testing.T) {
+	two := MustLoad([]byte("formats: [envelope, problem]\ncodes:\n  a: {status: 400, message: m}\n"), "two.yaml")
+	one := MustLoad([]byte("formats: [envelope]\ncodes:\n  a: {status: 400, message: m}\n"), "one.yaml")
+	for _, tc := range []struct {
+		name   string
+		cat    *Catalog
+		preset []string
+		want   []string
+	}{
+		{"negotiated", two, nil, []string{"Accept"}},
+		{"kept beside Origin", two, []string{"Origin"}, []string{"Origin", "Accept"}},
+		{"not twice", two, []string{"accept-encoding, Accept"}, []string{"accept-encoding, Accept"}},
+		{"star covers it", two, []string{"*"}, []string{"*"}},
+		{"one format, no negotiation", one, nil, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rec := httptest.NewRecorder()
+			if tc.preset != nil {
+				rec.Header()["Vary"] = tc.preset
+			}
+			tc.cat.Write(rec, httptest.NewRequest("GET", "/", nil), New("a"))
+			if got := rec.Header()["Vary"]; !slices.Equal(got, tc.want) {
+				t.Errorf("Vary %q, want %q", got, tc.want)
+			}
+		})
 	}
 }
