@@ -24,33 +24,89 @@ func buildWith(s Spec, file string, ps specPositions, opts []Option, fallbacks [
 	for _, opt := range opts {
 		opt(&o)
 	}
-	var errs LoadErrors
-	errf := func(at pos, format string, args ...any) {
-		errs = append(errs, &LoadError{File: file, Line: at.line, Column: at.col, Msg: fmt.Sprintf(format, args...)})
+	ck := &checker{file: file, ps: ps}
+	ck.settings(s)
+	formats := ck.formats(s, o)
+	style := ck.codes(s.Codes)
+	if len(ck.errs) > 0 {
+		return nil, ck.errs
 	}
-	top := func(key string) pos { return ps.catalog[key] }
 
+	c := &Catalog{
+		name:            s.Name,
+		description:     s.Description,
+		docsURL:         s.DocsURL,
+		slug:            s.Slug,
+		requestIDHeader: s.RequestIDHeader,
+		foreignResource: s.ForeignResource,
+		formats:         formats,
+		style:           style,
+		file:            file,
+	}
+	if c.style == styleUnknown {
+		c.style = styleLowerSnake
+	}
+	for i := range s.Codes {
+		code := s.Codes[i]
+		code.pos = ps.code(i).id
+		code.Rules = append([]string(nil), code.Rules...)
+		code.Also = append([]Condition(nil), code.Also...)
+		c.codes = append(c.codes, &code)
+	}
+	c.index(fallbacks)
+	return c, nil
+}
+
+// checker collects every problem of a spec, each at its position.
+type checker struct {
+	file string
+	ps   specPositions
+	errs LoadErrors
+}
+
+func (ck *checker) errorf(at pos, format string, args ...any) {
+	ck.errs = append(ck.errs, &LoadError{File: ck.file, Line: at.line, Column: at.col, Msg: fmt.Sprintf(format, args...)})
+}
+
+// top is the position of a top-level key's value.
+func (ck *checker) top(key string) pos { return ck.ps.catalog[key] }
+
+// code returns the positions of the i-th code (none for a spec built in Go).
+func (ps specPositions) code(i int) codePositions {
+	if i < len(ps.codes) {
+		return ps.codes[i]
+	}
+	return codePositions{}
+}
+
+// settings checks the catalog-wide keys.
+func (ck *checker) settings(s Spec) {
 	if s.DocsURL != "" {
 		if msg := checkDocsURL(s.DocsURL); msg != "" {
-			errf(top("docs_url"), "docs_url %q: %s", s.DocsURL, msg)
+			ck.errorf(ck.top("docs_url"), "docs_url %q: %s", s.DocsURL, msg)
 		}
 	}
 	switch s.Slug {
 	case "", SlugHyphen, SlugUnderscore, SlugExact:
 	default:
-		errf(top("slug"), "unknown slug rule %q (known: hyphen, underscore, exact)", s.Slug)
+		ck.errorf(ck.top("slug"), "unknown slug rule %q (known: hyphen, underscore, exact)", s.Slug)
 	}
 	switch s.ForeignResource {
 	case "", CondNotFound, CondForbidden:
 	default:
-		errf(top("foreign_resource"), "foreign_resource must be %q or %q, not %q", CondNotFound, CondForbidden, s.ForeignResource)
+		ck.errorf(ck.top("foreign_resource"), "foreign_resource must be %q or %q, not %q", CondNotFound, CondForbidden, s.ForeignResource)
 	}
 	if s.RequestIDHeader != "" && !validHeaderName(s.RequestIDHeader) {
-		errf(top("request_id_header"), "request_id_header %q is not a valid header name", s.RequestIDHeader)
+		ck.errorf(ck.top("request_id_header"), "request_id_header %q is not a valid header name", s.RequestIDHeader)
 	}
+}
 
+// formats resolves the default format and the offered ones by name: the
+// built-in ones, those given WithFormats (the last of a name wins), then
+// WithUnknownFormats' stand-ins.
+func (ck *checker) formats(s Spec, o loadOptions) []Format {
 	known := append(append([]Format(nil), builtinFormats...), o.formats...)
-	findFormat := func(name string) Format {
+	find := func(name string) Format {
 		for i := len(known) - 1; i >= 0; i-- {
 			if known[i].Name() == name {
 				return known[i]
@@ -76,51 +132,51 @@ func buildWith(s Spec, file string, ps specPositions, opts []Option, fallbacks [
 		defName = Envelope.Name()
 	}
 	var formats []Format
-	if f := findFormat(defName); f != nil {
+	if f := find(defName); f != nil {
 		formats = append(formats, f)
 	} else {
-		errf(top("format"), "unknown format %q (known: %s; register others with apierr.WithFormats)", defName, names())
+		ck.errorf(ck.top("format"), "unknown format %q (known: %s; register others with apierr.WithFormats)", defName, names())
 	}
 	offered := s.Formats
 	if offered == nil {
 		offered = []string{Problem.Name()}
 	}
 	for _, name := range offered {
-		f := findFormat(name)
+		f := find(name)
 		if f == nil {
-			errf(top("formats"), "unknown format %q in formats (known: %s)", name, names())
+			ck.errorf(ck.top("formats"), "unknown format %q in formats (known: %s)", name, names())
 			continue
 		}
 		if name != defName && !containsFormat(formats, name) {
 			formats = append(formats, f)
 		}
 	}
+	return formats
+}
 
-	codePos := func(i int) codePositions {
-		if i < len(ps.codes) {
-			return ps.codes[i]
-		}
-		return codePositions{}
-	}
-	type first struct {
-		id string
-		at pos
-	}
+// first is where an id, condition or rule was first seen.
+type first struct {
+	id string
+	at pos
+}
+
+// codes checks every code and returns the id case style they share.
+func (ck *checker) codes(codes []Code) caseStyle {
 	ids := map[string]first{}
 	conds := map[Condition]first{}
 	rules := map[string]first{}
 	styles := uint8(0xff)
 	var styleFirst first
-	for i := range s.Codes {
-		c := &s.Codes[i]
-		cp := codePos(i)
+	for i := range codes {
+		c := &codes[i]
+		cp := ck.ps.code(i)
 		switch st := styleOf(c.ID); {
 		case c.ID == "":
-			errf(cp.id, "a code has an empty id")
+			ck.errorf(cp.id, "a code has an empty id")
 		case st == 0:
-			errf(cp.id, "code id %q is not a word in a known case style (letters, digits, and one kind of separator: _ - or .)", c.ID)
+			ck.errorf(cp.id, "code id %q is not a word in a known case style (letters, digits, and one kind of separator: _ - or .)", c.ID)
 		case styles&st == 0:
-			errf(cp.id, "code %q is %s, but %q (at %d:%d) is %s: keep one case style for every id",
+			ck.errorf(cp.id, "code %q is %s, but %q (at %d:%d) is %s: keep one case style for every id",
 				c.ID, pick(st), styleFirst.id, styleFirst.at.line, styleFirst.at.col, pick(styles))
 		default:
 			if styles == 0xff {
@@ -129,71 +185,55 @@ func buildWith(s Spec, file string, ps specPositions, opts []Option, fallbacks [
 			styles &= st
 		}
 		if f, dup := ids[c.ID]; dup && c.ID != "" {
-			errf(cp.id, "duplicate code %q (first at %d:%d)", c.ID, f.at.line, f.at.col)
+			ck.errorf(cp.id, "duplicate code %q (first at %d:%d)", c.ID, f.at.line, f.at.col)
 		} else {
 			ids[c.ID] = first{c.ID, cp.id}
 		}
 		if c.Status != -1 && (c.Status < 400 || c.Status > 599) {
-			errf(cp.status, "code %q: status %d is outside 400–599", c.ID, c.Status)
+			ck.errorf(cp.status, "code %q: status %d is outside 400–599", c.ID, c.Status)
 		}
 		if strings.TrimSpace(c.Message) == "" {
-			errf(cp.message, "code %q has no message", c.ID)
+			ck.errorf(cp.message, "code %q has no message", c.ID)
 		}
-		for j, cond := range append([]Condition{c.Condition}, c.Also...) {
-			if cond == "" {
-				continue
-			}
-			at := cp.condition
-			if j < len(cp.condAt) {
-				at = cp.condAt[j]
-			}
-			if !cond.Valid() {
-				errf(at, "code %q: unknown condition %q (known: %s)", c.ID, cond, conditionList())
-			} else if f, dup := conds[cond]; dup {
-				errf(at, "condition %q is bound twice: by %q (at %d:%d) and by %q", cond, f.id, f.at.line, f.at.col, c.ID)
-			} else {
-				conds[cond] = first{c.ID, at}
-			}
-		}
-		for j, r := range c.Rules {
-			at := cp.rules
-			if j < len(cp.ruleAt) {
-				at = cp.ruleAt[j]
-			}
-			if f, dup := rules[r]; dup {
-				errf(at, "validation rule %q is bound twice: by %q (at %d:%d) and by %q", r, f.id, f.at.line, f.at.col, c.ID)
-			} else {
-				rules[r] = first{c.ID, at}
-			}
-		}
+		ck.conditions(c, cp, conds)
+		ck.rules(c, cp, rules)
 	}
-	if len(errs) > 0 {
-		return nil, errs
-	}
+	return pick(styles)
+}
 
-	c := &Catalog{
-		name:            s.Name,
-		description:     s.Description,
-		docsURL:         s.DocsURL,
-		slug:            s.Slug,
-		requestIDHeader: s.RequestIDHeader,
-		foreignResource: s.ForeignResource,
-		formats:         formats,
-		style:           pick(styles),
-		file:            file,
+// conditions checks that c's conditions exist and are bound once.
+func (ck *checker) conditions(c *Code, cp codePositions, seen map[Condition]first) {
+	for j, cond := range append([]Condition{c.Condition}, c.Also...) {
+		if cond == "" {
+			continue
+		}
+		at := cp.condition
+		if j < len(cp.condAt) {
+			at = cp.condAt[j]
+		}
+		if !cond.Valid() {
+			ck.errorf(at, "code %q: unknown condition %q (known: %s)", c.ID, cond, conditionList())
+		} else if f, dup := seen[cond]; dup {
+			ck.errorf(at, "condition %q is bound twice: by %q (at %d:%d) and by %q", cond, f.id, f.at.line, f.at.col, c.ID)
+		} else {
+			seen[cond] = first{c.ID, at}
+		}
 	}
-	if c.style == styleUnknown {
-		c.style = styleLowerSnake
+}
+
+// rules checks that c's validation rules are bound once.
+func (ck *checker) rules(c *Code, cp codePositions, seen map[string]first) {
+	for j, r := range c.Rules {
+		at := cp.rules
+		if j < len(cp.ruleAt) {
+			at = cp.ruleAt[j]
+		}
+		if f, dup := seen[r]; dup {
+			ck.errorf(at, "validation rule %q is bound twice: by %q (at %d:%d) and by %q", r, f.id, f.at.line, f.at.col, c.ID)
+		} else {
+			seen[r] = first{c.ID, at}
+		}
 	}
-	for i := range s.Codes {
-		code := s.Codes[i]
-		code.pos = codePos(i).id
-		code.Rules = append([]string(nil), code.Rules...)
-		code.Also = append([]Condition(nil), code.Also...)
-		c.codes = append(c.codes, &code)
-	}
-	c.index(fallbacks)
-	return c, nil
 }
 
 func containsFormat(fs []Format, name string) bool {

@@ -23,63 +23,74 @@ func (s caseStyle) String() string {
 // styleOf returns the styles id is written in. A single lower-case word fits
 // lower_snake, kebab-case and camelCase alike, so the result is a set.
 func styleOf(id string) (set uint8) {
-	if id == "" {
+	sh, ok := shapeOf(id)
+	if !ok {
 		return 0
 	}
-	hasLower, hasUpper, hasUnderscore, hasHyphen, hasDot, bad := false, false, false, false, false, false
+	return sh.styles(id[0] >= 'A' && id[0] <= 'Z')
+}
+
+// idShape is which kinds of character an id holds.
+type idShape struct{ lower, upper, underscore, hyphen, dot bool }
+
+// shapeOf reads id's characters; ok is false for an id no style allows (a
+// leading digit, another character, a separator at an end or doubled).
+func shapeOf(id string) (sh idShape, ok bool) {
+	if id == "" || strings.HasPrefix(id, "_") || strings.HasSuffix(id, "_") || strings.Contains(id, "__") ||
+		strings.HasPrefix(id, "-") || strings.HasSuffix(id, "-") || id[0] >= '0' && id[0] <= '9' {
+		return sh, false
+	}
 	for i := 0; i < len(id); i++ {
-		c := id[i]
-		switch {
+		switch c := id[i]; {
 		case c >= 'a' && c <= 'z':
-			hasLower = true
+			sh.lower = true
 		case c >= 'A' && c <= 'Z':
-			hasUpper = true
+			sh.upper = true
 		case c >= '0' && c <= '9':
-			if i == 0 {
-				bad = true
-			}
 		case c == '_':
-			hasUnderscore = true
+			sh.underscore = true
 		case c == '-':
-			hasHyphen = true
+			sh.hyphen = true
 		case c == '.':
-			hasDot = true
+			sh.dot = true
 		default:
-			bad = true
+			return sh, false
 		}
 	}
-	if bad || strings.HasPrefix(id, "_") || strings.HasSuffix(id, "_") || strings.Contains(id, "__") ||
-		strings.HasPrefix(id, "-") || strings.HasSuffix(id, "-") {
-		return 0
-	}
+	return sh, true
+}
+
+// styles is the set of styles an id of this shape fits; capital says its
+// first letter is upper-case.
+func (sh idShape) styles(capital bool) uint8 {
 	bit := func(s caseStyle) uint8 { return 1 << s }
 	switch {
-	case hasDot:
-		if !hasUpper && !hasHyphen {
+	case sh.dot:
+		if !sh.upper && !sh.hyphen {
 			return bit(styleDotted)
 		}
 		return 0
-	case hasHyphen && hasUnderscore:
+	case sh.hyphen && sh.underscore:
 		return 0
-	case hasUpper && hasLower:
-		if hasUnderscore || hasHyphen {
+	case sh.upper && sh.lower:
+		if sh.underscore || sh.hyphen {
 			return 0
 		}
-		if id[0] >= 'A' && id[0] <= 'Z' {
+		if capital {
 			return bit(stylePascal)
 		}
 		return bit(styleCamel)
-	case hasUpper:
-		if hasHyphen {
+	case sh.upper:
+		if sh.hyphen {
 			return 0
 		}
-		if hasUnderscore {
+		if sh.underscore {
 			return bit(styleUpperSnake)
 		}
 		return bit(styleUpperSnake) | bit(stylePascal)
-	case hasUnderscore:
+	case sh.underscore:
 		return bit(styleLowerSnake) | bit(styleDotted)
-	case hasHyphen:
+	case sh.hyphen:
 		return bit(styleKebab)
 	default:
 		return bit(styleLowerSnake) | bit(styleKebab) | bit(styleCamel) | bit(styleDotted)

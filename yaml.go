@@ -171,13 +171,7 @@ func (p *parser) code(id string, k, v *yaml.Node) (Code, codePositions) {
 		switch key {
 		case "status":
 			cp.status = at(vv)
-			n, err := strconv.Atoi(vv.Value)
-			if vv.Kind != yaml.ScalarNode || err != nil {
-				p.errorf(at(vv), "%s: status must be an integer, not %s", what, kindName(vv))
-				c.Status = -1
-				return
-			}
-			c.Status = n
+			c.Status = p.status(vv, what)
 		case "title":
 			c.Title = p.str(vv, what+": title")
 		case "message":
@@ -188,27 +182,10 @@ func (p *parser) code(id string, k, v *yaml.Node) (Code, codePositions) {
 		case "action":
 			c.Action = p.str(vv, what+": action")
 		case "retryable":
-			switch vv.Value {
-			case "true":
-				c.Retryable = true
-			case "false":
-			default:
-				p.errorf(at(vv), "%s: retryable must be true or false, not %s", what, kindName(vv))
-			}
+			c.Retryable = p.bool(vv, what+": retryable")
 		case "condition":
 			cp.condition = at(vv)
-			if vv.Kind == yaml.SequenceNode {
-				for i, name := range p.strings(vv, what+": condition") {
-					if i == 0 {
-						c.Condition = Condition(name)
-					} else {
-						c.Also = append(c.Also, Condition(name))
-					}
-					cp.condAt = append(cp.condAt, at(vv.Content[i]))
-				}
-			} else {
-				c.Condition = Condition(p.str(vv, what+": condition"))
-			}
+			p.conditions(vv, what, &c, &cp)
 		case "rules":
 			cp.rules = at(vv)
 			c.Rules = p.strings(vv, what+": rules")
@@ -218,54 +195,10 @@ func (p *parser) code(id string, k, v *yaml.Node) (Code, codePositions) {
 				}
 			}
 		case "docs":
-			p.mapping(vv, what+": docs", docsKeys, func(key string, _, dv *yaml.Node) {
-				s := p.str(dv, what+": docs."+key)
-				switch key {
-				case "when":
-					c.Docs.When = s
-				case "cause":
-					c.Docs.Cause = s
-				case "next":
-					c.Docs.Next = s
-				}
-			})
+			c.Docs = p.docs(vv, what)
 		case "context":
 			p.mapping(vv, what+": context", nil, func(name string, _, cv *yaml.Node) {
-				ck := ContextKey{Name: name}
-				if cv.Kind == yaml.ScalarNode {
-					ck.Description = cv.Value
-				} else {
-					p.mapping(cv, what+": context."+name, ctxKeyKeys, func(key string, _, x *yaml.Node) {
-						if key == "required" {
-							switch x.Value {
-							case "true":
-								ck.Required = true
-							case "false":
-							default:
-								p.errorf(at(x), "%s: context.%s.required must be true or false, not %s", what, name, kindName(x))
-							}
-							return
-						}
-						s := p.str(x, what+": context."+name+"."+key)
-						switch key {
-						case "type", "items":
-							if !contains(jsonTypes, s) {
-								p.errorf(at(x), "%s: context.%s.%s %q is not a JSON type (%s)", what, name, key, s, strings.Join(jsonTypes, ", "))
-							}
-							if key == "type" {
-								ck.Type = s
-							} else {
-								ck.Items = s
-							}
-						default:
-							ck.Description = s
-						}
-					})
-					if ck.Items != "" && ck.Type != "array" {
-						p.errorf(at(cv), "%s: context.%s has items but its type is %q, not array", what, name, ck.Type)
-					}
-				}
-				c.ContextKeys = append(c.ContextKeys, ck)
+				c.ContextKeys = append(c.ContextKeys, p.contextKey(name, cv, what))
 			})
 		case "example":
 			c.Example = p.example(vv, what)
@@ -276,6 +209,96 @@ func (p *parser) code(id string, k, v *yaml.Node) (Code, codePositions) {
 		c.Status = -1
 	}
 	return c, cp
+}
+
+// status reads a status; -1 marks one that is not an integer (already
+// reported), so build does not report it again.
+func (p *parser) status(n *yaml.Node, what string) int {
+	s, err := strconv.Atoi(n.Value)
+	if n.Kind != yaml.ScalarNode || err != nil {
+		p.errorf(at(n), "%s: status must be an integer, not %s", what, kindName(n))
+		return -1
+	}
+	return s
+}
+
+// bool reads true or false.
+func (p *parser) bool(n *yaml.Node, what string) bool {
+	switch n.Value {
+	case "true":
+		return true
+	case "false":
+	default:
+		p.errorf(at(n), "%s must be true or false, not %s", what, kindName(n))
+	}
+	return false
+}
+
+// conditions reads `condition:`, one name or a list whose first item is
+// the code's Condition and the rest its Also.
+func (p *parser) conditions(n *yaml.Node, what string, c *Code, cp *codePositions) {
+	if n.Kind != yaml.SequenceNode {
+		c.Condition = Condition(p.str(n, what+": condition"))
+		return
+	}
+	for i, name := range p.strings(n, what+": condition") {
+		if i == 0 {
+			c.Condition = Condition(name)
+		} else {
+			c.Also = append(c.Also, Condition(name))
+		}
+		cp.condAt = append(cp.condAt, at(n.Content[i]))
+	}
+}
+
+func (p *parser) docs(n *yaml.Node, what string) Docs {
+	var d Docs
+	p.mapping(n, what+": docs", docsKeys, func(key string, _, dv *yaml.Node) {
+		s := p.str(dv, what+": docs."+key)
+		switch key {
+		case "when":
+			d.When = s
+		case "cause":
+			d.Cause = s
+		case "next":
+			d.Next = s
+		}
+	})
+	return d
+}
+
+// contextKey reads one documented context member: a description alone, or
+// a mapping of type, items, required and description.
+func (p *parser) contextKey(name string, n *yaml.Node, what string) ContextKey {
+	ck := ContextKey{Name: name}
+	if n.Kind == yaml.ScalarNode {
+		ck.Description = n.Value
+		return ck
+	}
+	p.mapping(n, what+": context."+name, ctxKeyKeys, func(key string, _, x *yaml.Node) {
+		if key == "required" {
+			ck.Required = p.bool(x, what+": context."+name+".required")
+			return
+		}
+		s := p.str(x, what+": context."+name+"."+key)
+		switch key {
+		case "type", "items":
+			if !contains(jsonTypes, s) {
+				p.errorf(at(x), "%s: context.%s.%s %q is not a JSON type (%s)", what, name, key, s, strings.Join(jsonTypes, ", "))
+			}
+			if key == "type" {
+				ck.Type = s
+			} else {
+				ck.Items = s
+			}
+		default:
+			ck.Description = s
+		}
+	})
+	if ck.Items != "" && ck.Type != "array" {
+		p.errorf(at(n), "%s: context.%s has items but its type is %q, not array", what, name, ck.Type)
+	}
+	return ck
 }
 
 var jsonTypes = []string{"string", "integer", "number", "boolean", "object", "array"}
