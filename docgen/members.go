@@ -31,17 +31,7 @@ func members(cat *apierr.Catalog) []member {
 // its value is always one of the error's own attributes (the code, the
 // message, the status …).
 func derivedMembers(cat *apierr.Catalog, f apierr.Format) []member {
-	type stat struct {
-		types        map[string]bool
-		count        int
-		meanings     map[string]int
-		values       map[string]bool // scalar values seen, to spot constants
-		order        int
-		probeOnly    bool   // seen only in the probe, in no example
-		probeMeaning string // what the probe's value means, for a member the examples show
-	}
-	stats := map[string]*stat{}
-	total := 0
+	ms := memberStats{}
 	for _, c := range cat.Codes() {
 		var res apierr.Error
 		ex := c.ExampleError()
@@ -50,107 +40,146 @@ func derivedMembers(cat *apierr.Catalog, f apierr.Format) []member {
 		if err != nil {
 			continue
 		}
-		total++
-		known := meaningsOf(&res)
-		walk("", v, func(p string, v any) {
-			s := stats[p]
-			if s == nil {
-				s = &stat{types: map[string]bool{}, meanings: map[string]int{}, values: map[string]bool{}, order: len(stats)}
-				stats[p] = s
-			}
-			s.count++
-			s.types[jsonType(v)] = true
-			if m := known[scalarString(v)]; m != "" && !isContainer(v) {
-				s.meanings[m]++
-			}
-			if !isContainer(v) {
-				s.values[literal(v)] = true
-			}
-		})
+		ms.total++
+		ms.addExample(v, meaningsOf(&res))
 	}
 	// Members no example shows (a detail, a request ID, field errors …)
 	// come from a probe: an error with every optional attribute set.
-	probe, known := probeBody(cat, f)
-	if probe != nil {
-		walk("", probe, func(p string, v any) {
-			s := stats[p]
-			if s == nil {
-				s = &stat{types: map[string]bool{}, meanings: map[string]int{}, values: map[string]bool{}, order: len(stats), probeOnly: true}
-				stats[p] = s
-			}
-			s.types[jsonType(v)] = true
-			if !s.probeOnly {
-				// A member the examples show: the probe only widens its
-				// types and may say what it carries.
-				if !isContainer(v) {
-					s.values[literal(v)] = true
-					if m := known[scalarString(v)]; m != "" {
-						s.probeMeaning = m
-					}
-				}
-				return
-			}
-			if m := known[scalarString(v)]; m != "" && !isContainer(v) {
-				s.meanings[m]++
-				s.count = max(s.count, s.meanings[m])
-			}
-		})
+	if probe, known := probeBody(cat, f); probe != nil {
+		ms.addProbe(probe, known)
 	}
+	var out []member
+	for _, p := range ms.paths() {
+		out = append(out, ms.describe(p))
+	}
+	return out
+}
 
-	// Children follow their parent, each level in the order first seen.
+// memberStat is what the examples and the probe show of one member.
+type memberStat struct {
+	types        map[string]bool
+	count        int
+	meanings     map[string]int
+	values       map[string]bool // scalar values seen, to spot constants
+	order        int
+	probeOnly    bool   // seen only in the probe, in no example
+	probeMeaning string // what the probe's value means, for a member the examples show
+}
+
+// memberStats are the members seen, by path, across total examples.
+type memberStats struct {
+	byPath map[string]*memberStat
+	total  int
+}
+
+func (ms *memberStats) stat(p string, probeOnly bool) *memberStat {
+	if ms.byPath == nil {
+		ms.byPath = map[string]*memberStat{}
+	}
+	s := ms.byPath[p]
+	if s == nil {
+		s = &memberStat{types: map[string]bool{}, meanings: map[string]int{}, values: map[string]bool{},
+			order: len(ms.byPath), probeOnly: probeOnly}
+		ms.byPath[p] = s
+	}
+	return s
+}
+
+func (ms *memberStats) addExample(v any, known map[string]string) {
+	walk("", v, func(p string, v any) {
+		s := ms.stat(p, false)
+		s.count++
+		s.types[jsonType(v)] = true
+		if isContainer(v) {
+			return
+		}
+		if m := known[scalarString(v)]; m != "" {
+			s.meanings[m]++
+		}
+		s.values[literal(v)] = true
+	})
+}
+
+func (ms *memberStats) addProbe(v any, known map[string]string) {
+	walk("", v, func(p string, v any) {
+		s := ms.stat(p, true)
+		s.types[jsonType(v)] = true
+		if isContainer(v) {
+			return
+		}
+		m := known[scalarString(v)]
+		if !s.probeOnly {
+			// A member the examples show: the probe only widens its
+			// types and may say what it carries.
+			s.values[literal(v)] = true
+			if m != "" {
+				s.probeMeaning = m
+			}
+			return
+		}
+		if m != "" {
+			s.meanings[m]++
+			s.count = max(s.count, s.meanings[m])
+		}
+	})
+}
+
+// paths lists the members, children after their parent, each level in the
+// order first seen.
+func (ms *memberStats) paths() []string {
 	children := map[string][]string{}
-	for p := range stats {
+	for p := range ms.byPath {
 		children[parentPath(p)] = append(children[parentPath(p)], p)
 	}
 	var paths []string
 	var visit func(string)
 	visit = func(parent string) {
 		kids := children[parent]
-		sort.Slice(kids, func(i, j int) bool { return stats[kids[i]].order < stats[kids[j]].order })
+		sort.Slice(kids, func(i, j int) bool { return ms.byPath[kids[i]].order < ms.byPath[kids[j]].order })
 		for _, k := range kids {
 			paths = append(paths, k)
 			visit(k)
 		}
 	}
 	visit("")
-	var out []member
-	for _, p := range paths {
-		s := stats[p]
-		var types []string
-		for t := range s.types {
-			types = append(types, t)
-		}
-		sort.Strings(types)
-		desc := ""
-		for m, n := range s.meanings {
-			if n == s.count && (desc == "" || m < desc) {
-				desc = m
-			}
-		}
-		if desc == "" {
-			desc = s.probeMeaning
-		}
-		meaning := desc
-		if s.probeOnly {
-			out = append(out, member{Name: p, Type: strings.Join(types, " | "),
-				Description: strings.TrimSpace(desc + " Present when the error carries it."), Meaning: meaning})
-			continue
-		}
-		if desc == "" && len(s.values) == 1 && len(s.types) == 1 && s.count > 1 {
-			for v := range s.values {
-				desc = "Always " + v + "."
-			}
-		}
-		switch {
-		case s.count == total && strings.HasPrefix(desc, "Always "):
-		case s.count == total:
-			desc = strings.TrimSpace(desc + " Always present.")
-		default:
-			desc = strings.TrimSpace(desc + fmt.Sprintf(" Present in %d of %d codes' examples.", s.count, total))
-		}
-		out = append(out, member{Name: p, Type: strings.Join(types, " | "), Description: desc, Meaning: meaning})
+	return paths
+}
+
+// describe writes what is known of the member at p.
+func (ms *memberStats) describe(p string) member {
+	s := ms.byPath[p]
+	var types []string
+	for t := range s.types {
+		types = append(types, t)
 	}
-	return out
+	sort.Strings(types)
+	desc := ""
+	for m, n := range s.meanings {
+		if n == s.count && (desc == "" || m < desc) {
+			desc = m
+		}
+	}
+	if desc == "" {
+		desc = s.probeMeaning
+	}
+	meaning := desc
+	if s.probeOnly {
+		return member{Name: p, Type: strings.Join(types, " | "),
+			Description: strings.TrimSpace(desc + " Present when the error carries it."), Meaning: meaning}
+	}
+	if desc == "" && len(s.values) == 1 && len(s.types) == 1 && s.count > 1 {
+		for v := range s.values {
+			desc = "Always " + v + "."
+		}
+	}
+	switch {
+	case s.count == ms.total && strings.HasPrefix(desc, "Always "):
+	case s.count == ms.total:
+		desc = strings.TrimSpace(desc + " Always present.")
+	default:
+		desc = strings.TrimSpace(desc + fmt.Sprintf(" Present in %d of %d codes' examples.", s.count, ms.total))
+	}
+	return member{Name: p, Type: strings.Join(types, " | "), Description: desc, Meaning: meaning}
 }
 
 // meaningsOf maps the values of a resolved error to what they mean.
