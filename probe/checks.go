@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/apierr/apierr"
+	"github.com/apierr/apierr/client"
 )
 
 // response is what came back for one exchange, read and bounded.
@@ -84,7 +85,23 @@ func statusList(s []int) string {
 
 // checkError runs the checks every error response must pass.
 func (p *prober) checkError(ctx context.Context, x *exchange, r *response) {
-	// Content type.
+	p.checkContentType(x, r)
+	p.checkDecodes(x, r)
+	p.checkCodeInCatalog(x, r)
+	p.checkDocs(ctx, x, r, r.err)
+	p.checkRequestID(x, r, r.err)
+	switch r.status {
+	case http.StatusTooManyRequests, http.StatusServiceUnavailable:
+		p.checkRetryAfter(x, r)
+	case http.StatusUnauthorized:
+		p.checkWWWAuthenticate(x, r)
+	case http.StatusMethodNotAllowed:
+		p.checkAllow(x, r)
+	}
+}
+
+// checkContentType wants a JSON media type.
+func (p *prober) checkContentType(x *exchange, r *response) {
 	ct := r.header.Get("Content-Type")
 	mt, _, perr := mime.ParseMediaType(ct)
 	switch {
@@ -97,10 +114,11 @@ func (p *prober) checkError(ctx context.Context, x *exchange, r *response) {
 	default:
 		p.row(x, r, CheckContentType, Fail, fmt.Sprintf("%s is not JSON", mt))
 	}
+}
 
-	// Decodes.
-	e := r.err
-	switch {
+// checkDecodes wants a JSON body that names an error code.
+func (p *prober) checkDecodes(x *exchange, r *response) {
+	switch e := r.err; {
 	case len(bytes.TrimSpace(r.body)) == 0:
 		p.row(x, r, CheckDecodes, Fail, "empty body")
 	case r.truncated:
@@ -112,66 +130,65 @@ func (p *prober) checkError(ctx context.Context, x *exchange, r *response) {
 	default:
 		p.row(x, r, CheckDecodes, Pass, fmt.Sprintf("code %q", e.Code))
 	}
-	code := ""
-	if e != nil {
-		code = e.Code
+}
+
+// checkCodeInCatalog wants the code in the catalog, with its status.
+func (p *prober) checkCodeInCatalog(x *exchange, r *response) {
+	cat := p.cfg.Catalog
+	if cat == nil || r.err == nil || r.err.Code == "" {
+		return
 	}
-
-	// Code in catalog.
-	if cat := p.cfg.Catalog; cat != nil && code != "" {
-		c := cat.Lookup(code)
-		switch {
-		case c == nil:
-			p.row(x, r, CheckCodeInCatalog, Fail, fmt.Sprintf("code %q is not in the catalog", code))
-		case c.Status != r.status:
-			p.row(x, r, CheckCodeInCatalog, Fail, fmt.Sprintf("code %q has status %d in the catalog, came with %d", code, c.Status, r.status))
-		case c.Fallback:
-			p.row(x, r, CheckCodeInCatalog, Pass, fmt.Sprintf("%q is the default catalog's code for %s (the catalog binds none)", code, c.Condition))
-		default:
-			p.row(x, r, CheckCodeInCatalog, Pass, fmt.Sprintf("%q, status %d", code, c.Status))
-		}
+	code := r.err.Code
+	switch c := cat.Lookup(code); {
+	case c == nil:
+		p.row(x, r, CheckCodeInCatalog, Fail, fmt.Sprintf("code %q is not in the catalog", code))
+	case c.Status != r.status:
+		p.row(x, r, CheckCodeInCatalog, Fail, fmt.Sprintf("code %q has status %d in the catalog, came with %d", code, c.Status, r.status))
+	case c.Fallback:
+		p.row(x, r, CheckCodeInCatalog, Pass, fmt.Sprintf("%q is the default catalog's code for %s (the catalog binds none)", code, c.Condition))
+	default:
+		p.row(x, r, CheckCodeInCatalog, Pass, fmt.Sprintf("%q, status %d", code, c.Status))
 	}
+}
 
-	// Docs URL.
-	p.checkDocs(ctx, x, r, e)
+// checkRetryAfter wants a Retry-After on a 429 or 503 that agrees with the
+// body's, when the body carries one. The header is parsed as the client
+// parses it (client.ParseRetryAfter).
+func (p *prober) checkRetryAfter(x *exchange, r *response) {
+	e := r.err
+	v := r.header.Get("Retry-After")
+	switch d, ok := client.ParseRetryAfter(v, time.Now()); {
+	case v == "":
+		p.row(x, r, CheckRetryAfter, Fail, fmt.Sprintf("%d without a Retry-After header", r.status))
+	case !ok:
+		p.row(x, r, CheckRetryAfter, Fail, fmt.Sprintf("Retry-After %q is neither seconds nor an HTTP date", v))
+	case e != nil && e.RetryAfter > 0 && e.RetryAfterSeconds() != int64((d+time.Second-1)/time.Second) && isSeconds(v):
+		p.row(x, r, CheckRetryAfter, Fail, fmt.Sprintf("Retry-After %s but the body says %ds", v, e.RetryAfterSeconds()))
+	default:
+		p.row(x, r, CheckRetryAfter, Pass, "Retry-After: "+v)
+	}
+}
 
-	// Request ID.
-	p.checkRequestID(x, r, e)
+// checkWWWAuthenticate wants a challenge on a 401.
+func (p *prober) checkWWWAuthenticate(x *exchange, r *response) {
+	v := r.header.Get("WWW-Authenticate")
+	if scheme, _, _ := strings.Cut(strings.TrimSpace(v), " "); v == "" || !isToken(strings.TrimSuffix(scheme, ",")) {
+		p.row(x, r, CheckWWWAuthenticate, Fail, "401 without a WWW-Authenticate challenge")
+	} else {
+		p.row(x, r, CheckWWWAuthenticate, Pass, "WWW-Authenticate: "+v)
+	}
+}
 
-	// Headers the status calls for.
-	switch r.status {
-	case http.StatusTooManyRequests, http.StatusServiceUnavailable:
-		v := r.header.Get("Retry-After")
-		switch d, ok := parseRetryAfter(v, time.Now()); {
-		case v == "":
-			p.row(x, r, CheckRetryAfter, Fail, fmt.Sprintf("%d without a Retry-After header", r.status))
-		case !ok:
-			p.row(x, r, CheckRetryAfter, Fail, fmt.Sprintf("Retry-After %q is neither seconds nor an HTTP date", v))
-		default:
-			why := "Retry-After: " + v
-			if e != nil && e.RetryAfter > 0 && e.RetryAfterSeconds() != int64((d+time.Second-1)/time.Second) && isSeconds(v) {
-				p.row(x, r, CheckRetryAfter, Fail, fmt.Sprintf("Retry-After %s but the body says %ds", v, e.RetryAfterSeconds()))
-				break
-			}
-			p.row(x, r, CheckRetryAfter, Pass, why)
-		}
-	case http.StatusUnauthorized:
-		v := r.header.Get("WWW-Authenticate")
-		if scheme, _, _ := strings.Cut(strings.TrimSpace(v), " "); v == "" || !isToken(strings.TrimSuffix(scheme, ",")) {
-			p.row(x, r, CheckWWWAuthenticate, Fail, "401 without a WWW-Authenticate challenge")
-		} else {
-			p.row(x, r, CheckWWWAuthenticate, Pass, "WWW-Authenticate: "+v)
-		}
-	case http.StatusMethodNotAllowed:
-		v := strings.Join(r.header.Values("Allow"), ", ")
-		switch {
-		case v == "":
-			p.row(x, r, CheckAllow, Fail, "405 without an Allow header")
-		case x.allow != "" && !listHas(v, x.allow):
-			p.row(x, r, CheckAllow, Fail, fmt.Sprintf("Allow: %s does not list %s, the route's method", v, x.allow))
-		default:
-			p.row(x, r, CheckAllow, Pass, "Allow: "+v)
-		}
+// checkAllow wants a 405's Allow to list the route's method.
+func (p *prober) checkAllow(x *exchange, r *response) {
+	v := strings.Join(r.header.Values("Allow"), ", ")
+	switch {
+	case v == "":
+		p.row(x, r, CheckAllow, Fail, "405 without an Allow header")
+	case x.allow != "" && !listHas(v, x.allow):
+		p.row(x, r, CheckAllow, Fail, fmt.Sprintf("Allow: %s does not list %s, the route's method", v, x.allow))
+	default:
+		p.row(x, r, CheckAllow, Pass, "Allow: "+v)
 	}
 }
 
@@ -348,27 +365,10 @@ func (p *prober) lookupDocs(ctx context.Context, u string) docsResult {
 	return docsResult{Fail, fmt.Sprintf("docs %s answers %d", u, status)}
 }
 
-func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
+// isSeconds reports a Retry-After in delay-seconds (not an HTTP date).
+func isSeconds(v string) bool {
 	v = strings.TrimSpace(v)
 	if v == "" {
-		return 0, false
-	}
-	if isSeconds(v) {
-		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil {
-			return 0, false
-		}
-		return time.Duration(n) * time.Second, true
-	}
-	t, err := http.ParseTime(v)
-	if err != nil {
-		return 0, false
-	}
-	return max(t.Sub(now), 0), true
-}
-
-func isSeconds(v string) bool {
-	if v == "" || len(v) > 10 {
 		return false
 	}
 	for i := 0; i < len(v); i++ {
