@@ -15,7 +15,9 @@
 //
 // The stack is apierr's own: middleware.Stack outermost, then per route
 // middleware.Auth (fx_test_ and fx_live_ keys, prefix and whitespace hints,
-// deactivated workspaces), a ratelimit.Limiter per API key, and
+// deactivated workspaces), a ratelimit.Limiter per API key, on POST /fax a
+// ratelimit.ConcurrencyLimiter (Config.MaxSubmissions in flight per key,
+// refused before the body is read: each holds its document in memory), and
 // idempotency.New on the two POST routes that create faxes. Handlers are
 // apierr.HandlerFunc and return catalog errors; middleware.Bind and
 // middleware.Validate check the body, middleware.Owned answers another
