@@ -2,6 +2,7 @@ package client
 
 import (
 	"encoding/json"
+	"sync"
 	"time"
 
 	"github.com/apierr/apierr"
@@ -19,19 +20,43 @@ func fromJSON(e *apierr.Error, body []byte) (weak string, ok bool) {
 	if err := json.Unmarshal(body, &v); err != nil {
 		return "", false
 	}
-	j := jsonWalk{e: e}
 	switch t := v.(type) {
 	case map[string]any:
+		j := newWalk(e)
+		defer j.release()
 		j.object(t, 0)
+		return j.finish(), true
 	case []any: // a bare list of errors
+		j := newWalk(e)
+		defer j.release()
 		j.list(t)
+		return j.finish(), true
 	case string:
 		e.Message = sanitize(t, maxMessage)
 		return "", true
-	default:
-		return "", false
 	}
-	return j.finish(), true
+	return "", false
+}
+
+// walks recycles jsonWalks: the readers are called through the table's
+// function values, so a walk on the stack would escape to the heap on
+// every decode.
+var walks = sync.Pool{New: func() any { return new(jsonWalk) }}
+
+func newWalk(e *apierr.Error) *jsonWalk {
+	j := walks.Get().(*jsonWalk)
+	j.e = e
+	return j
+}
+
+// release clears j (it must hold no document) and returns it to the pool.
+func (j *jsonWalk) release() {
+	states := j.states
+	*j = jsonWalk{}
+	for i := range states {
+		clear(states[i].laterBuf[:])
+	}
+	walks.Put(j)
 }
 
 // rank orders the candidates for one member of the error: by tier (what
@@ -68,6 +93,7 @@ type jsonWalk struct {
 	retryAfter                         time.Duration
 	retryRank                          rank
 	hasRetry                           bool
+	states                             [maxDepth + 1]objectState // one per depth: no object's state is allocated
 }
 
 // maxDepth bounds how deep wrapper members ("error", "data", "fault", …)
@@ -125,11 +151,13 @@ func (j *jsonWalk) object(m map[string]any, depth int) {
 		}
 	}
 	sortHits(hits)
-	o := objectState{m: m, depth: depth}
+	o := &j.states[depth]
+	*o = objectState{m: m, depth: depth}
+	o.later = o.laterBuf[:0]
 	for _, h := range hits {
 		row := &memberTable[h.id.row]
 		at := hitAt{r: mkRank(row.tier, depth, int(h.id.alias)), name: row.names[h.id.alias]}
-		if row.read(j, &o, h.v, at) {
+		if row.read(j, o, h.v, at) {
 			o.known = true
 		}
 	}
@@ -146,8 +174,8 @@ func (j *jsonWalk) object(m map[string]any, depth int) {
 		// (Rails, Django REST framework).
 		j.fieldMap(m)
 	}
-	for _, inner := range o.later {
-		j.object(inner, depth+1)
+	for i := 0; i < len(o.later); i++ { // o stays valid: deeper objects use deeper states
+		j.object(o.later[i], depth+1)
 	}
 }
 
@@ -158,6 +186,7 @@ type objectState struct {
 	known     bool             // a member said this object is an error
 	fieldDone bool             // the object's own field/param/target was read
 	later     []map[string]any // wrapper objects, read after this one
+	laterBuf  [2]map[string]any
 }
 
 // isFieldMap reports whether every member of m is a non-empty list of

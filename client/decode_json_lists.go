@@ -71,13 +71,17 @@ func (j *jsonWalk) item(m map[string]any) {
 	default:
 		j.code.offer(rule, mkRank(tierItem, 0, 0))
 	}
-	if d := itemString(m, itemDetailKeys); d != "" {
-		if field != "" && d == msg {
-			d = field + ": " + d
+	if j.itemMessage.v == "" { // the first item's message is the one kept
+		if d := itemString(m, itemDetailKeys); d != "" {
+			if field != "" && d == msg {
+				d = field + ": " + d
+			}
+			j.itemMessage.offer(d, 0)
 		}
-		j.itemMessage.offer(d, 0)
 	}
-	j.itemTitle.offer(itemString(m, []string{"title"}), 0)
+	if j.itemTitle.v == "" {
+		j.itemTitle.offer(itemString(m, []string{"title"}), 0)
+	}
 	if links, ok := m["links"].(map[string]any); ok { // JSON:API links.about
 		if s, ok := links["about"].(string); ok {
 			j.docs.offer(sanitize(s, maxMessage*4), mkRank(2, 0, 0))

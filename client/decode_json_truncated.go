@@ -70,7 +70,8 @@ func fromJSONPrefix(e *apierr.Error, body []byte) (string, bool) {
 	if len(top) == 0 {
 		return "", false
 	}
-	j := jsonWalk{e: e}
+	j := newWalk(e)
+	defer j.release()
 	j.object(top, 0)
 	weak := j.finish()
 	return weak, e.Code != "" || weak != "" || e.Message != ""
