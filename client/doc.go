@@ -22,10 +22,25 @@
 //	}
 //
 // Transport is an http.RoundTripper that retries what is safe to retry:
-// transport failures and 408/429/500/502/503/504, only for idempotent methods
-// or requests that carry an Idempotency-Key, with full-jitter exponential
+// transport failures and 408/429/500/502/503/504 (and a CDN's 52x), only
+// for idempotent methods or requests that carry an Idempotency-Key, with
+// full-jitter exponential
 // backoff, Retry-After honoured but capped, never sleeping past the context
 // deadline, and a retry budget so a failing backend is not stormed.
 //
 //	c := client.New(&client.Transport{MaxRetries: 4})
+//
+// Decode reads JSON bodies through a table of members (decode_json_table.go):
+// aliases for the code, message, detail, docs, request ID, retry hints and
+// field errors, wrapper members it follows ("error", "fault", "data", …) and
+// the precedence among them, all written as data. testdata/corpus holds the
+// documented error responses of over a hundred public APIs that it is held
+// to.
+//
+// A Pacer keeps a client under the rate limits a server announces
+// (RateLimit/RateLimit-Policy, X-RateLimit-*), across all goroutines and,
+// with redisstore.PaceStore, across processes, so that it is not refused
+// with 429s in the first place:
+//
+//	c := client.New(&client.Transport{Pacer: client.NewPacer(client.PaceConfig{})})
 package client

@@ -109,3 +109,41 @@ func ExampleRetryError() {
 	// 1 true 2m0s
 	// 503 SERVICE_UNAVAILABLE Service temporarily unavailable
 }
+
+func ExampleParseRateLimit() {
+	h := http.Header{}
+	h.Add("RateLimit-Policy", `"second";q=10;w=1, "day";q=10000;w=86400`)
+	h.Add("RateLimit", `"second";r=0;t=1`)
+	h.Add("RateLimit", `"day";r=9000;t=3600`) // a second field line counts too
+	for _, s := range client.ParseRateLimit(h, time.Now()) {
+		fmt.Printf("%s: %d per %v, %d left, full again in %v\n", s.Policy, s.Quota, s.Window, s.Remaining, s.Reset)
+	}
+	// Output:
+	// second: 10 per 1s, 0 left, full again in 1s
+	// day: 10000 per 24h0m0s, 9000 left, full again in 1h0m0s
+}
+
+func ExampleNewPacer() {
+	// One Pacer for every goroutine that calls the API; add
+	// PaceConfig{Store: redisstore.NewPaceStore(rdb, redisstore.PaceConfig{})}
+	// to pace several processes as one.
+	c := client.New(&client.Transport{Pacer: client.NewPacer(client.PaceConfig{})})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("RateLimit-Policy", `"default";q=100;w=60`)
+		w.Header().Set("RateLimit", `"default";r=99;t=1`)
+		io.WriteString(w, `{"ok":true}`)
+	}))
+	defer srv.Close()
+	for range 3 { // the first answer teaches the Pacer the policy; the burst of 99 is not paced
+		resp, err := c.Get(srv.URL)
+		if err != nil {
+			panic(err)
+		}
+		resp.Body.Close()
+		fmt.Println(resp.StatusCode)
+	}
+	// Output:
+	// 200
+	// 200
+	// 200
+}

@@ -18,11 +18,13 @@ import (
 type CheckRetry func(resp *http.Response, err error) bool
 
 // DefaultRetryStatuses are the statuses DefaultCheckRetry retries: 408, 429,
-// 500, 502, 503, 504. Other 4xx say the request itself is wrong, and
-// sending it again cannot help.
+// 500, 502, 503, 504, and the CDN and overload statuses outside the registry
+// that RetryableStatus calls retryable (520–524, 527, 529). Other 4xx say
+// the request itself is wrong, and sending it again cannot help.
 var DefaultRetryStatuses = []int{
 	http.StatusRequestTimeout, http.StatusTooManyRequests, http.StatusInternalServerError,
 	http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout,
+	520, 521, 522, 523, 524, 527, 529,
 }
 
 // DefaultCheckRetry retries transport failures (RetryableError) and

@@ -30,7 +30,7 @@ const (
 // use.
 //
 // What it retries: transport failures (RetryableError) and the statuses
-// CheckRetry accepts (DefaultRetryStatuses: 408, 429, 500, 502, 503, 504;
+// CheckRetry accepts (DefaultRetryStatuses: 408, 429, 500, 502, 503, 504, 52x;
 // never other 4xx), and only requests that are safe to send twice: methods
 // GET, HEAD, OPTIONS, PUT, DELETE and TRACE, or any request with an
 // Idempotency-Key header (see IdempotencyKey to add one to POST and PATCH).
