@@ -3,8 +3,11 @@ package probe
 import (
 	"context"
 	"crypto/rand"
+	"crypto/tls"
 	"encoding/hex"
+	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -95,9 +98,24 @@ type ConfigError struct {
 
 func (e *ConfigError) Error() string { return "probe: " + e.Field + ": " + e.Problem }
 
+// UnreachableError is returned by Run when nothing answers at BaseURL: the
+// connection itself fails (refused, no route, unknown host, a TLS
+// handshake that fails), so no check of the contract could be made.
+type UnreachableError struct {
+	BaseURL string
+	Err     error
+}
+
+func (e *UnreachableError) Error() string {
+	return "probe: cannot reach " + e.BaseURL + ": " + e.Err.Error()
+}
+
+func (e *UnreachableError) Unwrap() error { return e.Err }
+
 // Run probes cfg.BaseURL with the battery and returns the report. Every
 // defect of the API is a failed row of the report, never an error: Run
-// returns an error only for a ConfigError or when ctx is cancelled.
+// returns an error only for a ConfigError, an UnreachableError (nothing
+// answers at BaseURL) or when ctx is cancelled.
 func Run(ctx context.Context, cfg Config) (*Report, error) {
 	p, err := newProber(cfg)
 	if err != nil {
@@ -186,7 +204,7 @@ func newProber(cfg Config) (*prober, error) {
 	p := &prober{cfg: cfg, base: u, origin: origin(u), report: &Report{BaseURL: u.String()},
 		docsSeen: map[string]docsResult{}, requestIDs: map[string]string{}, carries: map[string]carried{}}
 	p.guard = &guard{origin: p.origin, next: next,
-		budget: int64(len(battery)) + 2 + int64(cfg.Burst) + maxDocsLookups*2}
+		budget: int64(len(battery)) + 3 + int64(cfg.Burst) + maxDocsLookups*2}
 	p.client = &http.Client{Transport: p.guard, CheckRedirect: noRedirect}
 	p.docs = &http.Client{Transport: p.guard, CheckRedirect: sameOriginRedirects(p.origin)}
 	p.nonce = randomHex(6)
@@ -198,6 +216,9 @@ func newProber(cfg Config) (*prober, error) {
 func (p *prober) run(parent context.Context) (*Report, error) {
 	ctx, cancel := context.WithTimeout(parent, p.cfg.Timeout)
 	defer cancel()
+	if err := p.reach(ctx); err != nil {
+		return nil, err
+	}
 	steps := p.steps()
 	for i, s := range steps {
 		if err := parent.Err(); err != nil {
@@ -220,6 +241,53 @@ func (p *prober) run(parent context.Context) (*Report, error) {
 	}
 	p.report.Requests = int(p.guard.sent.Load())
 	return p.report, nil
+}
+
+// reach sends one HEAD to an unknown path under BaseURL: any HTTP answer
+// will do; a failure to connect ends the run with an UnreachableError
+// instead of a report in which every check fails for the same reason.
+func (p *prober) reach(ctx context.Context) error {
+	rctx, cancel := context.WithTimeout(ctx, p.cfg.RequestTimeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(rctx, http.MethodHead, p.url("/apierr-probe-reach-"+p.nonce).String(), nil)
+	if err != nil {
+		return err
+	}
+	resp, err := p.client.Do(req)
+	if err == nil {
+		resp.Body.Close()
+		return nil
+	}
+	if parentErr := ctx.Err(); parentErr != nil {
+		return nil // the run's own timeout: the battery reports it
+	}
+	if connectFailed(err) {
+		return &UnreachableError{BaseURL: p.base.String(), Err: unwrapURLError(err)}
+	}
+	return nil // an answer that failed later (a reset, a bad response) is the battery's to judge
+}
+
+// connectFailed reports whether err is a failure to reach the server at all.
+func connectFailed(err error) bool {
+	var op *net.OpError
+	var dns *net.DNSError
+	var cert *tls.CertificateVerificationError
+	var rec tls.RecordHeaderError
+	switch {
+	case errors.As(err, &dns), errors.As(err, &cert), errors.As(err, &rec):
+		return true
+	case errors.As(err, &op):
+		return op.Op == "dial" // a dial timeout too; a server that accepts and stays silent is the battery's to report
+	}
+	return false
+}
+
+func unwrapURLError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
 }
 
 // url joins rel to the base URL's path.

@@ -2,9 +2,11 @@ package probe_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"github.com/apierr/apierr"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -278,4 +280,18 @@ var keysSeen sync.Map
 func seenKey(r *http.Request) bool {
 	_, seen := keysSeen.LoadOrStore(r.Header.Get("Idempotency-Key"), true)
 	return seen
+}
+
+func TestRunUnreachable(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	rep, err := probe.Run(context.Background(), probe.Config{BaseURL: "http://" + addr})
+	var ue *probe.UnreachableError
+	if rep != nil || !errors.As(err, &ue) || ue.BaseURL != "http://"+addr {
+		t.Fatalf("report %v, error %v; want an UnreachableError", rep, err)
+	}
 }

@@ -18,7 +18,7 @@ const probeHelp = `usage: apierr probe BASE_URL [options]
 Sends a bounded battery of requests that must fail (unknown endpoint, wrong
 method, missing or malformed credentials, unknown key, malformed JSON, wrong
 content type, oversized body, long header, odd Accept; a burst to 429 and a
-reused Idempotency-Key when asked) and checks every answer: status, JSON
+reused Idempotency-Key when asked: --flood, --idempotency) and checks every answer: status, JSON
 content type, decodable body, code in the catalog, docs URL, request ID in
 header and body, Retry-After / WWW-Authenticate / Allow, and no stack trace,
 file path, SQL or echoed key.
@@ -26,7 +26,8 @@ file path, SQL or echoed key.
 The probe talks to BASE_URL's scheme and host only: it follows no redirect
 and fetches docs URLs only on that host (others are checked for form).
 
-Exit status: 0 when every check passes, 1 when one fails, 2 on a usage error.
+Exit status: 0 when every check passes, 1 when one fails, 2 on a usage error
+or when nothing answers at BASE_URL (no check could be made).
 
 options:`
 
@@ -38,7 +39,13 @@ func runProbe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	data := fs.String("data", "", "`JSON` body the POST route accepts, or @file, for --idempotency (default {})")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	quiet := fs.Bool("quiet", false, "list only the failed and skipped checks (the summary still counts all)")
-	burst := fs.Int("burst", 0, fmt.Sprintf("send up to `N` requests (max %d) to reach a 429 and check it", probe.MaxBurst))
+	burst := fs.Int("flood", 0, fmt.Sprintf("send up to `N` requests (max %d) to reach a 429 and check it", probe.MaxBurst))
+	// --burst was this flag's first name; demo's --burst is the rate limit's
+	// burst size, so probe's is now --flood. The old name still works.
+	fs.Func("burst", "deprecated: the old name of --flood", func(v string) error {
+		fmt.Fprintln(stderr, "apierr: notice: probe --burst is now --flood (demo's --burst is the rate limit's burst size)")
+		return fs.Set("flood", v)
+	})
 	idem := fs.Bool("idempotency", false, "reuse an Idempotency-Key with another body on --post (the first POST may create a resource)")
 	timeout := fs.Duration("timeout", probe.DefaultTimeout, "bound on the whole run")
 	reqTimeout := fs.Duration("request-timeout", probe.DefaultRequestTimeout, "bound on each request, body included")
@@ -48,7 +55,7 @@ func runProbe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	}
 	switch {
 	case *burst < 0 || *burst > probe.MaxBurst:
-		return usageError("--burst %d: must be between 0 and %d", *burst, probe.MaxBurst)
+		return usageError("--flood %d: must be between 0 and %d", *burst, probe.MaxBurst)
 	case *timeout <= 0 || *reqTimeout <= 0:
 		return usageError("--timeout and --request-timeout must be positive")
 	}
@@ -88,9 +95,13 @@ func runProbe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	rep, err := probe.Run(ctx, cfg)
 	endProgress(stderr)
 	var ce *probe.ConfigError
+	var ue *probe.UnreachableError
 	switch {
 	case errors.As(err, &ce):
 		return usageError("%s", strings.TrimPrefix(ce.Error(), "probe: "))
+	case errors.As(err, &ue):
+		// Nothing was checked: not a broken contract (1), a run that could not start (2).
+		return &exitError{code: 2, err: errors.New(strings.TrimPrefix(ue.Error(), "probe: "))}
 	case err != nil:
 		return err
 	}

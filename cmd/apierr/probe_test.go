@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -33,7 +34,7 @@ func TestProbeCommand(t *testing.T) {
 
 	t.Run("a server that keeps the contract exits 0", func(t *testing.T) {
 		code, out, errs := runProbeCLI(t, good.URL, "--key", probetest.Key, "--post", probetest.PostPath,
-			"--burst", "100", "--idempotency", "--data", `{"name":"x"}`)
+			"--flood", "100", "--idempotency", "--data", `{"name":"x"}`)
 		if code != 0 {
 			t.Fatalf("exit %d\n%s\n%s", code, out, errs)
 		}
@@ -129,7 +130,8 @@ func TestProbeCommand(t *testing.T) {
 		{"not a URL", []string{"::"}, 2},
 		{"two URLs", []string{good.URL, good.URL}, 2},
 		{"unknown flag", []string{good.URL, "--frobnicate"}, 2},
-		{"burst too large", []string{good.URL, "--burst", "5000"}, 2},
+		{"flood too large", []string{good.URL, "--flood", "5000"}, 2},
+		{"old --burst name too large", []string{good.URL, "--burst", "5000"}, 2},
 		{"idempotency without a route", []string{good.URL, "--idempotency"}, 2},
 		{"data not JSON", []string{good.URL, "--data", "{"}, 2},
 		{"missing catalog", []string{good.URL, "--catalog", filepath.Join(t.TempDir(), "none.yaml")}, 2},
@@ -140,5 +142,26 @@ func TestProbeCommand(t *testing.T) {
 				t.Errorf("exit %d, want %d\n%s\n%s", code, tc.code, out, errs)
 			}
 		})
+	}
+}
+
+// TestProbeNothingListening: with nothing at BASE_URL the probe says it
+// cannot connect and exits 2, instead of failing every check and calling
+// the contract broken; a catalog that does not load is named once.
+func TestProbeNothingListening(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close() // a port nothing listens on
+	code, out, errs := runProbeCLI(t, "http://"+addr)
+	if code != 2 || !strings.Contains(errs, "cannot reach http://"+addr) || strings.Contains(out+errs, "contract is broken") {
+		t.Errorf("exit %d, stdout %q, stderr %q; want 2 and 'cannot reach'", code, out, errs)
+	}
+	bad := cliFile(t, "bad.yaml", "codes:\n  a: {stauts: 400}\n")
+	code, _, errs = runProbeCLI(t, "http://"+addr, "--catalog", bad)
+	if code != 1 || strings.Contains(errs, "apierr: apierr:") || !strings.Contains(errs, `unknown key "stauts"`) {
+		t.Errorf("bad catalog: exit %d, stderr %q", code, errs)
 	}
 }

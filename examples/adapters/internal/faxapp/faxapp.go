@@ -185,7 +185,7 @@ func run(args []string, out io.Writer, framework string, newHandler func(*App) h
   curl -s %s/account/balance -H "Authorization: Bearer %s"
   curl -si -X POST %s/fax -H 'Content-Type: application/json' -H "Authorization: Bearer %s" -d '%s'
   curl -si -X POST %s/fax -H 'Content-Type: application/json' -H "Authorization: Bearer %s" -d '{"to":"12"}'
-  go run ./cmd/apierr probe %s --catalog examples/fax/errors.yaml --key %s --post /fax --data '%s' --idempotency --burst 50
+  go run ./cmd/apierr probe %s --catalog examples/fax/errors.yaml --key %s --post /fax --data '%s' --idempotency --flood 50
 `, framework, base, app.SandboxKey, Credits, app.LiveKey,
 		base, app.SandboxKey, base, app.SandboxKey, SampleFax(), base, app.SandboxKey,
 		base, app.SandboxKey, SampleFax())
