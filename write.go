@@ -56,28 +56,28 @@ func (c *Catalog) Write(w http.ResponseWriter, r *http.Request, err error) {
 	src := From(err)
 	st := StateFrom(r.Context())
 	var res *Error
-	if st != nil && !st.Rendered {
-		if st.Err == nil {
-			st.Err = new(Error)
+	if st != nil && !st.rendered {
+		if st.err == nil {
+			st.err = new(Error)
 		}
-		res = st.Err
+		res = st.err
 	} else {
 		// No state, or an error was already rendered for this request: the
-		// first one is what the client got, so State.Err keeps describing it.
+		// first one is what the client got, so the State keeps describing it.
 		res = errPool.Get().(*Error)
 		defer func() { *res = Error{}; errPool.Put(res) }()
 	}
 	c.Resolve(res, src)
 	if res.RequestID == "" && st != nil {
-		res.RequestID = st.RequestID
+		res.RequestID = st.requestID
 	}
 	if res.Instance == "" && r.URL != nil {
 		res.Instance = r.URL.Path
 	}
 	if st != nil {
-		st.Rendered = true
+		st.rendered = true
 	}
-	if res.Status >= 500 && (st == nil || !st.Observed) {
+	if res.Status >= 500 && (st == nil || !st.observed) {
 		logError(r, res)
 	}
 

@@ -58,7 +58,7 @@ func TestWriteOverHTTP(t *testing.T) {
 	}))
 	// A minimal stand-in for the middleware: the request's state carries the catalog and ID.
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		st := &State{Catalog: cat, RequestID: "req_42"}
+		st := NewState(cat, "req_42")
 		mux.ServeHTTP(w, r.WithContext(NewContext(r.Context(), st)))
 	})
 	srv := httptest.NewServer(h)
@@ -156,11 +156,12 @@ func TestWriteWithoutState(t *testing.T) {
 }
 
 func TestWriteRecordsState(t *testing.T) {
-	st := &State{Catalog: Default(), RequestID: "r", Observed: true}
+	st := NewState(Default(), "r")
+	st.ClaimLog()
 	r := httptest.NewRequest("GET", "/x", nil).WithContext(NewContext(context.Background(), st))
 	w := httptest.NewRecorder()
 	Write(w, r, Wrap(io.EOF, "internal_error"))
-	if !st.Rendered || st.Err == nil || st.Err.Code != "internal_error" || st.Err.Cause() != io.EOF {
+	if !st.Rendered() || st.Err() == nil || st.Code() != "internal_error" || st.Err().Cause() != io.EOF || st.Status() != 500 {
 		t.Errorf("state = %+v", st)
 	}
 	if RequestID(r.Context()) != "r" || CatalogFrom(r.Context()) != Default() || PrincipalFrom(r.Context()) != nil {
@@ -180,13 +181,14 @@ func TestPrincipalHasScope(t *testing.T) {
 
 func TestSecondWriteKeepsFirstErrorInState(t *testing.T) {
 	captureLog(t)
-	st := &State{Catalog: Default(), RequestID: "r", Observed: true}
+	st := NewState(Default(), "r")
+	st.ClaimLog()
 	r := httptest.NewRequest("GET", "/x", nil).WithContext(NewContext(context.Background(), st))
 	w := httptest.NewRecorder()
 	Write(w, r, Cond(CondForbidden))
 	Write(w, r, errors.New("handler also returned an error"))
-	if st.Err == nil || st.Err.Code != "forbidden" || st.Err.Status != 403 {
-		t.Fatalf("state describes %+v, want the forbidden error the client got", st.Err)
+	if st.Err() == nil || st.Code() != "forbidden" || st.Status() != 403 {
+		t.Fatalf("state describes %+v, want the forbidden error the client got", st.Err())
 	}
 }
 

@@ -10,12 +10,12 @@ import (
 	"time"
 
 	"github.com/apierr/apierr"
+	"github.com/apierr/apierr/auth"
 	"github.com/apierr/apierr/client"
 	"github.com/apierr/apierr/examples/calls"
 	"github.com/apierr/apierr/examples/campaigns"
 	"github.com/apierr/apierr/examples/inbox"
 	"github.com/apierr/apierr/examples/mail"
-	"github.com/apierr/apierr/middleware"
 )
 
 // TestClientDecodesSeedServices sends requests to each seed service and
@@ -23,7 +23,7 @@ import (
 // shape, the code, status, field, retry hint and request ID come back.
 func TestClientDecodesSeedServices(t *testing.T) {
 	quiet := slog.New(slog.DiscardHandler)
-	keys := middleware.NewMemoryKeyStore()
+	keys := auth.NewMemoryKeyStore()
 	if err := keys.Add("seed_key", apierr.Principal{Tenant: "t_1", Subject: "a@b.test", Scopes: []string{calls.ScopeWrite}}); err != nil {
 		t.Fatal(err)
 	}

@@ -10,11 +10,11 @@ import (
 	"testing"
 
 	"github.com/apierr/apierr"
+	"github.com/apierr/apierr/auth"
 	"github.com/apierr/apierr/examples/calls"
 	"github.com/apierr/apierr/examples/campaigns"
 	"github.com/apierr/apierr/examples/inbox"
 	"github.com/apierr/apierr/examples/mail"
-	"github.com/apierr/apierr/middleware"
 	"github.com/apierr/apierr/probe"
 )
 
@@ -23,7 +23,7 @@ import (
 // API's shape, with the headers the contract promises.
 func TestProbeSeedServices(t *testing.T) {
 	quiet := slog.New(slog.DiscardHandler)
-	keys := middleware.NewMemoryKeyStore()
+	keys := auth.NewMemoryKeyStore()
 	if err := keys.Add("seed_probe_key", apierr.Principal{Tenant: "t_1", Subject: "a@b.test",
 		Scopes: []string{calls.ScopeWrite, inbox.ScopeInvite}}); err != nil {
 		t.Fatal(err)

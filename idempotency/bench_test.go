@@ -71,7 +71,8 @@ func benchRequest(cat *apierr.Catalog, body []byte) *http.Request {
 	r, _ := http.NewRequest("POST", "http://api.example.com/faxes", bytes.NewReader(body))
 	r.Pattern = "POST /faxes"
 	r.Header.Set("Content-Type", "application/json")
-	st := &apierr.State{Catalog: cat, RequestID: "req_bench", Principal: &apierr.Principal{Tenant: "acme", Environment: "live"}}
+	st := apierr.NewState(cat, "req_bench")
+	st.SetPrincipal(&apierr.Principal{Tenant: "acme", Environment: "live"})
 	return r.WithContext(apierr.NewContext(context.Background(), st))
 }
 

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/apierr/apierr"
+	"github.com/apierr/apierr/auth"
 	"github.com/apierr/apierr/idempotency"
 	"github.com/apierr/apierr/middleware"
 )
@@ -24,12 +25,12 @@ import (
 // (middleware.Stack, Auth) behind the idempotency middleware with cfg.
 func brokenServer(t *testing.T, cfg idempotency.Config, h http.Handler) *httptest.Server {
 	t.Helper()
-	keys := middleware.NewMemoryKeyStore()
+	keys := auth.NewMemoryKeyStore()
 	if err := keys.Add("sk_test_tenant_a_0001", apierr.Principal{Tenant: "A", Environment: "test"}); err != nil {
 		t.Fatal(err)
 	}
 	mux := http.NewServeMux()
-	mux.Handle("POST /faxes", middleware.Auth(middleware.AuthConfig{Keys: keys})(idempotency.New(cfg)(h)))
+	mux.Handle("POST /faxes", auth.New(auth.Config{Keys: keys})(idempotency.New(cfg)(h)))
 	srv := httptest.NewServer(middleware.Stack(testCatalog(t), middleware.WithLogger(slog.New(slog.DiscardHandler)))(mux))
 	t.Cleanup(srv.Close)
 	return srv

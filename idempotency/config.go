@@ -146,7 +146,7 @@ func DefaultScope(r *http.Request) (string, bool) {
 
 // StorePolicy decides whether a response is stored for replay. status is the
 // response status; err is the apierr error the request's handler chain
-// rendered (apierr.StateFrom(ctx).Err, resolved), or nil when the handler
+// rendered (apierr.StateFrom(ctx).Err(), resolved), or nil when the handler
 // wrote its own response. A response not stored releases the key, so a
 // retry runs the handler again.
 type StorePolicy func(status int, err *apierr.Error) bool

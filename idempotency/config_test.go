@@ -12,7 +12,9 @@ func TestDefaultScope(t *testing.T) {
 	scope := func(p *apierr.Principal) (string, bool) {
 		r, _ := http.NewRequest("POST", "/", nil)
 		if p != nil {
-			r = r.WithContext(apierr.NewContext(r.Context(), &apierr.State{Principal: p}))
+			st := apierr.NewState(nil, "")
+			st.SetPrincipal(p)
+			r = r.WithContext(apierr.NewContext(r.Context(), st))
 		}
 		return idempotency.DefaultScope(r)
 	}

@@ -21,10 +21,11 @@ func ExampleNew() {
 	})
 	keys := idempotency.New(idempotency.Config{Required: true})
 
-	// In an API, middleware.Auth sets the principal; here a stand-in does.
+	// In an API, auth.New sets the principal; here a stand-in does.
 	auth := func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			st := &apierr.State{Principal: &apierr.Principal{Tenant: "acme"}}
+			st := apierr.NewState(nil, "")
+			st.SetPrincipal(&apierr.Principal{Tenant: "acme"})
 			next.ServeHTTP(w, r.WithContext(apierr.NewContext(r.Context(), st)))
 		})
 	}

@@ -18,9 +18,7 @@ func (m *middleware) fingerprint(r *http.Request, bodySum [sha256.Size]byte) Fin
 	b = append(b, 0)
 	pattern := r.Pattern
 	if pattern == "" {
-		if st := apierr.StateFrom(r.Context()); st != nil {
-			pattern = st.Route
-		}
+		pattern = apierr.StateFrom(r.Context()).Route()
 	}
 	b = append(b, pattern...)
 	b = append(b, 0)

@@ -122,14 +122,15 @@ func (m *middleware) serve(next http.Handler, w http.ResponseWriter, r *http.Req
 	case prev.Status == InFlight:
 		apierr.Write(w, r, apierr.Cond(apierr.CondIdempotencyKeyInUse).WithRetryAfter(m.cfg.RetryAfter))
 	default:
-		if st := apierr.StateFrom(r.Context()); st != nil && prev.Code >= 400 {
+		if prev.Code >= 400 {
 			// A stored error is a catalog error the handler rendered (the
 			// policy stores no other kind behind the normalizer): apierr's
 			// middleware must not render it again, and logs its code.
-			st.Rendered = true
+			var e *apierr.Error
 			if prev.ErrorCode != "" {
-				st.Err = &apierr.Error{Code: prev.ErrorCode, Status: prev.Code}
+				e = &apierr.Error{Code: prev.ErrorCode, Status: prev.Code}
 			}
+			apierr.StateFrom(r.Context()).MarkRendered(e)
 		}
 		replay(w, r, prev)
 	}
@@ -140,7 +141,7 @@ func (m *middleware) serve(next http.Handler, w http.ResponseWriter, r *http.Req
 func (m *middleware) run(next http.Handler, w http.ResponseWriter, r *http.Request, skey string, rec *Record) {
 	st := apierr.StateFrom(r.Context())
 	rw := &recorder{ResponseWriter: w, st: st, max: m.cfg.MaxResponseBytes, keep: m.keep}
-	renderedBefore := st != nil && st.Rendered
+	renderedBefore := st.Rendered()
 	// Store calls outlive the client: a response on its way is stored even
 	// if the client left, so its retry replays instead of running again.
 	ctx := context.WithoutCancel(r.Context())
@@ -158,8 +159,8 @@ func (m *middleware) run(next http.Handler, w http.ResponseWriter, r *http.Reque
 	finished = true
 
 	var herr *apierr.Error
-	if st != nil && st.Rendered && !renderedBefore && st.Err != nil && st.Err.Status == rw.status {
-		herr = st.Err
+	if !renderedBefore && st.Status() == rw.status {
+		herr = st.Err()
 	}
 	switch {
 	case rw.status == 0 && r.Context().Err() != nil:

@@ -47,9 +47,9 @@ func (rw *recorder) WriteHeader(code int) {
 	}
 	rw.status = code
 	rw.header = rw.snapshot()
-	rendered := rw.st != nil && rw.st.Rendered
+	rendered := rw.st.Rendered()
 	rw.ResponseWriter.WriteHeader(code)
-	if !rendered && rw.st != nil && rw.st.Rendered {
+	if !rendered && rw.st.Rendered() {
 		// A layer below (apierr's normalizer) replaced this plain error
 		// with a catalog error and drops the body that follows: replaying
 		// the recorded text would undo the replacement.

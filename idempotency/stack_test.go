@@ -11,16 +11,18 @@ import (
 	"testing"
 
 	"github.com/apierr/apierr"
+	"github.com/apierr/apierr/auth"
+	"github.com/apierr/apierr/bind"
 	"github.com/apierr/apierr/idempotency"
 	"github.com/apierr/apierr/middleware"
 )
 
 // TestThroughStack runs the middleware where it lives in an API: inside
 // middleware.Stack (request ID, logger, recover, normalize) and behind
-// middleware.Auth with real API keys.
+// auth.New with real API keys.
 func TestThroughStack(t *testing.T) {
 	cat := testCatalog(t)
-	keys := middleware.NewMemoryKeyStore()
+	keys := auth.NewMemoryKeyStore()
 	for key, tenant := range map[string]string{"sk_test_tenant_a_0001": "A", "sk_test_tenant_b_0001": "B"} {
 		if err := keys.Add(key, apierr.Principal{Tenant: tenant, Environment: "test"}); err != nil {
 			t.Fatal(err)
@@ -33,7 +35,7 @@ func TestThroughStack(t *testing.T) {
 	}
 	handler := apierr.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
 		var req sendFax
-		if err := middleware.Bind(r, &req); err != nil {
+		if err := bind.JSON(r, &req); err != nil {
 			return err
 		}
 		n := runs.Add(1)
@@ -46,7 +48,7 @@ func TestThroughStack(t *testing.T) {
 		return err
 	})
 	mux := http.NewServeMux()
-	mux.Handle("POST /faxes", middleware.Auth(middleware.AuthConfig{Keys: keys})(
+	mux.Handle("POST /faxes", auth.New(auth.Config{Keys: keys})(
 		idempotency.New(idempotency.Config{Required: true})(handler)))
 	var logs bytes.Buffer
 	srv := httptest.NewServer(middleware.Stack(cat, middleware.WithLogger(slog.New(slog.NewTextHandler(&logs, nil))))(mux))

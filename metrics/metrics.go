@@ -7,7 +7,7 @@
 //	handler := middleware.Stack(cat)(m.Handler(mux))
 //
 // Install it inside middleware.Stack, which gives each request its
-// apierr.State: after the handler, the middleware reads State.Err for the
+// apierr.State: after the handler, the middleware reads State.Err() for the
 // code and the status the stack's writer saw.
 package metrics
 
@@ -80,10 +80,10 @@ func (m *Metrics) Handler(next http.Handler) http.Handler {
 			}
 			code := ""
 			status := middleware.Status(w)
-			if st := apierr.StateFrom(r.Context()); st != nil && st.Err != nil && st.Rendered {
-				code = st.Err.Code
+			if st := apierr.StateFrom(r.Context()); st.Err() != nil {
+				code = st.Code()
 				if status == 0 {
-					status = st.Err.Status
+					status = st.Status()
 				}
 			}
 			if status == 0 {

@@ -23,14 +23,10 @@ func BodyLimit(n int64) func(http.Handler) http.Handler {
 				return
 			}
 			r2 := *r
-			if rw := findWriter(w); rw != nil {
-				if rw.limit == 0 || n < rw.limit {
-					rw.limit = n
-				}
-				if apierr.StateFrom(r.Context()) == rw.st {
-					rw.req = &r2
-				}
+			if rw := findWriter(w); rw != nil && (rw.limit == 0 || n < rw.limit) {
+				rw.limit = n
 			}
+			apierr.StateFrom(r.Context()).RecordRoute(&r2)
 			// The innermost writer lets the server close the connection once
 			// the limit is hit, as net/http does for MaxBytesHandler.
 			r2.Body = http.MaxBytesReader(baseWriter(w), r.Body, n)
@@ -51,7 +47,7 @@ func RequireContentType(types ...string) func(http.Handler) http.Handler {
 	}
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			track(w, r)
+			apierr.StateFrom(r.Context()).RecordRoute(r)
 			if r.ContentLength == 0 || r.Body == nil || r.Body == http.NoBody {
 				next.ServeHTTP(w, r)
 				return

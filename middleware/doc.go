@@ -7,10 +7,10 @@
 //
 //	cat, _ := apierr.LoadFile("errors.yaml")
 //	mux := http.NewServeMux()
-//	mux.Handle("POST /fax", middleware.Auth(middleware.AuthConfig{Keys: keys})(
+//	mux.Handle("POST /fax", auth.New(auth.Config{Keys: keys})(
 //		apierr.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
 //			var req SendFax
-//			if err := middleware.Bind(r, &req); err != nil {
+//			if err := bind.JSON(r, &req); err != nil {
 //				return err // malformed_body or validation_failed, every field at once
 //			}
 //			...
@@ -27,17 +27,20 @@
 // endpoint_not_found: ServeMux (Go 1.22+) and chi set r.Pattern on a match.
 // chi sets it on its own copy of the request, so with chi either install
 // the stack with r.Use(middleware.Stack(cat)), or keep it outside and let
-// any layer of this package inside the route (Auth, BodyLimit, Timeout, …)
-// pass the router's request on; otherwise every plain 404 behind chi is
-// endpoint_not_found.
+// any apierr layer inside the route (auth.New, BodyLimit, Timeout, …)
+// record the router's request (apierr.State.RecordRoute); otherwise every
+// plain 404 behind chi is endpoint_not_found.
 //
-// The other middleware are separate functions: Auth and RequireScope (API
-// keys and bearer tokens), BodyLimit and RequireContentType, Timeout,
-// Maintenance; Bind decodes and validates JSON bodies and Owned hides
-// resources of other tenants. The Prometheus counter lives in the metrics
-// subpackage so this package does not import client_golang.
+// The other runtime middleware are separate functions: BodyLimit and
+// RequireContentType, Timeout, Maintenance. Authentication (package auth),
+// JSON binding and validation (package bind), limits (ratelimit) and
+// idempotency live in packages of their own, so the runtime links neither
+// the validator nor a store; the Prometheus counter lives in the metrics
+// module so this package does not import client_golang.
 //
-// A middleware that replays a stored error response (an idempotency cache,
-// for example) should set apierr.StateFrom(ctx).Rendered = true before
-// writing it, so that the normalizer leaves it alone.
+// The layers cooperate through the request's apierr.State, whose methods
+// are the rules (who renders, who logs, what a Timeout's handler may
+// change). A middleware that replays a stored error response (an
+// idempotency cache, for example) calls State.MarkRendered before writing
+// it, so that the normalizer leaves it alone.
 package middleware

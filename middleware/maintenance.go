@@ -49,7 +49,7 @@ func (m *Maintenance) Enabled() bool { return m.on.Load() }
 // func(http.Handler) http.Handler is expected.
 func (m *Maintenance) Handler(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		track(w, r)
+		apierr.StateFrom(r.Context()).RecordRoute(r)
 		if m.on.Load() && (m.Exempt == nil || !m.Exempt(r)) {
 			apierr.Write(w, r, apierr.Cond(apierr.CondUnavailable).
 				WithRetryAfter(time.Duration(m.retryAfter.Load())).With("reason", "maintenance"))

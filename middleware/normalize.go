@@ -19,7 +19,7 @@ const NormalizedRetryAfter = 5 * time.Second
 func errorForStatus(status int, r *http.Request, st *apierr.State, h http.Header, limit int64) *apierr.Error {
 	m := apierr.MeaningOf(status)
 	cond := m.Condition
-	if status == http.StatusNotFound && r.Pattern == "" && st.Route == "" {
+	if status == http.StatusNotFound && r.Pattern == "" && st.Route() == "" {
 		// No route matched: ServeMux (1.22+) and chi set r.Pattern on a match.
 		cond = apierr.CondEndpointNotFound
 	}

@@ -44,7 +44,7 @@ func (s *stack) recovered(rw *responseWriter, r *http.Request, v any, logging bo
 		// corrupt response that looks complete; aborting makes the failure
 		// visible to it.
 		s.logger().LogAttrs(r.Context(), slog.LevelError, "apierr: panic after the response started; connection aborted",
-			slog.String("request_id", rw.st.RequestID),
+			slog.String("request_id", rw.st.RequestID()),
 			slog.Int("status", rw.status),
 			slog.String("method", r.Method),
 			slog.String("path", r.URL.Path),
@@ -54,10 +54,9 @@ func (s *stack) recovered(rw *responseWriter, r *http.Request, v any, logging bo
 	}
 	rw.stack = stack
 	dropEntityHeaders(rw.Header())
-	observed := rw.st.Observed
-	rw.st.Observed = true // the stack is logged below or by the logging layer, not by Write
+	claimed := rw.st.ClaimLog() // the stack is logged below or by the logging layer, not by Write
 	apierr.Write(rw, r, apierr.Internal(cause))
-	if !observed && !logging {
+	if claimed && !logging {
 		s.logResponse(rw, r)
 	}
 }

@@ -65,5 +65,5 @@ func NewRequestID() string {
 // without logging, recovering or normalizing. Stack includes it; use it alone
 // only to compose the runtime piece by piece.
 func RequestID(cat *apierr.Catalog, opts ...Option) func(http.Handler) http.Handler {
-	return newStack(cat, false, false, false, opts)
+	return newStack(cat, 0, opts)
 }

@@ -59,36 +59,44 @@ func WithClock(now func() time.Time) Option { return func(c *config) { c.now = n
 // for its state plus the request ID string (when generated) and the request
 // copy that carries the new context.
 func Stack(cat *apierr.Catalog, opts ...Option) func(http.Handler) http.Handler {
-	return newStack(cat, true, true, true, opts)
+	return newStack(cat, logLayer|recoverLayer|normalizeLayer, opts)
 }
 
 // Logger returns the logging layer of Stack alone: one structured record per
 // error response. A nil l means slog.Default().
 func Logger(l *slog.Logger) func(http.Handler) http.Handler {
-	return newStack(nil, true, false, false, []Option{WithLogger(l)})
+	return newStack(nil, logLayer, []Option{WithLogger(l)})
 }
 
 // Recover returns the recovery layer of Stack alone.
 func Recover() func(http.Handler) http.Handler {
-	return newStack(nil, false, true, false, nil)
+	return newStack(nil, recoverLayer, nil)
 }
 
 // Normalize returns the normalizing layer of Stack alone.
 func Normalize() func(http.Handler) http.Handler {
-	return newStack(nil, false, false, true, nil)
+	return newStack(nil, normalizeLayer, nil)
 }
+
+// layers names the parts of the runtime one stack value runs; request ID and
+// State come with every one of them.
+type layers uint8
+
+const (
+	logLayer layers = 1 << iota
+	recoverLayer
+	normalizeLayer
+)
 
 type stack struct {
-	next      http.Handler
-	cat       *apierr.Catalog
-	hdr       string // canonical request-ID header
-	cfg       config
-	log       bool
-	recover   bool
-	normalize bool
+	next   http.Handler
+	cat    *apierr.Catalog
+	hdr    string // canonical request-ID header
+	cfg    config
+	layers layers
 }
 
-func newStack(cat *apierr.Catalog, log, rec, norm bool, opts []Option) func(http.Handler) http.Handler {
+func newStack(cat *apierr.Catalog, l layers, opts []Option) func(http.Handler) http.Handler {
 	var cfg config
 	for _, o := range opts {
 		o(&cfg)
@@ -100,7 +108,7 @@ func newStack(cat *apierr.Catalog, log, rec, norm bool, opts []Option) func(http
 		cfg.now = time.Now
 	}
 	return func(next http.Handler) http.Handler {
-		s := &stack{next: next, cat: cat, cfg: cfg, log: log, recover: rec, normalize: norm}
+		s := &stack{next: next, cat: cat, cfg: cfg, layers: l}
 		if cat != nil {
 			s.hdr = http.CanonicalHeaderKey(cat.RequestIDHeader())
 		}
@@ -118,14 +126,11 @@ func (s *stack) logger() *slog.Logger {
 // ServeHTTP runs the enabled layers around next.
 func (s *stack) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rw, r := s.begin(w, r)
-	if s.normalize {
+	if s.layers&normalizeLayer != 0 {
 		rw.normalize = true
 	}
-	logging := s.log && !rw.st.Observed
-	if logging {
-		rw.st.Observed = true
-	}
-	if s.recover || logging {
+	logging := s.layers&logLayer != 0 && rw.st.ClaimLog()
+	if s.layers&recoverLayer != 0 || logging {
 		defer s.finish(rw, r, logging)
 	}
 	s.next.ServeHTTP(rw, r)
@@ -136,7 +141,7 @@ func (s *stack) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (s *stack) begin(w http.ResponseWriter, r *http.Request) (*responseWriter, *http.Request) {
 	st := apierr.StateFrom(r.Context())
 	if rw, ok := w.(*responseWriter); ok && st != nil && rw.st == st {
-		rw.req = r // a layer inside a router sees the router's request (r.Pattern)
+		st.RecordRoute(r) // a layer inside a router sees the router's request (r.Pattern)
 		return rw, r
 	}
 	rw := &responseWriter{ResponseWriter: w, start: s.cfg.now()}
@@ -156,7 +161,7 @@ func (s *stack) begin(w http.ResponseWriter, r *http.Request) (*responseWriter, 
 		if id == "" {
 			id = s.cfg.newID()
 		}
-		rw.state = apierr.State{Catalog: cat, RequestID: id}
+		rw.state.Reset(cat, id)
 		st = &rw.state
 		rw.idHdr[0] = id
 		w.Header()[hdr] = rw.idHdr[:]
@@ -164,6 +169,7 @@ func (s *stack) begin(w http.ResponseWriter, r *http.Request) (*responseWriter, 
 	}
 	rw.st = st
 	rw.req = r
+	st.RecordRoute(r)
 	return rw, r
 }
 
@@ -184,7 +190,8 @@ func incomingID(h http.Header, hdr string) string {
 // finish recovers a panic (when this layer recovers) and logs the response
 // (when this layer logs).
 func (s *stack) finish(rw *responseWriter, r *http.Request, logging bool) {
-	if s.recover {
+	rec := s.layers&recoverLayer != 0
+	if rec {
 		if v := recover(); v != nil {
 			s.recovered(rw, r, v, logging)
 		}
@@ -192,11 +199,11 @@ func (s *stack) finish(rw *responseWriter, r *http.Request, logging bool) {
 	if logging {
 		s.logResponse(rw, r)
 	}
-	if rw.late && (s.recover || logging) {
+	if rw.late && (rec || logging) {
 		rw.late = false
 		s.logger().LogAttrs(r.Context(), slog.LevelError, "apierr: error after the response started; connection aborted",
-			slog.String("request_id", rw.st.RequestID),
-			slog.String("code", errCode(rw.st)),
+			slog.String("request_id", rw.st.RequestID()),
+			slog.String("code", rw.st.Code()),
 			slog.Int("status", rw.status),
 			slog.String("method", r.Method),
 			slog.String("path", r.URL.Path))
@@ -211,38 +218,29 @@ func (s *stack) logResponse(rw *responseWriter, r *http.Request) {
 		return
 	}
 	st := rw.st
-	if st.Route == "" {
-		st.Route = r.Pattern
-	}
-	if st.Route == "" {
-		st.Route = rw.req.Pattern
+	route := st.Route()
+	if route == "" {
+		route = r.Pattern
 	}
 	var buf [10]slog.Attr
 	attrs := append(buf[:0],
-		slog.String("request_id", st.RequestID),
-		slog.String("code", errCode(st)),
+		slog.String("request_id", st.RequestID()),
+		slog.String("code", st.Code()),
 		slog.Int("status", status),
 		slog.String("method", r.Method),
-		slog.String("route", st.Route),
+		slog.String("route", route),
 		slog.String("path", r.URL.Path),
 		slog.Duration("latency", s.cfg.now().Sub(rw.start)),
 	)
 	level := slog.LevelWarn
 	if status >= 500 {
 		level = slog.LevelError
-		if st.Err != nil && st.Err.Cause() != nil {
-			attrs = append(attrs, slog.String("cause", st.Err.Cause().Error()))
+		if e := st.Err(); e != nil && e.Cause() != nil {
+			attrs = append(attrs, slog.String("cause", e.Cause().Error()))
 		}
 		if rw.stack != nil {
 			attrs = append(attrs, slog.String("stack", string(rw.stack)))
 		}
 	}
 	s.logger().LogAttrs(r.Context(), level, "apierr: error response", attrs...)
-}
-
-func errCode(st *apierr.State) string {
-	if st.Err != nil {
-		return st.Err.Code
-	}
-	return ""
 }

@@ -29,23 +29,20 @@ var ErrHandlerTimeout = errors.New("middleware: handler wrote after its deadline
 // to the client when it returns in time, so a late write never reaches the
 // response (it gets ErrHandlerTimeout), and an error status the handler
 // writes after it began its body replaces that body (nothing was sent yet). The handler runs on its own goroutine
-// with its own copy of the request's apierr.State, copied back when it
-// returns in time. Streaming (http.Flusher) and hijacking are not available
+// with its own copy of the request's apierr.State (State.Fork), joined back
+// when it returns in time. Streaming (http.Flusher) and hijacking are not available
 // under Timeout; use the context deadline instead for those routes. A
 // handler that panics after Timeout answered for it has nobody left to
 // recover it: the panic and its stack are logged on slog.Default.
 func Timeout(d time.Duration) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			track(w, r)
+			apierr.StateFrom(r.Context()).RecordRoute(r)
 			ctx, cancel := context.WithTimeout(r.Context(), d)
 			defer cancel()
 			outer := apierr.StateFrom(ctx)
-			var inner *apierr.State
-			if outer != nil {
-				cp := *outer
-				cp.Err = nil // Write reuses State.Err: never share it with a late handler
-				inner = &cp
+			inner := outer.Fork() // a late handler must never touch what the outer layers read
+			if inner != nil {
 				ctx = apierr.NewContext(ctx, inner)
 			}
 			r2 := r.WithContext(ctx)
@@ -67,12 +64,7 @@ func Timeout(d time.Duration) func(http.Handler) http.Handler {
 			case <-done:
 				tw.mu.Lock()
 				defer tw.mu.Unlock()
-				if outer != nil {
-					outer.Principal, outer.Route, outer.Rendered = inner.Principal, inner.Route, inner.Rendered
-					if inner.Err != nil {
-						outer.Err = inner.Err
-					}
-				}
+				outer.Join(inner)
 				if r.Pattern == "" {
 					r.Pattern = r2.Pattern
 				}

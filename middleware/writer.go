@@ -17,7 +17,7 @@ import (
 type responseWriter struct {
 	http.ResponseWriter
 
-	req   *http.Request // the request whose context carries st
+	req   *http.Request // the stack's request, whose context carries st
 	st    *apierr.State
 	state apierr.State // storage for st when the stack created the State
 	idHdr [1]string    // storage for the request-ID header value
@@ -25,7 +25,7 @@ type responseWriter struct {
 	start       time.Time
 	status      int
 	wroteHeader bool
-	renderedAt  bool // State.Rendered when the status was written
+	renderedAt  bool // State.Rendered() when the status was written
 	late        bool // apierr.Write came after the response had started
 	normalize   bool // replace plain ≥400 responses with catalog errors
 	discard     bool // the downstream body of a replaced response is dropped
@@ -48,7 +48,7 @@ func (w *responseWriter) WriteHeader(code int) {
 			// its error and returns it too): the first is whole; the
 			// second body would be glued to it. Drop it.
 			w.discard = true
-		case (w.st.Rendered && !w.renderedAt) || (code >= 400 && w.normalize):
+		case (w.st.Rendered() && !w.renderedAt) || (code >= 400 && w.normalize):
 			// An error after the response started (apierr.Write, or
 			// http.Error whose text would land in a 2xx body): its body
 			// would be glued to the one already sent. Drop it; the stack
@@ -62,12 +62,12 @@ func (w *responseWriter) WriteHeader(code int) {
 		w.ResponseWriter.WriteHeader(code) // informational: the final status follows
 		return
 	}
-	if (code >= 400 || code < 100) && w.normalize && !w.st.Rendered {
+	if (code >= 400 || code < 100) && w.normalize && !w.st.Rendered() {
 		w.replace(code)
 		return
 	}
 	w.wroteHeader = true
-	w.renderedAt = w.st.Rendered
+	w.renderedAt = w.st.Rendered()
 	w.status = code
 	w.ResponseWriter.WriteHeader(code)
 }
@@ -78,7 +78,7 @@ func (w *responseWriter) replace(code int) {
 	h := w.ResponseWriter.Header()
 	e := errorForStatus(code, w.req, w.st, h, w.limit)
 	dropEntityHeaders(h)
-	apierr.Write(w, w.req, e) // sets Rendered, then WriteHeader passes through
+	apierr.Write(w, w.req, e) // marks st rendered, then WriteHeader passes through
 	if !w.wroteHeader {       // a Write that wrote nothing: never leave the status unwritten
 		w.wroteHeader = true
 		w.status = code
@@ -180,16 +180,6 @@ func Status(w http.ResponseWriter) int {
 		w = u.Unwrap()
 	}
 	return 0
-}
-
-// track records r as the most specific request the handler chain has seen
-// so far (one carrying the same State): routers such as chi set r.Pattern on
-// their own copy of the request, and the normalizer and the logger want the
-// matched route.
-func track(w http.ResponseWriter, r *http.Request) {
-	if rw := findWriter(w); rw != nil && rw.req != r && apierr.StateFrom(r.Context()) == rw.st {
-		rw.req = r
-	}
 }
 
 // baseWriter returns the innermost ResponseWriter, so that

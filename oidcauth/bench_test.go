@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/apierr/apierr"
-	"github.com/apierr/apierr/middleware"
+	"github.com/apierr/apierr/auth"
 	jose "github.com/go-jose/go-jose/v4"
 )
 
@@ -23,7 +23,7 @@ func (d *discard) Write(p []byte) (int, error) { return len(p), nil }
 // (MemoryKeyStore), an RS256 and an ES256 token with the issuer's keys
 // cached. "verify-uncached" rows check the signature on every call
 // (CacheSize -1); "verify" rows use the verified-token cache; "route" rows go
-// through middleware.Auth and a handler, with the cache.
+// through auth.New and a handler, with the cache.
 func BenchmarkAuthenticate(b *testing.B) {
 	iss := newIssuer(b)
 	rs := newSigningKey(b, "rsa-1", jose.RS256, 0)
@@ -34,7 +34,7 @@ func BenchmarkAuthenticate(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	keys := middleware.NewMemoryKeyStore()
+	keys := auth.NewMemoryKeyStore()
 	if err := keys.Add(testAPIKey, apierr.Principal{Tenant: "ws_1"}); err != nil {
 		b.Fatal(err)
 	}
@@ -43,7 +43,7 @@ func BenchmarkAuthenticate(b *testing.B) {
 			panic("no principal")
 		}
 	})
-	route := middleware.Auth(middleware.AuthConfig{Keys: keys, Tokens: v})(ok)
+	route := auth.New(auth.Config{Keys: keys, Tokens: v})(ok)
 	creds := []struct{ name, cred string }{
 		{"api-key", testAPIKey},
 		{"RS256", iss.sign(rs, iss.valid(now))},

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/apierr/apierr"
+	"github.com/apierr/apierr/auth"
 	"github.com/apierr/apierr/middleware"
 )
 
@@ -21,7 +22,7 @@ func authServer(t testing.TB, v *Verifier) http.Handler {
 }
 
 func authServerWith(t testing.TB, v *Verifier, cat *apierr.Catalog, inactive map[string]bool) http.Handler {
-	keys := middleware.NewMemoryKeyStore()
+	keys := auth.NewMemoryKeyStore()
 	if err := keys.Add(testAPIKey, apierr.Principal{Tenant: "ws_1", KeyID: "key_1", Scopes: []string{"fax:read"}}); err != nil {
 		t.Fatal(err)
 	}
@@ -30,7 +31,7 @@ func authServerWith(t testing.TB, v *Verifier, cat *apierr.Catalog, inactive map
 		p := apierr.PrincipalFrom(r.Context())
 		return json.NewEncoder(w).Encode(map[string]any{"tenant": p.Tenant, "subject": p.Subject, "scopes": p.Scopes, "method": p.Method})
 	}))
-	auth := middleware.Auth(middleware.AuthConfig{
+	auth := auth.New(auth.Config{
 		Keys:   keys,
 		Tokens: v,
 		TenantActive: func(_ context.Context, p *apierr.Principal) (bool, error) {

@@ -1,13 +1,13 @@
 // Package oidcauth verifies bearer JWTs issued by an OpenID Connect provider
 // and turns them into the same *apierr.Principal an API key yields, so one
-// route accepts either (middleware.AuthConfig.Tokens).
+// route accepts either (auth.Config.Tokens).
 //
 //	v, err := oidcauth.New(oidcauth.Config{
 //		Issuer:   "https://login.example.com",
 //		Audience: []string{"https://api.example.com"},
 //	})
 //	...
-//	auth := middleware.Auth(middleware.AuthConfig{Keys: keys, Tokens: v})
+//	authn := auth.New(auth.Config{Keys: keys, Tokens: v})
 //
 // The JOSE work — parsing, signature verification, claim validation — is
 // go-jose's. This package adds what an API needs around it: discovery and a

@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"github.com/apierr/apierr"
+	"github.com/apierr/apierr/auth"
 	"github.com/apierr/apierr/examples/inbox"
-	"github.com/apierr/apierr/middleware"
 	jose "github.com/go-jose/go-jose/v4"
 	"github.com/go-jose/go-jose/v4/jwt"
 )
@@ -180,7 +180,7 @@ func TestVerifierOverHTTP(t *testing.T) {
 				if e := apierr.From(verr); e == nil || e.Context["reason"] != tt.reason {
 					t.Errorf("Authenticate: %v, want reason %s", verr, tt.reason)
 				}
-				if !middleware.LooksLikeJWT(tok) {
+				if !auth.LooksLikeJWT(tok) {
 					// Not JWT-shaped: the middleware treats it as an API key,
 					// which is refused the same clean way.
 					if c := r.body["error"]; c != "invalid_credentials" && c != "malformed_credentials" {
@@ -191,7 +191,7 @@ func TestVerifierOverHTTP(t *testing.T) {
 				}
 				wa := r.header.Get("WWW-Authenticate")
 				if !strings.HasPrefix(wa, `Bearer realm="api", error="invalid_token"`) ||
-					(middleware.LooksLikeJWT(tok) && !strings.Contains(wa, `error_description="`)) {
+					(auth.LooksLikeJWT(tok) && !strings.Contains(wa, `error_description="`)) {
 					t.Errorf("WWW-Authenticate = %q", wa)
 				}
 				if r.header.Get("X-Request-ID") == "" || r.body["request_id"] == "" {

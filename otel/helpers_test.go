@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/apierr/apierr"
+	"github.com/apierr/apierr/auth"
+	"github.com/apierr/apierr/bind"
 	"github.com/apierr/apierr/idempotency"
 	"github.com/apierr/apierr/middleware"
 	apierrotel "github.com/apierr/apierr/otel"
@@ -102,11 +104,11 @@ func newService(t *testing.T, cfg apierrotel.Config) *service {
 		t.Fatal(err)
 	}
 
-	keys := middleware.NewMemoryKeyStore()
+	keys := auth.NewMemoryKeyStore()
 	if err := keys.Add(testKey, apierr.Principal{Tenant: "acme", Method: "api_key"}); err != nil {
 		t.Fatal(err)
 	}
-	auth := middleware.Auth(middleware.AuthConfig{Keys: keys})
+	auth := auth.New(auth.Config{Keys: keys})
 	now := time.Unix(1_700_000_000, 0) // a fixed clock: the burst decides, not the machine's speed
 	clock := func() time.Time { return now }
 	limiter := ratelimit.New(ratelimit.Config{
@@ -145,7 +147,7 @@ func newService(t *testing.T, cfg apierrotel.Config) *service {
 		var req struct {
 			Name string `json:"name" validate:"required"`
 		}
-		if err := middleware.Bind(r, &req); err != nil {
+		if err := bind.JSON(r, &req); err != nil {
 			return err
 		}
 		w.WriteHeader(http.StatusCreated)

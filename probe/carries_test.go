@@ -40,7 +40,7 @@ func TestShapeWithoutDocsOrRequestID(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := fmt.Sprint("req_", n.Add(1))
 		w.Header().Set("X-Request-ID", id)
-		r = r.WithContext(apierr.NewContext(r.Context(), &apierr.State{Catalog: cat, RequestID: id}))
+		r = r.WithContext(apierr.NewContext(r.Context(), apierr.NewState(cat, id)))
 		apierr.Write(w, r, apierr.Cond(apierr.CondEndpointNotFound))
 	}))
 	defer srv.Close()

@@ -21,9 +21,9 @@ import (
 func rlServe(t *testing.T, cat *apierr.Catalog, h http.Handler) *httptest.Server {
 	t.Helper()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		st := &apierr.State{Catalog: cat, RequestID: "req-1"}
+		st := apierr.NewState(cat, "req-1")
 		if tn := r.Header.Get("X-Test-Tenant"); tn != "" {
-			st.Principal = &apierr.Principal{Tenant: tn, KeyID: "key-" + tn}
+			st.SetPrincipal(&apierr.Principal{Tenant: tn, KeyID: "key-" + tn})
 		}
 		h.ServeHTTP(w, r.WithContext(apierr.NewContext(r.Context(), st)))
 	}))
@@ -214,7 +214,8 @@ func TestKeyFuncs(t *testing.T) {
 	if got := ByTenantOrIP(r); got != "ip:192.0.2.7" {
 		t.Errorf("ByTenantOrIP without principal = %q", got)
 	}
-	st := &apierr.State{Principal: &apierr.Principal{Tenant: "acme", KeyID: "k1"}}
+	st := apierr.NewState(nil, "")
+	st.SetPrincipal(&apierr.Principal{Tenant: "acme", KeyID: "k1"})
 	r = r.WithContext(apierr.NewContext(r.Context(), st))
 	for name, tc := range map[string]struct {
 		f    KeyFunc

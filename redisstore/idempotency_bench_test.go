@@ -45,7 +45,8 @@ func BenchmarkIdempotencyRedis(b *testing.B) {
 		b.Run(bc.name, func(b *testing.B) {
 			r, _ := http.NewRequest("POST", "http://api.example.com/faxes", bytes.NewReader(body))
 			r.Pattern = "POST /faxes"
-			st := &apierr.State{RequestID: "req_bench", Principal: &apierr.Principal{Tenant: "acme", Environment: "live"}}
+			st := apierr.NewState(nil, "req_bench")
+			st.SetPrincipal(&apierr.Principal{Tenant: "acme", Environment: "live"})
 			r = r.WithContext(apierr.NewContext(context.Background(), st))
 			r.Header["Idempotency-Key"] = []string{"replay-key-" + bc.name}
 			w := &idemDiscard{h: make(http.Header, 4)}

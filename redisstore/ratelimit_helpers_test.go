@@ -70,9 +70,9 @@ func rlServerMicros(t testing.TB, c redis.UniversalClient) int64 {
 func rlServe(t *testing.T, cat *apierr.Catalog, h http.Handler) *httptest.Server {
 	t.Helper()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		st := &apierr.State{Catalog: cat, RequestID: "req-rl"}
+		st := apierr.NewState(cat, "req-rl")
 		if tn := r.Header.Get("X-Test-Tenant"); tn != "" {
-			st.Principal = &apierr.Principal{Tenant: tn}
+			st.SetPrincipal(&apierr.Principal{Tenant: tn})
 		}
 		h.ServeHTTP(w, r.WithContext(apierr.NewContext(r.Context(), st)))
 	}))

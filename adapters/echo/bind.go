@@ -4,7 +4,7 @@ import (
 	"mime"
 	"net/http"
 
-	"github.com/apierr/apierr/middleware"
+	"github.com/apierr/apierr/bind"
 	"github.com/labstack/echo/v4"
 )
 
@@ -35,13 +35,13 @@ func (b *Binder) Bind(i any, c echo.Context) error {
 	if r.ContentLength != 0 && r.Body != nil && r.Body != http.NoBody {
 		mt, _, _ := mime.ParseMediaType(r.Header.Get(echo.HeaderContentType))
 		if mt == echo.MIMEApplicationJSON {
-			return middleware.Bind(r, i)
+			return bind.JSON(r, i)
 		}
 		if err := d.BindBody(c, i); err != nil {
 			return err
 		}
 	}
-	return middleware.Validate(i)
+	return bind.Validate(i)
 }
 
 // Validator is the echo.Validator Install sets: c.Validate(i) checks i with
@@ -50,4 +50,4 @@ func (b *Binder) Bind(i any, c echo.Context) error {
 type Validator struct{}
 
 // Validate checks i.
-func (Validator) Validate(i any) error { return middleware.Validate(i) }
+func (Validator) Validate(i any) error { return bind.Validate(i) }

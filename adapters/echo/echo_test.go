@@ -12,6 +12,7 @@ import (
 
 	"github.com/apierr/apierr"
 	apierrecho "github.com/apierr/apierr/adapters/echo"
+	"github.com/apierr/apierr/auth"
 	"github.com/apierr/apierr/examples/fax"
 	"github.com/apierr/apierr/idempotency"
 	"github.com/apierr/apierr/middleware"
@@ -36,11 +37,11 @@ func newServer(t *testing.T) *httptest.Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	keys := middleware.NewMemoryKeyStore()
+	keys := auth.NewMemoryKeyStore()
 	if err := keys.Add(testKey, apierr.Principal{Tenant: "acme", Environment: "test"}); err != nil {
 		t.Fatal(err)
 	}
-	auth := middleware.Auth(middleware.AuthConfig{Keys: keys, Realm: "fax"})
+	auth := auth.New(auth.Config{Keys: keys, Realm: "fax"})
 	limit := ratelimit.New(ratelimit.Config{Policies: []ratelimit.Policy{ratelimit.PerMinute(3)}, Key: ratelimit.ByKeyID})
 	once := idempotency.New(idempotency.Config{})
 

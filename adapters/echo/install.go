@@ -107,9 +107,7 @@ func recordRoute(next echo.HandlerFunc) echo.HandlerFunc {
 		if matched(c) {
 			r := c.Request()
 			r.Pattern = r.Method + " " + c.Path()
-			if st := apierr.StateFrom(r.Context()); st != nil {
-				st.Route = r.Pattern
-			}
+			apierr.StateFrom(r.Context()).RecordRoute(r)
 		}
 		return next(c)
 	}

@@ -86,9 +86,7 @@ func (a *adapter) inner(w http.ResponseWriter, r *http.Request) {
 	c := cw.c
 	if p := c.FullPath(); p != "" {
 		r.Pattern = r.Method + " " + p
-		if st := apierr.StateFrom(r.Context()); st != nil {
-			st.Route = r.Pattern
-		}
+		apierr.StateFrom(r.Context()).RecordRoute(r)
 	}
 	c.Request = r
 	cw.w.reset(w)

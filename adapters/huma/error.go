@@ -74,14 +74,14 @@ func transform(ctx huma.Context, _ string, v any) (any, error) {
 	rctx := ctx.Context()
 	cat := catalog()
 	st := apierr.StateFrom(rctx)
-	if st != nil && st.Catalog != nil {
-		cat = st.Catalog
+	if st != nil {
+		cat = st.Catalog()
 	}
 	status := e.res.Status // what huma sends
 	cat.Resolve(&e.res, e.src)
 	e.res.Status = status
 	if st != nil && e.res.RequestID == "" {
-		e.res.RequestID = st.RequestID
+		e.res.RequestID = st.RequestID()
 	}
 	if u := ctx.URL(); e.res.Instance == "" {
 		e.res.Instance = u.Path
@@ -109,9 +109,8 @@ func transform(ctx huma.Context, _ string, v any) (any, error) {
 	if s := e.res.RetryAfterSeconds(); s > 0 {
 		ctx.SetHeader("Retry-After", strconv.FormatInt(s, 10))
 	}
-	if st != nil && !st.Rendered {
-		st.Rendered = true
-		st.Err = &e.res
+	if !st.Rendered() {
+		st.MarkRendered(&e.res)
 	}
 	return e, nil
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/apierr/apierr"
 	apierrhuma "github.com/apierr/apierr/adapters/huma"
+	"github.com/apierr/apierr/auth"
 	"github.com/apierr/apierr/examples/fax"
 	"github.com/apierr/apierr/idempotency"
 	"github.com/apierr/apierr/middleware"
@@ -50,11 +51,11 @@ func newServer(t *testing.T) *httptest.Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	keys := middleware.NewMemoryKeyStore()
+	keys := auth.NewMemoryKeyStore()
 	if err := keys.Add(testKey, apierr.Principal{Tenant: "acme", Environment: "test"}); err != nil {
 		t.Fatal(err)
 	}
-	auth := apierrhuma.Middleware(middleware.Auth(middleware.AuthConfig{Keys: keys, Realm: "fax"}))
+	auth := apierrhuma.Middleware(auth.New(auth.Config{Keys: keys, Realm: "fax"}))
 	limit := ratelimit.New(ratelimit.Config{Policies: []ratelimit.Policy{ratelimit.PerMinute(3)}, Key: ratelimit.ByKeyID})
 	once := apierrhuma.Middleware(idempotency.New(idempotency.Config{}))
 

@@ -8,14 +8,14 @@ import (
 	"strings"
 
 	"github.com/apierr/apierr"
+	"github.com/apierr/apierr/auth"
 	"github.com/apierr/apierr/examples/calls"
-	"github.com/apierr/apierr/middleware"
 )
 
 // A call with a number that is not E.164 is INVALID_FORMAT, worded and
 // shaped as the calls API documents it.
 func Example() {
-	keys := middleware.NewMemoryKeyStore()
+	keys := auth.NewMemoryKeyStore()
 	_ = keys.Add("mh_demo_token", apierr.Principal{Tenant: "ws_1", Scopes: []string{calls.ScopeWrite}})
 	srv := httptest.NewServer(calls.NewServer(calls.Config{Tokens: keys}))
 	defer srv.Close()

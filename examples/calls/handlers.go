@@ -6,8 +6,8 @@ import (
 	"strings"
 
 	"github.com/apierr/apierr"
+	"github.com/apierr/apierr/bind"
 	"github.com/apierr/apierr/examples/internal/respond"
-	"github.com/apierr/apierr/middleware"
 )
 
 // startRequest is POST /api/v1/call's body.
@@ -43,7 +43,7 @@ func fieldMessages(err error) error {
 
 func (s *Server) startCall(w http.ResponseWriter, r *http.Request) error {
 	var req startRequest
-	if err := middleware.Bind(r, &req); err != nil {
+	if err := bind.JSON(r, &req); err != nil {
 		return fieldMessages(err)
 	}
 	p := apierr.PrincipalFrom(r.Context())

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/apierr/apierr"
+	"github.com/apierr/apierr/auth"
 	"github.com/apierr/apierr/docgen"
 	"github.com/apierr/apierr/middleware"
 	"github.com/apierr/apierr/ratelimit"
@@ -20,7 +21,7 @@ import (
 type Config struct {
 	// Tokens holds the API tokens; a token needs the scope "calls:write" to
 	// start calls. Nil means an empty store.
-	Tokens middleware.KeyStore
+	Tokens auth.KeyStore
 	// RatePerMinute is the requests per minute each token may send
 	// (default 1000, as the page's example says).
 	RatePerMinute int64
@@ -66,7 +67,7 @@ const ScopeWrite = "calls:write"
 // NewServer returns the calls service.
 func NewServer(cfg Config) *Server {
 	if cfg.Tokens == nil {
-		cfg.Tokens = middleware.NewMemoryKeyStore()
+		cfg.Tokens = auth.NewMemoryKeyStore()
 	}
 	if cfg.RatePerMinute <= 0 {
 		cfg.RatePerMinute = 1000
@@ -87,12 +88,12 @@ func NewServer(cfg Config) *Server {
 		Key:      ratelimit.ByKeyID,
 	})
 
-	auth := middleware.Auth(middleware.AuthConfig{Keys: cfg.Tokens})
+	authn := auth.New(auth.Config{Keys: cfg.Tokens})
 	api := func(h http.Handler, scopes ...string) http.Handler {
 		if len(scopes) > 0 {
-			h = middleware.RequireScope(scopes...)(h)
+			h = auth.RequireScope(scopes...)(h)
 		}
-		return auth(s.rateLimit(h))
+		return authn(s.rateLimit(h))
 	}
 	mux := http.NewServeMux()
 	// The error reference, so every docs URL the catalog hands out resolves.

@@ -12,9 +12,9 @@ import (
 	"time"
 
 	"github.com/apierr/apierr"
+	"github.com/apierr/apierr/auth"
 	"github.com/apierr/apierr/examples/calls"
 	"github.com/apierr/apierr/examples/internal/seedtest"
-	"github.com/apierr/apierr/middleware"
 )
 
 const (
@@ -33,7 +33,7 @@ type env struct {
 
 func start(t *testing.T, cfg calls.Config) *env {
 	t.Helper()
-	keys := middleware.NewMemoryKeyStore()
+	keys := auth.NewMemoryKeyStore()
 	for key, p := range map[string]apierr.Principal{
 		writeToken: {Tenant: "ws_1", Scopes: []string{calls.ScopeWrite}},
 		readToken:  {Tenant: "ws_1"},

@@ -8,14 +8,14 @@ import (
 	"strings"
 
 	"github.com/apierr/apierr"
+	"github.com/apierr/apierr/auth"
 	"github.com/apierr/apierr/examples/campaigns"
-	"github.com/apierr/apierr/middleware"
 )
 
 // A workspace whose credits are spent gets INSUFFICIENT_CREDITS, as the
 // campaigns API's page shows it.
 func Example() {
-	keys := middleware.NewMemoryKeyStore()
+	keys := auth.NewMemoryKeyStore()
 	_ = keys.Add("m5_demo_key", apierr.Principal{Tenant: "ws_1"})
 	api := campaigns.NewServer(campaigns.Config{Keys: keys, Credits: 1})
 	api.AddCampaign("ws_1", "cmp_1", "Spring launch")

@@ -8,8 +8,9 @@ import (
 	"strconv"
 
 	"github.com/apierr/apierr"
+	"github.com/apierr/apierr/auth"
+	"github.com/apierr/apierr/bind"
 	"github.com/apierr/apierr/examples/internal/respond"
-	"github.com/apierr/apierr/middleware"
 )
 
 // campaignFor returns the caller's campaign named in the path: NOT_FOUND when
@@ -22,7 +23,7 @@ func (s *Server) campaignFor(r *http.Request) (*campaign, error) {
 	if c == nil {
 		return nil, apierr.New("NOT_FOUND").WithDetail("No campaign has this ID.")
 	}
-	if err := middleware.Owned(r, c.Workspace); err != nil {
+	if err := auth.Owned(r, c.Workspace); err != nil {
 		return nil, err
 	}
 	return c, nil
@@ -35,7 +36,7 @@ func (s *Server) listFor(r *http.Request) (*list, error) {
 	if l == nil {
 		return nil, apierr.New("NOT_FOUND").WithDetail("No list has this ID.")
 	}
-	if err := middleware.Owned(r, l.Workspace); err != nil {
+	if err := auth.Owned(r, l.Workspace); err != nil {
 		return nil, err
 	}
 	return l, nil
@@ -56,7 +57,7 @@ func (s *Server) generate(w http.ResponseWriter, r *http.Request) error {
 	var req struct {
 		Lead *Lead `json:"lead" validate:"required"`
 	}
-	if err := middleware.Bind(r, &req); err != nil {
+	if err := bind.JSON(r, &req); err != nil {
 		return err
 	}
 	c, err := s.campaignFor(r)
@@ -79,7 +80,7 @@ func (s *Server) generateBatch(w http.ResponseWriter, r *http.Request) error {
 	var req struct {
 		Leads []Lead `json:"leads" validate:"required,min=1,dive"`
 	}
-	if err := middleware.Bind(r, &req); err != nil {
+	if err := bind.JSON(r, &req); err != nil {
 		return err
 	}
 	c, err := s.campaignFor(r)

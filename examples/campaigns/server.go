@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/apierr/apierr"
+	"github.com/apierr/apierr/auth"
 	"github.com/apierr/apierr/docgen"
 	"github.com/apierr/apierr/middleware"
 	"github.com/apierr/apierr/ratelimit"
@@ -20,7 +21,7 @@ import (
 type Config struct {
 	// Keys holds the API keys (Authorization: Bearer <key> or X-API-Key);
 	// a principal's Tenant is its workspace. Nil means an empty store.
-	Keys middleware.KeyStore
+	Keys auth.KeyStore
 	// Credits is each workspace's monthly allowance; a generated email costs one.
 	Credits int64
 	// ConcurrentJobs is how many batch jobs a workspace may run at once.
@@ -83,7 +84,7 @@ type Email struct {
 // NewServer returns the campaigns service.
 func NewServer(cfg Config) *Server {
 	if cfg.Keys == nil {
-		cfg.Keys = middleware.NewMemoryKeyStore()
+		cfg.Keys = auth.NewMemoryKeyStore()
 	}
 	if cfg.Credits <= 0 {
 		cfg.Credits = 100
@@ -112,7 +113,7 @@ func NewServer(cfg Config) *Server {
 	s.jobs = ratelimit.NewConcurrency(ratelimit.ConcurrencyConfig{Limit: cfg.ConcurrentJobs,
 		Key: ratelimit.ByTenant, RetryAfter: cfg.JobRetryAfter})
 
-	auth := middleware.Auth(middleware.AuthConfig{Keys: cfg.Keys})
+	auth := auth.New(auth.Config{Keys: cfg.Keys})
 	h := func(f apierr.HandlerFunc) http.Handler { return auth(f) }
 	mux := http.NewServeMux()
 	// The error reference, so every docs URL the catalog hands out resolves.

@@ -12,9 +12,9 @@ import (
 	"time"
 
 	"github.com/apierr/apierr"
+	"github.com/apierr/apierr/auth"
 	"github.com/apierr/apierr/examples/campaigns"
 	"github.com/apierr/apierr/examples/internal/seedtest"
-	"github.com/apierr/apierr/middleware"
 )
 
 const (
@@ -49,7 +49,7 @@ func (q *jobQueue) runAll() {
 
 func start(t *testing.T, cfg campaigns.Config) *env {
 	t.Helper()
-	keys := middleware.NewMemoryKeyStore()
+	keys := auth.NewMemoryKeyStore()
 	if err := keys.Add(key, apierr.Principal{Tenant: "ws_1"}); err != nil {
 		t.Fatal(err)
 	}

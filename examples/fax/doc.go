@@ -14,13 +14,13 @@
 // the catalog's docs path (/docs/errors/, via docgen.Handler).
 //
 // The stack is apierr's own: middleware.Stack outermost, then per route
-// middleware.Auth (fx_test_ and fx_live_ keys, prefix and whitespace hints,
+// auth.New (fx_test_ and fx_live_ keys, prefix and whitespace hints,
 // deactivated workspaces), a ratelimit.Limiter per API key, on POST /fax a
 // ratelimit.ConcurrencyLimiter (Config.MaxSubmissions in flight per key,
 // refused before the body is read: each holds its document in memory), and
 // idempotency.New on the two POST routes that create faxes. Handlers are
-// apierr.HandlerFunc and return catalog errors; middleware.Bind and
-// middleware.Validate check the body, middleware.Owned answers another
+// apierr.HandlerFunc and return catalog errors; bind.JSON and
+// bind.Validate check the body, auth.Owned answers another
 // workspace's fax with forbidden (the catalog's foreign_resource).
 //
 // Money: each workspace has a credit balance per environment; a fax holds

@@ -10,7 +10,7 @@ import (
 	"sync"
 
 	"github.com/apierr/apierr"
-	"github.com/apierr/apierr/middleware"
+	"github.com/apierr/apierr/auth"
 )
 
 // caller returns the authenticated workspace and environment.
@@ -63,7 +63,7 @@ func (s *Server) visible(r *http.Request) (Fax, error) {
 	if err != nil {
 		return Fax{}, err
 	}
-	if err := middleware.Owned(r, f.workspace); err != nil {
+	if err := auth.Owned(r, f.workspace); err != nil {
 		return Fax{}, err
 	}
 	return f, nil

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/apierr/apierr"
+	"github.com/apierr/apierr/auth"
 	"github.com/apierr/apierr/docgen"
 	"github.com/apierr/apierr/idempotency"
 	"github.com/apierr/apierr/middleware"
@@ -19,7 +20,7 @@ import (
 // public.
 func (s *Server) routes() http.Handler {
 	h := func(f func(http.ResponseWriter, *http.Request) error) http.Handler { return apierr.HandlerFunc(f) }
-	auth := middleware.Auth(middleware.AuthConfig{
+	auth := auth.New(auth.Config{
 		Keys:     s.keys,
 		Prefixes: map[string]string{KeyPrefix(Sandbox): string(Sandbox), KeyPrefix(Live): string(Live)},
 		TenantActive: func(_ context.Context, p *apierr.Principal) (bool, error) {

@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"github.com/apierr/apierr"
+	"github.com/apierr/apierr/auth"
 	"github.com/apierr/apierr/idempotency"
-	"github.com/apierr/apierr/middleware"
 	"github.com/apierr/apierr/ratelimit"
 )
 
@@ -116,7 +116,7 @@ type Server struct {
 	cfg     Config
 	cat     *apierr.Catalog
 	store   *store
-	keys    *middleware.MemoryKeyStore
+	keys    *auth.MemoryKeyStore
 	outcome Outcome
 	handler http.Handler
 	flaky   flakyKeys // SandboxFlakySuffix's first attempts
@@ -133,7 +133,7 @@ func New(cfg Config) (*Server, error) {
 		}
 	}
 	s := &Server{cfg: cfg, cat: cat, store: newStore(cfg.Now, cfg.Retention),
-		keys: middleware.NewMemoryKeyStore(), outcome: cfg.Outcome}
+		keys: auth.NewMemoryKeyStore(), outcome: cfg.Outcome}
 	s.handler = s.routes()
 	return s, nil
 }

@@ -9,7 +9,7 @@ import (
 	"strconv"
 
 	"github.com/apierr/apierr"
-	"github.com/apierr/apierr/middleware"
+	"github.com/apierr/apierr/bind"
 )
 
 // faxRequest is the JSON form of POST /fax: the document travels base64-encoded.
@@ -94,10 +94,10 @@ func (s *Server) readSubmission(w http.ResponseWriter, r *http.Request) (submiss
 	)
 	switch mt {
 	case "application/json":
-		// Bind bounds the body (BindMaxBytes), and decodes in place a body
+		// bind.JSON bounds the body (bind.MaxBytes), and decodes in place a body
 		// the idempotency middleware already holds: no MaxBytesReader
 		// around it, which would hide it and cost a second copy.
-		err := middleware.Bind(r, &req, middleware.BindMaxBytes(s.maxJSONBody()))
+		err := bind.JSON(r, &req, bind.MaxBytes(s.maxJSONBody()))
 		if tooLarge, err = s.fieldErrors(err, &fields); err != nil {
 			return sub, err
 		}
@@ -126,7 +126,7 @@ func (s *Server) readSubmission(w http.ResponseWriter, r *http.Request) (submiss
 		sub.to, sub.doc, hasFile, tooLarge = to, doc, gotFile, large
 		// The form is checked by the same rules as the JSON body.
 		req.To = to
-		if _, err := s.fieldErrors(middleware.Validate(&req), &fields); err != nil {
+		if _, err := s.fieldErrors(bind.Validate(&req), &fields); err != nil {
 			return sub, err
 		}
 		if !gotFile && !large {
@@ -166,7 +166,7 @@ func (s *Server) bodyTooLarge(*http.Request, int64) error {
 	return validationFailed([]apierr.FieldError{{Field: "file", Rule: "max_size", Message: s.msgFileSize()}})
 }
 
-// fieldErrors sorts the error of middleware.Bind or middleware.Validate:
+// fieldErrors sorts the error of bind.JSON or bind.Validate:
 // field violations are appended to fields in the API's wording, a body over
 // the limit reports tooLarge (the file is what makes a body big), anything
 // else (a malformed body) is returned.

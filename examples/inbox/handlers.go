@@ -8,8 +8,8 @@ import (
 	"strings"
 
 	"github.com/apierr/apierr"
+	"github.com/apierr/apierr/bind"
 	"github.com/apierr/apierr/examples/internal/respond"
-	"github.com/apierr/apierr/middleware"
 )
 
 func tenantOf(r *http.Request) string { return apierr.PrincipalFrom(r.Context()).Tenant }
@@ -31,7 +31,7 @@ func (s *Server) createTenant(w http.ResponseWriter, r *http.Request) error {
 		Slug string `json:"slug" validate:"required,min=3,max=40"`
 		Name string `json:"name" validate:"required"`
 	}
-	if err := middleware.Bind(r, &req); err != nil {
+	if err := bind.JSON(r, &req); err != nil {
 		return err
 	}
 	s.mu.Lock()
@@ -49,7 +49,7 @@ func (s *Server) createInbox(w http.ResponseWriter, r *http.Request) error {
 		Name           string   `json:"name" validate:"required,max=100"`
 		AllowedSenders []string `json:"allowed_senders" validate:"omitempty,dive,email"`
 	}
-	if err := middleware.Bind(r, &req); err != nil {
+	if err := bind.JSON(r, &req); err != nil {
 		return err
 	}
 	t := tenantOf(r)
@@ -93,7 +93,7 @@ func (s *Server) createItem(w http.ResponseWriter, r *http.Request) error {
 		Subject string `json:"subject" validate:"max=200"`
 		Body    string `json:"body"`
 	}
-	if err := middleware.Bind(r, &req); err != nil {
+	if err := bind.JSON(r, &req); err != nil {
 		return err
 	}
 	if len(in.AllowedSenders) > 0 && !slices.Contains(in.AllowedSenders, strings.ToLower(req.Sender)) {
@@ -185,7 +185,7 @@ func (s *Server) invite(w http.ResponseWriter, r *http.Request) error {
 	var req struct {
 		Email string `json:"email" validate:"required,email"`
 	}
-	if err := middleware.Bind(r, &req); err != nil {
+	if err := bind.JSON(r, &req); err != nil {
 		return err
 	}
 	email, t := strings.ToLower(req.Email), tenantOf(r)

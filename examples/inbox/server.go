@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/apierr/apierr"
+	"github.com/apierr/apierr/auth"
 	"github.com/apierr/apierr/docgen"
 	"github.com/apierr/apierr/middleware"
 	"github.com/apierr/apierr/ratelimit"
@@ -19,12 +20,12 @@ import (
 type AuthConfig struct {
 	// Keys holds the API keys. A principal's Tenant is its tenant, its
 	// Subject the user's email (used to accept invitations). Nil: no keys.
-	Keys middleware.KeyStore
+	Keys auth.KeyStore
 	// Tokens verifies OIDC access tokens (bearer values that look like JWTs),
 	// e.g. an oidcauth.Verifier. Its failures (the token_invalid condition:
 	// expired, bad signature, missing claim) are the invalid_token code.
 	// Nil: API keys only.
-	Tokens middleware.Authenticator
+	Tokens auth.Authenticator
 }
 
 // Config configures the inbox service. Its zero value works: no keys, 3
@@ -119,7 +120,7 @@ type invitation struct {
 // NewServer returns the inbox service.
 func NewServer(cfg Config) *Server {
 	if cfg.Auth.Keys == nil {
-		cfg.Auth.Keys = middleware.NewMemoryKeyStore()
+		cfg.Auth.Keys = auth.NewMemoryKeyStore()
 	}
 	if cfg.MaxInboxes <= 0 {
 		cfg.MaxInboxes = 3
@@ -151,14 +152,14 @@ func NewServer(cfg Config) *Server {
 		Store:    ratelimit.NewMemory(ratelimit.MemoryConfig{Now: cfg.Now}),
 		Key:      ratelimit.FirstOf(ratelimit.ByKeyID, ratelimit.ByTenant),
 	})
-	authn := middleware.Auth(middleware.AuthConfig{Keys: cfg.Auth.Keys, Tokens: cfg.Auth.Tokens})
-	auth := func(h http.Handler) http.Handler { return authn(s.activeTenant(h)) }
+	authn := auth.New(auth.Config{Keys: cfg.Auth.Keys, Tokens: cfg.Auth.Tokens})
+	authed := func(h http.Handler) http.Handler { return authn(s.activeTenant(h)) }
 	api := func(f apierr.HandlerFunc, mw ...func(http.Handler) http.Handler) http.Handler {
 		var h http.Handler = f
 		for i := len(mw) - 1; i >= 0; i-- {
 			h = mw[i](h)
 		}
-		return auth(limiter.Middleware(h))
+		return authed(limiter.Middleware(h))
 	}
 	mux := http.NewServeMux()
 	// The error reference, so every docs URL the catalog hands out resolves.
@@ -173,7 +174,7 @@ func NewServer(cfg Config) *Server {
 	mux.Handle("GET /v1/jobs/{job_id}", api(s.getJob))
 	mux.Handle("POST /v1/jobs/{job_id}/cancel", api(s.cancelJob))
 	mux.Handle("GET /v1/deliveries/{delivery_id}", api(s.getDelivery))
-	mux.Handle("POST /v1/invitations", Simple(api(s.invite, middleware.RequireScope(ScopeInvite))))
+	mux.Handle("POST /v1/invitations", Simple(api(s.invite, auth.RequireScope(ScopeInvite))))
 	mux.Handle("POST /v1/invitations/{token}/accept", Simple(api(s.acceptInvitation)))
 	s.handler = middleware.Stack(Catalog(), middleware.WithLogger(cfg.Logger))(middleware.BodyLimit(cfg.MaxBody)(middleware.RequireContentType("application/json")(mux)))
 	return s
@@ -216,7 +217,7 @@ func (s *Server) FinishJobs() {
 
 // activeTenant refuses callers whose tenant is not active. The page makes
 // that a 401, and a 401 must carry a challenge (RFC 9110 §15.5.2), so this
-// check adds one; middleware.AuthConfig.TenantActive, meant for the usual
+// check adds one; auth.Config.TenantActive, meant for the usual
 // 403, would not.
 func (s *Server) activeTenant(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -13,9 +13,9 @@ import (
 	"time"
 
 	"github.com/apierr/apierr"
+	"github.com/apierr/apierr/auth"
 	"github.com/apierr/apierr/examples/inbox"
 	"github.com/apierr/apierr/examples/internal/seedtest"
-	"github.com/apierr/apierr/middleware"
 )
 
 const (
@@ -35,7 +35,7 @@ type env struct {
 
 func start(t *testing.T, cfg inbox.Config) *env {
 	t.Helper()
-	keys := middleware.NewMemoryKeyStore()
+	keys := auth.NewMemoryKeyStore()
 	for k, p := range map[string]apierr.Principal{
 		adminKey: {Tenant: "t_1", Subject: "admin@acme.test", Scopes: []string{inbox.ScopeInvite}},
 		userKey:  {Tenant: "t_1", Subject: "user@acme.test"},

@@ -17,9 +17,7 @@ import (
 func Simple(next http.Handler) http.Handler {
 	cat := simpleCatalog()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if st := apierr.StateFrom(r.Context()); st != nil {
-			st.Catalog = cat
-		}
+		apierr.StateFrom(r.Context()).SetCatalog(cat)
 		next.ServeHTTP(w, r)
 	})
 }

@@ -11,8 +11,8 @@ import (
 	"strings"
 
 	"github.com/apierr/apierr"
+	"github.com/apierr/apierr/bind"
 	"github.com/apierr/apierr/examples/internal/respond"
-	"github.com/apierr/apierr/middleware"
 	"github.com/apierr/apierr/ratelimit"
 )
 
@@ -35,7 +35,7 @@ func limitReached(err error, code string) error {
 
 func (s *Server) createAccount(w http.ResponseWriter, r *http.Request) error {
 	var req credentials
-	if err := middleware.Bind(r, &req); err != nil {
+	if err := bind.JSON(r, &req); err != nil {
 		return err
 	}
 	addr := strings.ToLower(req.Address)
@@ -74,7 +74,7 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request) error {
 		Address  string `json:"address" validate:"required"`
 		Password string `json:"password" validate:"required"`
 	}
-	if err := middleware.Bind(r, &req); err != nil {
+	if err := bind.JSON(r, &req); err != nil {
 		return err
 	}
 	s.mu.Lock()
@@ -151,7 +151,7 @@ func (s *Server) addDomain(w http.ResponseWriter, r *http.Request) error {
 	var req struct {
 		Domain string `json:"domain" validate:"required,fqdn"`
 	}
-	if err := middleware.Bind(r, &req); err != nil {
+	if err := bind.JSON(r, &req); err != nil {
 		return err
 	}
 	name := strings.ToLower(req.Domain)
@@ -196,7 +196,7 @@ func (s *Server) addWebhook(w http.ResponseWriter, r *http.Request) error {
 	var req struct {
 		URL string `json:"url" validate:"required,url"`
 	}
-	if err := middleware.Bind(r, &req); err != nil {
+	if err := bind.JSON(r, &req); err != nil {
 		return err
 	}
 	p := apierr.PrincipalFrom(r.Context())

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/apierr/apierr"
+	"github.com/apierr/apierr/auth"
 	"github.com/apierr/apierr/docgen"
 	"github.com/apierr/apierr/middleware"
 	"github.com/apierr/apierr/ratelimit"
@@ -151,7 +152,7 @@ func NewServer(cfg Config) *Server {
 		Store:    ratelimit.NewMemory(ratelimit.MemoryConfig{Now: cfg.Now}),
 		Key:      ratelimit.ByIP,
 	})
-	auth := middleware.Auth(middleware.AuthConfig{Keys: s.tokens})
+	auth := auth.New(auth.Config{Keys: s.tokens})
 	h := func(f apierr.HandlerFunc) http.Handler { return f }
 	authed := func(f apierr.HandlerFunc) http.Handler { return auth(f) }
 

@@ -82,7 +82,7 @@ func body(t *testing.T, code string) map[string]any {
 }
 
 // fieldBody is a validation failure's body: the message is the first field
-// error's, worded by middleware.Bind, so only its presence is checked.
+// error's, worded by bind.JSON, so only its presence is checked.
 func fieldBody(t *testing.T, code string, res *seedtest.Response) map[string]any {
 	t.Helper()
 	m, _ := res.Body["message"].(string)

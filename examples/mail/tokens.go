@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/apierr/apierr"
-	"github.com/apierr/apierr/middleware"
+	"github.com/apierr/apierr/auth"
 )
 
 // tokens are the mailbox tokens POST /api/token issues. Like any API key they
@@ -28,7 +28,7 @@ type tokenEntry struct {
 	expires   time.Time
 }
 
-var _ middleware.KeyStore = (*tokens)(nil)
+var _ auth.KeyStore = (*tokens)(nil)
 
 func (t *tokens) issue(accountID string) string {
 	var b [24]byte
@@ -50,14 +50,14 @@ func (t *tokens) issue(accountID string) string {
 	return tok
 }
 
-// Lookup implements middleware.KeyStore.
+// Lookup implements auth.KeyStore.
 func (t *tokens) Lookup(_ context.Context, tok string) (*apierr.Principal, error) {
 	d := sha256.Sum256([]byte(tok))
 	t.mu.Lock()
 	e, ok := t.m[d]
 	t.mu.Unlock()
 	if !ok || !t.now().Before(e.expires) {
-		return nil, middleware.ErrUnknownKey
+		return nil, auth.ErrUnknownKey
 	}
 	return e.principal, nil
 }

@@ -26,6 +26,8 @@ import (
 	"time"
 
 	"github.com/apierr/apierr"
+	"github.com/apierr/apierr/auth"
+	"github.com/apierr/apierr/bind"
 	"github.com/apierr/apierr/docgen"
 	"github.com/apierr/apierr/idempotency"
 	"github.com/apierr/apierr/middleware"
@@ -88,15 +90,15 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 //	limit    reject excess traffic before any work is done
 //	once     Idempotency-Key: a retried POST replays the first answer instead of running twice
 func newHandler(cat *apierr.Catalog, key string) (http.Handler, error) {
-	keys := middleware.NewMemoryKeyStore()
+	keys := auth.NewMemoryKeyStore()
 	if err := keys.Add(key, apierr.Principal{Tenant: "acme", KeyID: "key_1"}); err != nil {
 		return nil, err
 	}
-	auth := middleware.Auth(middleware.AuthConfig{Keys: keys})
+	authn := auth.New(auth.Config{Keys: keys})
 	limit := ratelimit.New(ratelimit.Config{Policies: []ratelimit.Policy{ratelimit.PerSecond(10).WithBurst(20)}})
 	once := idempotency.New(idempotency.Config{})
 
-	protect := func(h http.Handler) http.Handler { return auth(limit.Middleware(h)) }
+	protect := func(h http.Handler) http.Handler { return authn(limit.Middleware(h)) }
 
 	var balance = 100 // credits; a real service keeps this in its database
 	mux := http.NewServeMux()
@@ -106,7 +108,7 @@ func newHandler(cat *apierr.Catalog, key string) (http.Handler, error) {
 			Item     string `json:"item" validate:"required"`
 			Quantity int    `json:"quantity" validate:"required,min=1,max=100"`
 		}
-		if err := middleware.Bind(r, &req); err != nil {
+		if err := bind.JSON(r, &req); err != nil {
 			return err // 400 with line and column, or 422 listing every bad field
 		}
 		if cost := req.Quantity * 30; cost > balance {

@@ -16,12 +16,13 @@ const TenantHeader = "X-Test-Tenant"
 func WithTenant(cat *apierr.Catalog) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			st := &apierr.State{Catalog: cat, RequestID: r.Header.Get("X-Request-ID")}
-			if st.RequestID == "" {
-				st.RequestID = "req_test"
+			id := r.Header.Get("X-Request-ID")
+			if id == "" {
+				id = "req_test"
 			}
+			st := apierr.NewState(cat, id)
 			if t := r.Header.Get(TenantHeader); t != "" {
-				st.Principal = &apierr.Principal{Tenant: t, Environment: "test"}
+				st.SetPrincipal(&apierr.Principal{Tenant: t, Environment: "test"})
 			}
 			next.ServeHTTP(w, r.WithContext(apierr.NewContext(r.Context(), st)))
 		})

@@ -29,7 +29,7 @@ func benchRequest(b *testing.B, cat *apierr.Catalog, accept string) *http.Reques
 	if accept != "" {
 		r.Header.Set("Accept", accept)
 	}
-	return r.WithContext(apierr.NewContext(context.Background(), &apierr.State{Catalog: cat, RequestID: "req_01HZX3"}))
+	return r.WithContext(apierr.NewContext(context.Background(), apierr.NewState(cat, "req_01HZX3")))
 }
 
 // BenchmarkErrorPath compares, in one run, rendering a catalog error with two

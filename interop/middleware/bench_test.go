@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/apierr/apierr"
+	"github.com/apierr/apierr/auth"
 	"github.com/apierr/apierr/middleware"
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
@@ -83,7 +84,7 @@ func bareNoop() http.Handler {
 // bareDecode is the hand-written equivalent without apierr: read, decode,
 // validate with the same validator, answer; errors as a minimal JSON body.
 func bareDecode() http.Handler {
-	v := middleware.Validator()
+	v := faxBinder.Validator()
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /fax", func(w http.ResponseWriter, r *http.Request) {
 		if r.Header.Get("Authorization") != "Bearer "+testKey {
@@ -110,14 +111,14 @@ func bareDecode() http.Handler {
 }
 
 func apierrStack(b *testing.B) http.Handler {
-	keys := middleware.NewMemoryKeyStore()
+	keys := auth.NewMemoryKeyStore()
 	if err := keys.Add(testKey, apierr.Principal{Tenant: "ws_1", KeyID: "key_1", Scopes: []string{"faxes:write"}}); err != nil {
 		b.Fatal(err)
 	}
 	mux := http.NewServeMux()
-	mux.Handle("POST /fax", middleware.Auth(middleware.AuthConfig{Keys: keys})(apierr.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
+	mux.Handle("POST /fax", auth.New(auth.Config{Keys: keys})(apierr.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
 		var req sendFax
-		if err := middleware.Bind(r, &req); err != nil {
+		if err := faxBinder.JSON(r, &req); err != nil {
 			return err
 		}
 		w.Header().Set("Content-Type", "application/json")
@@ -129,7 +130,7 @@ func apierrStack(b *testing.B) http.Handler {
 
 type echoValidator struct{}
 
-func (echoValidator) Validate(i any) error { return middleware.Validator().Struct(i) }
+func (echoValidator) Validate(i any) error { return faxBinder.Validator().Struct(i) }
 
 func echoSetup() http.Handler {
 	e := echo.New()

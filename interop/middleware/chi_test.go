@@ -11,6 +11,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/apierr/apierr"
+	"github.com/apierr/apierr/auth"
 	"github.com/apierr/apierr/middleware"
 )
 
@@ -48,11 +49,11 @@ func chiGet(t *testing.T, method, url string, hdr ...string) (*http.Response, ch
 func TestChi(t *testing.T) {
 	cat := faxCatalog(t)
 	code := func(c apierr.Condition) string { return cat.ForCondition(c).ID }
-	keys := middleware.NewMemoryKeyStore()
+	keys := auth.NewMemoryKeyStore()
 	if err := keys.Add(testKey, apierr.Principal{Tenant: "ws_1", KeyID: "key_1", Environment: "test"}); err != nil {
 		t.Fatal(err)
 	}
-	auth := middleware.Auth(middleware.AuthConfig{Keys: keys})
+	auth := auth.New(auth.Config{Keys: keys})
 	routes := func(r chi.Router) {
 		r.Get("/panic", func(http.ResponseWriter, *http.Request) { panic("boom") })
 		r.Get("/plain", func(w http.ResponseWriter, r *http.Request) { http.Error(w, "teapot", http.StatusBadRequest) })

@@ -4,7 +4,7 @@ import (
 	"testing"
 
 	"github.com/apierr/apierr"
-	"github.com/apierr/apierr/middleware"
+	"github.com/apierr/apierr/bind"
 )
 
 // testKey is a fax-style API key the benchmarks and tests authenticate with.
@@ -43,8 +43,11 @@ type lineItem struct {
 	Qty int    `json:"qty" validate:"min=1"`
 }
 
-func init() {
-	if err := middleware.RegisterEnum("fax_priority", "low", "normal", "high"); err != nil {
+// faxBinder has the fax API's one enum.
+var faxBinder = func() *bind.Binder {
+	b, err := bind.New(bind.Config{Enums: map[string][]string{"fax_priority": {"low", "normal", "high"}}})
+	if err != nil {
 		panic(err)
 	}
-}
+	return b
+}()

@@ -95,7 +95,7 @@ func (s *Server) state(next http.Handler) http.Handler {
 		_, _ = rand.Read(b[:])
 		id := "req_" + hex.EncodeToString(b[:])
 		w.Header().Set(s.Catalog.RequestIDHeader(), id)
-		st := &apierr.State{Catalog: s.Catalog, RequestID: id}
+		st := apierr.NewState(s.Catalog, id)
 		next.ServeHTTP(w, r.WithContext(apierr.NewContext(r.Context(), st)))
 	})
 }

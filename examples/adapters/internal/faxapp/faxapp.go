@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/apierr/apierr"
+	"github.com/apierr/apierr/auth"
 	"github.com/apierr/apierr/examples/fax"
 	"github.com/apierr/apierr/idempotency"
 	"github.com/apierr/apierr/middleware"
@@ -82,14 +83,14 @@ func New(base string) (*App, error) {
 	}
 	a := &App{Catalog: cat, SandboxKey: "fx_test_" + randomHex(12), LiveKey: "fx_live_" + randomHex(12),
 		balances: map[string]int64{"acme/test": Credits}, faxes: map[string]Fax{}}
-	keys := middleware.NewMemoryKeyStore()
+	keys := auth.NewMemoryKeyStore()
 	if err := keys.Add(a.SandboxKey, apierr.Principal{Tenant: "acme", Environment: "test"}); err != nil {
 		return nil, err
 	}
 	if err := keys.Add(a.LiveKey, apierr.Principal{Tenant: "acme", Environment: "live"}); err != nil {
 		return nil, err
 	}
-	a.Auth = middleware.Auth(middleware.AuthConfig{Keys: keys, Realm: "fax",
+	a.Auth = auth.New(auth.Config{Keys: keys, Realm: "fax",
 		Prefixes: map[string]string{"fx_test_": "test", "fx_live_": "live"}})
 	a.Limit = ratelimit.New(ratelimit.Config{
 		Policies: []ratelimit.Policy{ratelimit.PerSecond(10).WithBurst(20)},

@@ -1,4 +1,4 @@
-package middleware_test
+package auth_test
 
 import (
 	"context"
@@ -7,13 +7,14 @@ import (
 	"testing"
 
 	"github.com/apierr/apierr"
+	"github.com/apierr/apierr/auth"
 	"github.com/apierr/apierr/middleware"
 )
 
 // A catalog decides tenant_inactive's status; when it makes it a 401 (seed
 // 001 does), the response still carries an RFC 6750 challenge.
 func TestTenantInactiveChallengeFollowsCatalogStatus(t *testing.T) {
-	keys := middleware.NewMemoryKeyStore()
+	keys := auth.NewMemoryKeyStore()
 	if err := keys.Add("sk_live_0123456789", apierr.Principal{Tenant: "t1"}); err != nil {
 		t.Fatal(err)
 	}
@@ -33,7 +34,7 @@ func TestTenantInactiveChallengeFollowsCatalogStatus(t *testing.T) {
 		{"catalog says 401: challenge", as401, 401, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			auth := middleware.Auth(middleware.AuthConfig{Keys: keys, TenantActive: func(context.Context, *apierr.Principal) (bool, error) { return false, nil }})
+			auth := auth.New(auth.Config{Keys: keys, TenantActive: func(context.Context, *apierr.Principal) (bool, error) { return false, nil }})
 			srv := serve(t, middleware.Stack(tc.cat)(auth(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))))
 			res := do(t, newReq(t, "GET", srv.URL+"/", nil, "Authorization", "Bearer sk_live_0123456789"))
 			if res.status != tc.status {

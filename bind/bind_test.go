@@ -1,4 +1,4 @@
-package middleware_test
+package bind_test
 
 import (
 	"fmt"
@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/apierr/apierr"
+	"github.com/apierr/apierr/bind"
 	"github.com/apierr/apierr/middleware"
 )
 
@@ -31,18 +32,21 @@ type sendFax struct {
 	Pages       int         `json:"pages"`
 }
 
-func init() {
-	if err := middleware.RegisterEnum("fax_priority", "low", "normal", "high"); err != nil {
+// faxBinder has the fax API's one enum.
+var faxBinder = func() *bind.Binder {
+	b, err := bind.New(bind.Config{Enums: map[string][]string{"fax_priority": {"low", "normal", "high"}}})
+	if err != nil {
 		panic(err)
 	}
-}
+	return b
+}()
 
 const validFax = `{"to":"+14155550100","file":"f.pdf","participant":{"number":"+442071838750"},"items":[{"sku":"a","qty":1}]}`
 
-func bindHandler(opts ...middleware.BindOption) http.Handler {
+func bindHandler(opts ...bind.Option) http.Handler {
 	return apierr.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
 		var req sendFax
-		if err := middleware.Bind(r, &req, opts...); err != nil {
+		if err := faxBinder.JSON(r, &req, opts...); err != nil {
 			return err
 		}
 		fmt.Fprintf(w, "ok %s", req.To)
@@ -105,8 +109,8 @@ func TestBind(t *testing.T) {
 	for _, kind := range routerKinds {
 		srv := serve(t, mount(t, kind, middleware.Stack(faxCatalog(t), middleware.WithLogger(discardLogger())),
 			route{"POST /fax", bindHandler()},
-			route{"POST /strict", bindHandler(middleware.DisallowUnknownFields())},
-			route{"POST /small", bindHandler(middleware.BindMaxBytes(16))},
+			route{"POST /strict", bindHandler(bind.DisallowUnknownFields())},
+			route{"POST /small", bindHandler(bind.MaxBytes(16))},
 		))
 		for _, tt := range tests {
 			t.Run(kind+"/"+tt.name, func(t *testing.T) {
@@ -165,7 +169,7 @@ codes:
 	}
 	h := apierr.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
 		var req startCall
-		return middleware.Bind(r, &req)
+		return bind.JSON(r, &req)
 	})
 	srv := serve(t, middleware.Stack(cat, middleware.WithLogger(discardLogger()))(h))
 	for _, tc := range []struct{ body, code, field, rule string }{

@@ -1,4 +1,4 @@
-package middleware
+package auth
 
 import (
 	"net/http"
@@ -17,7 +17,7 @@ import (
 //	if !ok {
 //		return apierr.New("not_found")
 //	}
-//	if err := middleware.Owned(r, fax.Workspace); err != nil {
+//	if err := auth.Owned(r, fax.Workspace); err != nil {
 //		return err
 //	}
 func Owned(r *http.Request, ownerTenant string) error {

@@ -1,4 +1,4 @@
-package middleware
+package auth
 
 import (
 	"context"
@@ -14,7 +14,7 @@ import (
 
 // ErrUnknownKey is returned (possibly wrapped) by a KeyStore for a key it does
 // not know or that was revoked.
-var ErrUnknownKey = errors.New("middleware: unknown or revoked API key")
+var ErrUnknownKey = errors.New("auth: unknown or revoked API key")
 
 // KeyStore finds the caller an API key stands for. Implementations must be
 // safe for concurrent use.
@@ -54,7 +54,7 @@ func digest(key string) [sha256.Size]byte {
 // replaces its principal and un-revokes it.
 func (s *MemoryKeyStore) Add(key string, p apierr.Principal) error {
 	if key == "" {
-		return errors.New("middleware: empty API key")
+		return errors.New("auth: empty API key")
 	}
 	d := digest(key)
 	if p.KeyID == "" {

@@ -1,4 +1,4 @@
-package middleware_test
+package auth_test
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/apierr/apierr"
+	"github.com/apierr/apierr/auth"
 	"github.com/apierr/apierr/middleware"
 )
 
@@ -35,9 +36,9 @@ func jwtLike(payload string) string {
 	return enc([]byte(`{"alg":"RS256","typ":"JWT"}`)) + "." + enc([]byte(payload)) + ".c2ln"
 }
 
-func testKeys(t testing.TB) *middleware.MemoryKeyStore {
+func testKeys(t testing.TB) *auth.MemoryKeyStore {
 	t.Helper()
-	keys := middleware.NewMemoryKeyStore()
+	keys := auth.NewMemoryKeyStore()
 	add := func(key string, p apierr.Principal) {
 		if err := keys.Add(key, p); err != nil {
 			t.Fatal(err)
@@ -52,8 +53,8 @@ func testKeys(t testing.TB) *middleware.MemoryKeyStore {
 	return keys
 }
 
-func testAuthConfig(t testing.TB) middleware.AuthConfig {
-	return middleware.AuthConfig{
+func testAuthConfig(t testing.TB) auth.Config {
+	return auth.Config{
 		Keys:        testKeys(t),
 		Tokens:      tokenAuth{token: jwtLike(`{"sub":"user_1"}`)},
 		Prefixes:    map[string]string{"fx_test_": "test", "fx_live_": "live"},
@@ -110,7 +111,7 @@ func TestAuth(t *testing.T) {
 	for _, kind := range routerKinds {
 		logger, logs := newLogger()
 		cfg := testAuthConfig(t)
-		protected := middleware.Auth(cfg)(middleware.RequireScope("faxes:write")(whoami))
+		protected := auth.New(cfg)(auth.RequireScope("faxes:write")(whoami))
 		srv := serve(t, mount(t, kind, middleware.Stack(faxCatalog(t), middleware.WithLogger(logger)), route{"POST /fax", protected}))
 		for _, tt := range tests {
 			t.Run(kind+"/"+tt.name, func(t *testing.T) {
@@ -156,7 +157,7 @@ func TestAuth(t *testing.T) {
 func TestAuthOptionalAndStoreFailure(t *testing.T) {
 	cfg := testAuthConfig(t)
 	cfg.Optional = true
-	srv := serve(t, middleware.Stack(nil)(middleware.Auth(cfg)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := serve(t, middleware.Stack(nil)(auth.New(cfg)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if apierr.PrincipalFrom(r.Context()) != nil {
 			t.Error("principal on an anonymous request")
 		}
@@ -168,8 +169,8 @@ func TestAuthOptionalAndStoreFailure(t *testing.T) {
 		t.Errorf("bad key on optional auth: %d", res.status)
 	}
 
-	broken := middleware.AuthConfig{Keys: failingStore{}}
-	srv = serve(t, middleware.Stack(nil)(middleware.Auth(broken)(whoami)))
+	broken := auth.Config{Keys: failingStore{}}
+	srv = serve(t, middleware.Stack(nil)(auth.New(broken)(whoami)))
 	res := do(t, newReq(t, "GET", srv.URL, nil, "Authorization", "Bearer k"))
 	checkCatalogError(t, res, 503, "service_unavailable")
 }
@@ -183,7 +184,7 @@ func (failingStore) Lookup(context.Context, string) (*apierr.Principal, error) {
 func TestOwned(t *testing.T) {
 	h := func(owner string) http.Handler {
 		return apierr.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
-			return middleware.Owned(r, owner)
+			return auth.Owned(r, owner)
 		})
 	}
 	for _, tc := range []struct {
@@ -199,7 +200,7 @@ func TestOwned(t *testing.T) {
 	} {
 		for _, kind := range routerKinds {
 			t.Run(kind+"/"+tc.name, func(t *testing.T) {
-				auth := middleware.Auth(middleware.AuthConfig{Keys: testKeys(t)})
+				auth := auth.New(auth.Config{Keys: testKeys(t)})
 				srv := serve(t, mount(t, kind, middleware.Stack(tc.cat), route{"GET /faxes/{id}", auth(h(tc.owner))}))
 				res := do(t, newReq(t, "GET", srv.URL+"/faxes/1", nil, "Authorization", "Bearer "+testKey))
 				if tc.status == 200 {
@@ -233,7 +234,7 @@ func TestLooksLikeJWT(t *testing.T) {
 		{"empty payload", enc([]byte(`{"alg":"none"}`)) + "..c2ln", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := middleware.LooksLikeJWT(tc.s); got != tc.want {
+			if got := auth.LooksLikeJWT(tc.s); got != tc.want {
 				t.Errorf("LooksLikeJWT(%q) = %v", tc.s, got)
 			}
 		})

@@ -1,4 +1,4 @@
-package middleware
+package auth
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/apierr/apierr"
+	"github.com/apierr/apierr/middleware"
 )
 
 // Authenticator verifies bearer tokens (e.g. OIDC JWTs). Implementations
@@ -20,9 +21,9 @@ type Authenticator interface {
 	Authenticate(ctx context.Context, token string) (*apierr.Principal, error)
 }
 
-// AuthConfig configures Auth. Its zero value rejects every request (no key
+// Config configures New. Its zero value rejects every request (no key
 // is known); set Keys, Tokens or both.
-type AuthConfig struct {
+type Config struct {
 	// Keys resolves API keys sent as Authorization: Bearer <key> or in the
 	// API-key header. Nil: no key is valid.
 	Keys KeyStore
@@ -50,17 +51,18 @@ type AuthConfig struct {
 	Optional bool
 	// UnavailableRetryAfter is the Retry-After of the 503 (CondUnavailable)
 	// answered when Keys or TenantActive fails (default
-	// DefaultAuthRetryAfter).
+	// DefaultRetryAfter).
 	UnavailableRetryAfter time.Duration
 }
 
-// DefaultAuthRetryAfter is the Retry-After of Auth's 503 when
-// AuthConfig.UnavailableRetryAfter is zero.
-const DefaultAuthRetryAfter = 5 * time.Second
+// DefaultRetryAfter is the Retry-After of the 503 New answers when
+// Config.UnavailableRetryAfter is zero.
+const DefaultRetryAfter = 5 * time.Second
 
-// Auth returns a middleware that authenticates every request with an API
-// key or a bearer token and puts the caller in apierr.State.Principal
-// (apierr.PrincipalFrom). It answers, as catalog errors:
+// New returns a middleware that authenticates every request with an API
+// key or a bearer token and records the caller in the request's apierr.State
+// (State.SetPrincipal; read it with apierr.PrincipalFrom). It answers, as
+// catalog errors:
 //
 //   - CondAuthMissing (401): no Authorization and no API-key header;
 //   - CondAuthMalformed (401): a header that is not a usable Bearer value
@@ -75,11 +77,11 @@ const DefaultAuthRetryAfter = 5 * time.Second
 //
 // Each 401 carries an RFC 6750 challenge (WWW-Authenticate: Bearer realm=…,
 // error="invalid_token"). The key is never echoed in a body, header or log.
-func Auth(cfg AuthConfig) func(http.Handler) http.Handler {
+func New(cfg Config) func(http.Handler) http.Handler {
 	a := newAuthenticator(cfg)
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			track(w, r)
+			apierr.StateFrom(r.Context()).RecordRoute(r)
 			p, err := a.authenticate(r)
 			if err != nil {
 				apierr.Write(w, r, err)
@@ -88,7 +90,7 @@ func Auth(cfg AuthConfig) func(http.Handler) http.Handler {
 			if p != nil {
 				var st *apierr.State
 				st, r = stateFor(r)
-				st.Principal = p
+				st.SetPrincipal(p)
 			}
 			next.ServeHTTP(w, r)
 		})
@@ -96,14 +98,14 @@ func Auth(cfg AuthConfig) func(http.Handler) http.Handler {
 }
 
 type authenticator struct {
-	cfg                            AuthConfig
+	cfg                            Config
 	header                         string
 	challenge, invalid, invalidReq string
 	prefixes                       []string // sorted, longest first for matching
 	prefixList                     string   // "fx_live_ or fx_test_"
 }
 
-func newAuthenticator(cfg AuthConfig) *authenticator {
+func newAuthenticator(cfg Config) *authenticator {
 	realm := cfg.Realm
 	if realm == "" {
 		realm = "api"
@@ -214,7 +216,7 @@ func (a *authenticator) authenticate(r *http.Request) (*apierr.Principal, error)
 func (a *authenticator) unavailable(cause error) *apierr.Error {
 	ra := a.cfg.UnavailableRetryAfter
 	if ra <= 0 {
-		ra = DefaultAuthRetryAfter
+		ra = DefaultRetryAfter
 	}
 	return apierr.Cond(apierr.CondUnavailable).WithRetryAfter(ra).WithCause(cause)
 }
@@ -337,7 +339,7 @@ func stateFor(r *http.Request) (*apierr.State, *http.Request) {
 	if st := apierr.StateFrom(r.Context()); st != nil {
 		return st, r
 	}
-	st := &apierr.State{Catalog: apierr.Default(), RequestID: NewRequestID()}
+	st := apierr.NewState(apierr.Default(), middleware.NewRequestID())
 	return st, r.WithContext(apierr.NewContext(r.Context(), st))
 }
 
@@ -349,7 +351,7 @@ func RequireScope(scopes ...string) func(http.Handler) http.Handler {
 	challenge := `Bearer error="insufficient_scope", scope="` + strings.Join(scopes, " ") + `"`
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			track(w, r)
+			apierr.StateFrom(r.Context()).RecordRoute(r)
 			p := apierr.PrincipalFrom(r.Context())
 			if p == nil {
 				apierr.Write(w, r, apierr.Cond(apierr.CondAuthMissing).WithHeader("WWW-Authenticate", "Bearer"))

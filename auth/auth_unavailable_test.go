@@ -1,4 +1,4 @@
-package middleware_test
+package auth_test
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/apierr/apierr"
+	"github.com/apierr/apierr/auth"
 	"github.com/apierr/apierr/middleware"
 )
 
@@ -25,22 +26,22 @@ func (brokenKeyStore) Lookup(_ context.Context, key string) (*apierr.Principal, 
 // line even when the store's error carries it.
 func TestAuthBackendFailure(t *testing.T) {
 	const key = "sk_live_s3cr3t_0123456789"
-	memKeys := middleware.NewMemoryKeyStore()
+	memKeys := auth.NewMemoryKeyStore()
 	if err := memKeys.Add(key, apierr.Principal{Tenant: "t1"}); err != nil {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct {
 		name string
-		cfg  middleware.AuthConfig
+		cfg  auth.Config
 	}{
-		{"key store fails", middleware.AuthConfig{Keys: brokenKeyStore{}}},
-		{"tenant check fails", middleware.AuthConfig{Keys: memKeys, TenantActive: func(context.Context, *apierr.Principal) (bool, error) {
+		{"key store fails", auth.Config{Keys: brokenKeyStore{}}},
+		{"tenant check fails", auth.Config{Keys: memKeys, TenantActive: func(context.Context, *apierr.Principal) (bool, error) {
 			return false, errors.New("tenants: timeout")
 		}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			logger, logs := newLogger()
-			h := middleware.Stack(faxCatalog(t), middleware.WithLogger(logger))(middleware.Auth(tc.cfg)(whoami))
+			h := middleware.Stack(faxCatalog(t), middleware.WithLogger(logger))(auth.New(tc.cfg)(whoami))
 			srv := serve(t, h)
 			for _, hdr := range [][]string{{"Authorization", "Bearer " + key}, {"X-API-Key", key}} {
 				res := do(t, newReq(t, "GET", srv.URL+"/", nil, hdr...))
@@ -76,7 +77,7 @@ func TestAuthTokenNotLogged(t *testing.T) {
 	token := jwtLike(`{"sub":"user_s3cr3t"}`)
 	logger, logs := newLogger()
 	srv := serve(t, middleware.Stack(faxCatalog(t), middleware.WithLogger(logger))(
-		middleware.Auth(middleware.AuthConfig{Tokens: introspectDown{}})(whoami)))
+		auth.New(auth.Config{Tokens: introspectDown{}})(whoami)))
 	res := do(t, newReq(t, "GET", srv.URL+"/", nil, "Authorization", "Bearer "+token))
 	checkCatalogError(t, res, 503, fc(apierr.CondUnavailable))
 	if strings.Contains(logs.String(), token) || !strings.Contains(logs.String(), "i/o timeout") {

@@ -1,4 +1,4 @@
-package middleware_test
+package auth_test
 
 import (
 	"bufio"
@@ -12,15 +12,34 @@ import (
 	"time"
 
 	"github.com/apierr/apierr"
+	"github.com/apierr/apierr/auth"
+	"github.com/apierr/apierr/bind"
 	"github.com/apierr/apierr/middleware"
 )
+
+const validFax = `{"to":"+14155550100","file":"f.pdf"}`
+
+// bindHandler decodes and validates a fax.
+func bindHandler() http.Handler {
+	return apierr.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
+		var req struct {
+			To   string `json:"to" validate:"required,e164"`
+			File string `json:"file" validate:"required"`
+		}
+		if err := bind.JSON(r, &req); err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "ok %s", req.To)
+		return nil
+	})
+}
 
 // hostileServer is the full runtime in front of an authenticated, bounded,
 // validated endpoint.
 func hostileServer(t *testing.T, kind string) (*httptest.Server, *logBuf) {
 	t.Helper()
 	logger, logs := newLogger()
-	endpoint := middleware.Auth(testAuthConfig(t))(middleware.BodyLimit(64 << 10)(bindHandler()))
+	endpoint := auth.New(testAuthConfig(t))(middleware.BodyLimit(64 << 10)(bindHandler()))
 	return serve(t, mount(t, kind, middleware.Stack(faxCatalog(t), middleware.WithLogger(logger)), route{"POST /fax", endpoint})), logs
 }
 
@@ -60,7 +79,7 @@ func endless(w io.Writer) {
 }
 
 func TestHostileInput(t *testing.T) {
-	auth := "Authorization: Bearer " + testKey + "\r\n"
+	authz := "Authorization: Bearer " + testKey + "\r\n"
 	head := func(extra string, n int) string {
 		return "POST /fax HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n" + extra + fmt.Sprintf("Content-Length: %d\r\n\r\n", n)
 	}
@@ -75,25 +94,25 @@ func TestHostileInput(t *testing.T) {
 		// those responses cannot be catalog errors (see the package report).
 		serverOwn bool
 	}{
-		{name: "declared oversized body", head: head(auth, 50<<20), status: fs(apierr.CondPayloadTooLarge), cond: apierr.CondPayloadTooLarge},
-		{name: "body that never ends", head: "POST /fax HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n" + auth + "Transfer-Encoding: chunked\r\n\r\n",
+		{name: "declared oversized body", head: head(authz, 50<<20), status: fs(apierr.CondPayloadTooLarge), cond: apierr.CondPayloadTooLarge},
+		{name: "body that never ends", head: "POST /fax HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n" + authz + "Transfer-Encoding: chunked\r\n\r\n",
 			stream: endless, status: fs(apierr.CondPayloadTooLarge), cond: apierr.CondPayloadTooLarge},
-		{name: "invalid utf-8", head: head(auth, 14), body: "{\"to\":\"\xff\xfe\xfd\"}  ", status: 0, cond: apierr.CondMalformedBody},
-		{name: "nul byte in json", head: head(auth, 10), body: "{\"to\":\"\x00\"}", status: 0, cond: apierr.CondMalformedBody},
-		{name: "deeply nested json", head: head(auth, 60000), body: strings.Repeat("[", 30000) + strings.Repeat("]", 30000), status: 0, cond: apierr.CondMalformedBody},
-		{name: "deeply nested objects", head: head(auth, 5*5000+5000), body: strings.Repeat(`{"a":`, 5000) + strings.Repeat("}", 5000), status: 0, cond: apierr.CondMalformedBody},
-		{name: "huge request id", head: head(auth+"X-Request-ID: "+strings.Repeat("r", 200<<10)+"\r\n", len(validFax)), body: validFax, status: 200},
+		{name: "invalid utf-8", head: head(authz, 14), body: "{\"to\":\"\xff\xfe\xfd\"}  ", status: 0, cond: apierr.CondMalformedBody},
+		{name: "nul byte in json", head: head(authz, 10), body: "{\"to\":\"\x00\"}", status: 0, cond: apierr.CondMalformedBody},
+		{name: "deeply nested json", head: head(authz, 60000), body: strings.Repeat("[", 30000) + strings.Repeat("]", 30000), status: 0, cond: apierr.CondMalformedBody},
+		{name: "deeply nested objects", head: head(authz, 5*5000+5000), body: strings.Repeat(`{"a":`, 5000) + strings.Repeat("}", 5000), status: 0, cond: apierr.CondMalformedBody},
+		{name: "huge request id", head: head(authz+"X-Request-ID: "+strings.Repeat("r", 200<<10)+"\r\n", len(validFax)), body: validFax, status: 200},
 		{name: "huge key", head: head("Authorization: Bearer "+strings.Repeat("k", 200<<10)+"\r\n", 2), body: "{}", status: 401, cond: apierr.CondAuthMalformed},
-		{name: "headers over the server limit", head: head(auth+"X-Big: "+strings.Repeat("b", 2<<20)+"\r\n", 2), body: "{}", status: 431, serverOwn: true},
-		{name: "tab in request id", head: head(auth+"X-Request-ID: a\tb\r\n", len(validFax)), body: validFax, status: 200},
-		{name: "DEL in request id", head: head(auth+"X-Request-ID: a\x7fb\r\n", len(validFax)), body: validFax, status: 400, serverOwn: true},
-		{name: "control character in request id", head: head(auth+"X-Request-ID: a\x01b\r\n", len(validFax)), body: validFax, status: 400, serverOwn: true},
-		{name: "high bytes in request id", head: head(auth+"X-Request-ID: \xc3\xa9\xff\r\n", len(validFax)), body: validFax, status: 200},
+		{name: "headers over the server limit", head: head(authz+"X-Big: "+strings.Repeat("b", 2<<20)+"\r\n", 2), body: "{}", status: 431, serverOwn: true},
+		{name: "tab in request id", head: head(authz+"X-Request-ID: a\tb\r\n", len(validFax)), body: validFax, status: 200},
+		{name: "DEL in request id", head: head(authz+"X-Request-ID: a\x7fb\r\n", len(validFax)), body: validFax, status: 400, serverOwn: true},
+		{name: "control character in request id", head: head(authz+"X-Request-ID: a\x01b\r\n", len(validFax)), body: validFax, status: 400, serverOwn: true},
+		{name: "high bytes in request id", head: head(authz+"X-Request-ID: \xc3\xa9\xff\r\n", len(validFax)), body: validFax, status: 200},
 		{name: "tab in key", head: head("Authorization: Bearer fx_test_9f8e\t7d6c5b4a39281706\r\n", 2), body: "{}", status: 401, cond: apierr.CondAuthMalformed},
 		{name: "control character in key", head: head("X-API-Key: fx_test_9f8e\x02d6c5b4a39281706\r\n", 2), body: "{}", status: 400, serverOwn: true},
 		{name: "invalid utf-8 in key", head: head("X-API-Key: fx_test_\xff\xfe9281706\r\n", 2), body: "{}", status: 401, cond: apierr.CondAuthMalformed},
 		{name: "key with newline folded", head: head("X-API-Key: fx_test_9f8e7d6c\r\n 5b4a39281706\r\n", 2), body: "{}", status: 401, cond: apierr.CondAuthMalformed},
-		{name: "many request ids", head: head(auth+strings.Repeat("X-Request-ID: abc\r\n", 500), len(validFax)), body: validFax, status: 200},
+		{name: "many request ids", head: head(authz+strings.Repeat("X-Request-ID: abc\r\n", 500), len(validFax)), body: validFax, status: 200},
 	}
 	for _, kind := range routerKinds {
 		srv, logs := hostileServer(t, kind)

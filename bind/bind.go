@@ -1,4 +1,4 @@
-package middleware
+package bind
 
 import (
 	"bytes"
@@ -15,18 +15,18 @@ import (
 	"github.com/apierr/apierr"
 )
 
-// Defaults of Bind.
+// Defaults of a Binder.
 const (
-	// DefaultMaxBodyBytes is the largest body Bind reads without BindMaxBytes.
-	DefaultMaxBodyBytes = 1 << 20
-	// DefaultMaxDepth is how deeply Bind lets objects and arrays nest.
+	// DefaultMaxBytes is the largest body a Binder reads unless told otherwise.
+	DefaultMaxBytes = 1 << 20
+	// DefaultMaxDepth is how deeply a Binder lets objects and arrays nest.
 	DefaultMaxDepth = 32
 )
 
-// BindOption adjusts one call of Bind.
-type BindOption func(*bindConfig)
+// Option adjusts one call of JSON.
+type Option func(*options)
 
-type bindConfig struct {
+type options struct {
 	disallowUnknown bool
 	maxBytes        int64
 	maxDepth        int
@@ -34,22 +34,30 @@ type bindConfig struct {
 
 // DisallowUnknownFields makes a member that matches no field of the target a
 // malformed body (context "field").
-func DisallowUnknownFields() BindOption { return disallowUnknown }
+func DisallowUnknownFields() Option { return disallowUnknown }
 
-func disallowUnknown(c *bindConfig) { c.disallowUnknown = true }
+func disallowUnknown(c *options) { c.disallowUnknown = true }
 
-// BindMaxBytes sets the largest body read (default DefaultMaxBodyBytes).
-// A limit set by BodyLimit or http.MaxBytesReader applies as well.
-func BindMaxBytes(n int64) BindOption { return func(c *bindConfig) { c.maxBytes = n } }
+// MaxBytes sets the largest body read (default: the Binder's, DefaultMaxBytes
+// unless Config.MaxBytes says otherwise). A limit set by
+// middleware.BodyLimit or http.MaxBytesReader applies as well.
+func MaxBytes(n int64) Option { return func(c *options) { c.maxBytes = n } }
 
-// BindMaxDepth sets how deeply objects and arrays may nest (default DefaultMaxDepth).
-func BindMaxDepth(n int) BindOption { return func(c *bindConfig) { c.maxDepth = n } }
+// MaxDepth sets how deeply objects and arrays may nest (default: the
+// Binder's, DefaultMaxDepth unless Config.MaxDepth says otherwise).
+func MaxDepth(n int) Option { return func(c *options) { c.maxDepth = n } }
 
 var bodyPool = sync.Pool{New: func() any { b := make([]byte, 0, 4<<10); return &b }}
 
-// Bind decodes the JSON body of r into v and validates v with the package's
-// validator (go-playground/validator v10 with the rules "e164", "uuid" and
-// registered enums). It returns nil or an *apierr.Error:
+// JSON decodes the JSON body of r into v and validates v with the default
+// Binder (rules "e164" and "uuid" beside go-playground/validator's own). See
+// Binder.JSON.
+func JSON(r *http.Request, v any, opts ...Option) error {
+	return defaultBinder().JSON(r, v, opts...)
+}
+
+// JSON decodes the JSON body of r into v and validates v. It returns nil or
+// an *apierr.Error:
 //
 //   - CondPayloadTooLarge (context limit_bytes) for a body over the limit;
 //   - CondMalformedBody for an empty body, invalid UTF-8, nesting deeper
@@ -62,8 +70,8 @@ var bodyPool = sync.Pool{New: func() any { b := make([]byte, 0, 4<<10); return &
 //
 // The error's Detail (malformed) or Message (validation) says what is wrong
 // in plain English.
-func Bind(r *http.Request, v any, opts ...BindOption) error {
-	cfg := bindConfig{maxBytes: DefaultMaxBodyBytes, maxDepth: DefaultMaxDepth}
+func (b *Binder) JSON(r *http.Request, v any, opts ...Option) error {
+	cfg := b.defaults
 	for _, o := range opts {
 		o(&cfg)
 	}
@@ -116,10 +124,10 @@ func Bind(r *http.Request, v any, opts ...BindOption) error {
 	if err != nil {
 		return decodeError(body, err)
 	}
-	return validateValue(v)
+	return b.Validate(v)
 }
 
-var errBodyTooLarge = errors.New("middleware: body too large")
+var errBodyTooLarge = errors.New("bind: body too large")
 
 // heldBody is a request body already held in memory that hands its unread
 // bytes over without a copy, leaving itself empty (the idempotency

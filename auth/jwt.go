@@ -1,4 +1,4 @@
-package middleware
+package auth
 
 import (
 	"bytes"
@@ -10,7 +10,7 @@ import (
 // LooksLikeJWT reports whether s has the shape of a JWS compact
 // serialization: three base64url segments separated by dots, the first two
 // non-empty, the first decoding to a JSON object. It does not verify
-// anything; it only routes a bearer value to AuthConfig.Tokens instead of the
+// anything; it only routes a bearer value to Config.Tokens instead of the
 // key store.
 func LooksLikeJWT(s string) bool {
 	if len(s) < 10 || len(s) > maxCredentialLength {

@@ -1,0 +1,99 @@
+package apierr
+
+import (
+	"context"
+	"net/http/httptest"
+	"testing"
+)
+
+func TestStateNilIsSafe(t *testing.T) {
+	var s *State
+	s.SetPrincipal(&Principal{Tenant: "t"})
+	s.SetCatalog(Default())
+	s.RecordRoute(httptest.NewRequest("GET", "/", nil))
+	s.MarkRendered(&Error{Code: "x"})
+	s.Join(NewState(nil, "r"))
+	if s.ClaimLog() || s.Rendered() || s.Err() != nil || s.Code() != "" || s.Status() != 0 ||
+		s.RequestID() != "" || s.Principal() != nil || s.Route() != "" || s.Catalog() != Default() || s.Fork() != nil {
+		t.Error("a nil State must read as zero and ignore writes")
+	}
+}
+
+func TestStateClaimLogOnce(t *testing.T) {
+	s := NewState(nil, "r")
+	if !s.ClaimLog() {
+		t.Fatal("first claim refused")
+	}
+	if s.ClaimLog() {
+		t.Error("second claim granted: two layers would log one response")
+	}
+}
+
+func TestStateMarkRenderedKeepsFirst(t *testing.T) {
+	s := NewState(nil, "r")
+	s.MarkRendered(&Error{Code: "first", Status: 409})
+	s.MarkRendered(&Error{Code: "second", Status: 500})
+	if !s.Rendered() || s.Code() != "first" || s.Status() != 409 {
+		t.Errorf("state = %q %d, want the first error", s.Code(), s.Status())
+	}
+	s = NewState(nil, "r")
+	s.MarkRendered(nil)
+	if !s.Rendered() || s.Err() != nil {
+		t.Error("MarkRendered(nil): rendered, no known error")
+	}
+}
+
+func TestStateRecordRouteReadsPatternLate(t *testing.T) {
+	s := NewState(nil, "r")
+	r := httptest.NewRequest("GET", "/fax/1", nil)
+	s.RecordRoute(r)
+	if s.Route() != "" {
+		t.Fatal("a request no router matched has a route")
+	}
+	r.Pattern = "GET /fax/{id}" // what ServeMux does after the outer layers ran
+	if s.Route() != "GET /fax/{id}" {
+		t.Errorf("route = %q", s.Route())
+	}
+	inner := httptest.NewRequest("GET", "/fax/1", nil)
+	inner.Pattern = "/fax/"
+	s.RecordRoute(inner)
+	if s.Route() != "/fax/" {
+		t.Errorf("route = %q, want the most specific request's", s.Route())
+	}
+}
+
+func TestStateForkJoin(t *testing.T) {
+	outer := NewState(nil, "r")
+	outer.ClaimLog()
+	fork := outer.Fork()
+	p := &Principal{Tenant: "acme"}
+	fork.SetPrincipal(p)
+	r := httptest.NewRequest("GET", "/fax/1", nil)
+	r.Pattern = "GET /fax/{id}"
+	fork.RecordRoute(r)
+	w := httptest.NewRecorder()
+	Write(w, r.WithContext(NewContext(context.Background(), fork)), Cond(CondForbidden))
+	if outer.Principal() != nil || outer.Rendered() || outer.Route() != "" {
+		t.Fatal("the fork's changes reached the outer State before Join")
+	}
+	outer.Join(fork)
+	if outer.Principal() != p || !outer.Rendered() || outer.Code() != "forbidden" || outer.Route() != "GET /fax/{id}" || outer.RequestID() != "r" {
+		t.Errorf("after Join: principal %v rendered %v code %q route %q", outer.Principal(), outer.Rendered(), outer.Code(), outer.Route())
+	}
+	if outer.ClaimLog() {
+		t.Error("Join lost the log claim")
+	}
+}
+
+func TestStateForkDoesNotShareRenderedError(t *testing.T) {
+	captureLog(t)
+	outer := NewState(nil, "r")
+	outer.MarkRendered(&Error{Code: "first", Status: 409})
+	fork := outer.Fork()
+	w := httptest.NewRecorder()
+	Write(w, httptest.NewRequest("GET", "/", nil).WithContext(NewContext(context.Background(), fork)), Cond(CondInternal))
+	outer.Join(fork)
+	if outer.Code() != "first" {
+		t.Errorf("code = %q, want the error rendered before the fork", outer.Code())
+	}
+}
