@@ -50,30 +50,30 @@ type rlScript struct {
 
 var rlScriptPool = sync.Pool{New: func() any { return &rlScript{done: make(chan struct{}, 1)} }}
 
-// do runs script for the caller, alone or in a pipeline with others. direct
-// is the caller's own round trip, used when a slot is free.
-func (b *rlBatcher) do(ctx context.Context, script *redis.Script, keys []string, args []any, direct func() ([]any, error)) ([]any, error) {
+// do runs script for the caller, alone (c.direct, when a slot is free) or
+// in a pipeline with others.
+func (b *rlBatcher) do(ctx context.Context, c *rlCaller, script *redis.Script, keys []string, args []any) ([]any, error) {
 	b.mu.Lock()
 	if b.active < b.limit {
 		b.active++
 		b.mu.Unlock()
-		v, err := direct()
+		v, err := c.direct(ctx, script, keys, args)
 		b.release()
 		return v, err
 	}
-	c := rlScriptPool.Get().(*rlScript)
-	c.script, c.keys, c.args, c.ctx = script, keys, args, ctx
-	b.queue = append(b.queue, c)
+	q := rlScriptPool.Get().(*rlScript)
+	q.script, q.keys, q.args, q.ctx = script, keys, args, ctx
+	b.queue = append(b.queue, q)
 	b.mu.Unlock()
 	select {
-	case <-c.done:
-		v, err := c.res, c.err
-		*c = rlScript{done: c.done}
-		rlScriptPool.Put(c)
+	case <-q.done:
+		v, err := q.res, q.err
+		*q = rlScript{done: q.done}
+		rlScriptPool.Put(q)
 		return v, err
 	case <-ctx.Done():
 		// The call may still run: a timed-out check may have been charged,
-		// as with any request whose reply is lost. c is not reused.
+		// as with any request whose reply is lost. q is not reused.
 		return nil, fmt.Errorf("redisstore: %w", ctx.Err())
 	}
 }

@@ -65,25 +65,37 @@ func (c *rlCaller) run(ctx context.Context, script *redis.Script, keys []string,
 	if !ok {
 		return nil, ErrFailingFast
 	}
-	f := func(ctx context.Context) *redis.Cmd { return script.Run(ctx, c.client, keys, args...) }
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	var v []any
 	var err error
 	if c.batch == nil {
-		v, err = c.call(ctx, f)
+		v, err = c.direct(ctx, script, keys, args)
 	} else {
-		bctx, cancel := context.WithTimeout(ctx, c.timeout)
-		v, err = c.batch.do(bctx, script, keys, args, func() ([]any, error) { return c.call(bctx, f) })
-		cancel()
+		v, err = c.batch.do(ctx, c, script, keys, args)
 	}
-	c.breaker.exit(probe, err)
+	cancel()
+	c.exit(ctx, probe, err)
 	return v, err
 }
 
-func (c *rlCaller) call(ctx context.Context, f func(ctx context.Context) *redis.Cmd) ([]any, error) {
-	ctx, cancel := context.WithTimeout(ctx, c.timeout)
-	defer cancel()
+// exit records a call's outcome. A cluster client whose call failed for
+// want of Redis is told to reload its slot map at once (it does so in the
+// background, once): after a failover the first failures then bring the
+// new master into use, where the client would otherwise keep dialling the
+// dead one until its periodic reload.
+func (c *rlCaller) exit(ctx context.Context, probe bool, err error) {
+	c.breaker.exit(probe, err)
+	if err != nil && rlWantOfRedis(err) {
+		if cc, ok := c.client.(*redis.ClusterClient); ok {
+			cc.ReloadState(context.WithoutCancel(ctx))
+		}
+	}
+}
+
+// direct runs script in a round trip of its own; ctx carries the deadline.
+func (c *rlCaller) direct(ctx context.Context, script *redis.Script, keys []string, args []any) ([]any, error) {
 	if !c.guard {
-		return rlSlice(f(ctx))
+		return rlSlice(script.Run(ctx, c.client, keys, args...))
 	}
 	type result struct {
 		v   []any
@@ -91,7 +103,7 @@ func (c *rlCaller) call(ctx context.Context, f func(ctx context.Context) *redis.
 	}
 	ch := make(chan result, 1)
 	go func() {
-		v, err := rlSlice(f(ctx))
+		v, err := rlSlice(script.Run(ctx, c.client, keys, args...))
 		ch <- result{v, err}
 	}()
 	select {
@@ -153,6 +165,6 @@ func (c *rlCaller) exec(ctx context.Context, f func(ctx context.Context) error) 
 			err = ctx.Err()
 		}
 	}
-	c.breaker.exit(probe, err)
+	c.exit(ctx, probe, err)
 	return err
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -31,8 +30,8 @@ func (e *NotReplicatedError) Error() string {
 // trip on one connection to the key's master (WAIT covers the writes made
 // on its own connection). On a cluster the master is the key's slot owner
 // as the client last saw it; a MOVED or ASK reply (a failover moved the
-// slot) makes the client reload the slot map and is returned as is: the
-// request fails (503) and its retry finds the new master.
+// slot) or a dead master makes the client reload the slot map, and is
+// returned as is: the request fails (503) and its retry finds the new master.
 func (s *IdempotencyStore) waitWrite(ctx context.Context, key string, write func(p redis.Pipeliner) redis.Cmder) (redis.Cmder, int64, error) {
 	var node redis.Cmdable = s.client
 	cc, cluster := s.client.(*redis.ClusterClient)
@@ -48,7 +47,9 @@ func (s *IdempotencyStore) waitWrite(ctx context.Context, key string, write func
 	wait := p.Do(ctx, "WAIT", s.waitReplicas, s.waitTimeout.Milliseconds())
 	_, _ = p.Exec(ctx)
 	err := cmd.Err()
-	if cluster && err != nil && idemIsRedirect(err) {
+	if cluster && err != nil && !errors.Is(err, redis.Nil) {
+		// Bypassing the cluster client's routing, this call must tell it
+		// what it met: a redirect, or a master gone (failover under way).
 		cc.ReloadState(ctx)
 	}
 	if err != nil && !errors.Is(err, redis.Nil) {
@@ -59,9 +60,4 @@ func (s *IdempotencyStore) waitWrite(ctx context.Context, key string, write func
 		return cmd, 0, werr
 	}
 	return cmd, acked, err
-}
-
-func idemIsRedirect(err error) bool {
-	s := err.Error()
-	return strings.HasPrefix(s, "MOVED ") || strings.HasPrefix(s, "ASK ") || strings.HasPrefix(s, "TRYAGAIN")
 }
