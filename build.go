@@ -212,7 +212,11 @@ func (ck *checker) conditions(c *Code, cp codePositions, seen map[Condition]firs
 			at = cp.condAt[j]
 		}
 		if !cond.Valid() {
-			ck.errorf(at, "code %q: unknown condition %q (known: %s)", c.ID, cond, conditionList())
+			if near := suggestCondition(cond); near != "" {
+				ck.errorf(at, "code %q: unknown condition %q (did you mean %q?)", c.ID, cond, near)
+			} else {
+				ck.errorf(at, "code %q: unknown condition %q (known: %s)", c.ID, cond, conditionList())
+			}
 		} else if f, dup := seen[cond]; dup {
 			ck.errorf(at, "condition %q is bound twice: by %q (at %d:%d) and by %q", cond, f.id, f.at.line, f.at.col, c.ID)
 		} else {
@@ -243,6 +247,16 @@ func containsFormat(fs []Format, name string) bool {
 		}
 	}
 	return false
+}
+
+// suggestCondition returns the built-in condition closest to a misspelt
+// one, or "".
+func suggestCondition(cond Condition) string {
+	names := make([]string, len(Conditions))
+	for i, c := range Conditions {
+		names[i] = string(c)
+	}
+	return suggest(string(cond), names)
 }
 
 func conditionList() string {

@@ -132,6 +132,23 @@ func (c *Catalog) Codes() []*Code { return c.codes }
 // Lookup returns the code with id, or nil.
 func (c *Catalog) Lookup(id string) *Code { return c.byID[id] }
 
+// Suggest returns the catalog's code id closest to id, for a "did you
+// mean" after a misspelling (case and separators ignored), or "" when none
+// is close.
+func (c *Catalog) Suggest(id string) string {
+	norm := func(s string) string {
+		return strings.ToLower(strings.NewReplacer("-", "_", ".", "_", " ", "_").Replace(s))
+	}
+	ids := make([]string, 0, len(c.codes))
+	byNorm := map[string]string{}
+	for _, k := range c.codes {
+		n := norm(k.ID)
+		ids = append(ids, n)
+		byNorm[n] = k.ID
+	}
+	return byNorm[suggest(norm(id), ids)]
+}
+
 // ForCondition returns the code bound to cond (its own or the fallback).
 func (c *Catalog) ForCondition(cond Condition) *Code { return c.byCond[cond] }
 

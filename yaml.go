@@ -413,6 +413,14 @@ func normalizeYAML(v any) any {
 	return v
 }
 
+// yamlZeroBased reports whether the YAML library numbered this error's
+// line from zero: its parser errors ("did not find expected …", naming the
+// line where the unclosed construct began) and its tab-indentation error
+// come out one line early, its other scanner errors do not.
+func yamlZeroBased(msg string) bool {
+	return strings.Contains(msg, "did not find expected") || strings.Contains(msg, "found a tab character")
+}
+
 var yamlLine = regexp.MustCompile(`line (\d+)(?:, column (\d+))?`)
 
 func yamlError(file string, err error) *LoadError {
@@ -420,6 +428,9 @@ func yamlError(file string, err error) *LoadError {
 	e := &LoadError{File: file, Msg: "invalid YAML: " + msg}
 	if m := yamlLine.FindStringSubmatch(msg); m != nil {
 		e.Line, _ = strconv.Atoi(m[1])
+		if yamlZeroBased(msg) {
+			e.Line++
+		}
 		e.Column = 1
 		if m[2] != "" {
 			e.Column, _ = strconv.Atoi(m[2])

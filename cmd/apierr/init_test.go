@@ -99,3 +99,31 @@ func TestFreshInstall(t *testing.T) {
 		t.Error("apierr schema -o wrote something else")
 	}
 }
+
+// TestExplainFindsCommonNames: explain finds a code by its condition, by a
+// common name of it, by its status, and suggests the nearest id for a typo.
+func TestExplainFindsCommonNames(t *testing.T) {
+	for _, tc := range []struct {
+		name, catalog, arg, want string
+		code                     int
+	}{
+		{"condition", "", "rate_limited", "rate_limited — ", 0},
+		{"common name", "", "rate_limit_exceeded", "rate_limited — ", 0},
+		{"common name upper case", "", "RATE_LIMIT_EXCEEDED", "rate_limited — ", 0},
+		{"status name", "", "too_many_requests", "rate_limited — ", 0},
+		{"status number", "", "401", "authentication_required — ", 0},
+		{"common name in a seed catalog", "../../examples/fax/errors.yaml", "unauthorized", "api_key_missing — ", 0},
+		{"typo", "", "not_fund", `did you mean "not_found"?`, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			args := []string{"explain", tc.arg}
+			if tc.catalog != "" {
+				args = append(args, "--catalog", tc.catalog)
+			}
+			r := cliRun(t, "", args...)
+			if r.code != tc.code || !strings.Contains(r.stdout+r.stderr, tc.want) {
+				t.Errorf("exit %d, want %d; output lacks %q:\n%s%s", r.code, tc.code, tc.want, r.stdout, r.stderr)
+			}
+		})
+	}
+}
