@@ -348,9 +348,9 @@ export function retryingFetch(options: RetryOptions = {}): (input: RequestInfo |
   return retryingFetchAny({ decodeOptions, ...options });
 }
 
-/** Reports whether e is a decoded error with one of codes. */
-export function hasCode<C extends Code>(e: unknown, ...codes: C[]): e is CatalogError<C> {
-  return e instanceof ApiError && e.known && (codes as string[]).includes(e.code);
+/** Reports whether e is a decoded error with one of the codes ids. */
+export function hasCode<C extends Code>(e: unknown, ...ids: C[]): e is CatalogError<C> {
+  return e instanceof ApiError && e.known && (ids as string[]).includes(e.code);
 }
 
 /** Reports whether e is a decoded error whose code the catalog declares. */
