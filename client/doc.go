@@ -24,9 +24,9 @@
 // Transport is an http.RoundTripper that retries what is safe to retry:
 // transport failures and 408/429/500/502/503/504 (and a CDN's 52x), only
 // for idempotent methods or requests that carry an Idempotency-Key, with
-// full-jitter exponential
-// backoff, Retry-After honoured but capped, never sleeping past the context
-// deadline, and a retry budget so a failing backend is not stormed.
+// full-jitter exponential backoff, Retry-After honoured but capped, never
+// sleeping past the context deadline, and a retry budget so a failing
+// backend is not stormed.
 //
 //	c := client.New(&client.Transport{MaxRetries: 4})
 //

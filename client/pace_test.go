@@ -50,10 +50,11 @@ func (c *scaledClock) Sleep(ctx context.Context, d time.Duration) error {
 }
 
 // paceScale is how much faster than real time the pacing tests run: 10 by
-// default (about 10 s), APIERR_PACE_SCALE=1 for the real-time figures in
-// BENCHMARKS.md. The scale multiplies scheduling delays too: at 25 a machine
-// loaded to 12 runnable threads per core stalls goroutines for long enough
-// to bunch requests past the server's slack.
+// default (about 10 s), 4 under the race detector (about 30 s),
+// APIERR_PACE_SCALE=1 for the real-time figures in BENCHMARKS.md. The scale
+// multiplies scheduling delays too: at 25 a machine loaded to 12 runnable
+// threads per core stalls goroutines for long enough to bunch requests past
+// the server's slack.
 func paceScale(t *testing.T) float64 {
 	t.Helper()
 	if v := os.Getenv("APIERR_PACE_SCALE"); v != "" {
@@ -62,6 +63,9 @@ func paceScale(t *testing.T) float64 {
 			t.Fatalf("APIERR_PACE_SCALE=%q: want a positive number", v)
 		}
 		return k
+	}
+	if raceEnabled {
+		return 4
 	}
 	return 10
 }
