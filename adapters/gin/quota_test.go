@@ -1,0 +1,49 @@
+package apierrgin_test
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/apierr/apierr"
+	apierrgin "github.com/apierr/apierr/adapters/gin"
+	"github.com/apierr/apierr/examples/fax"
+	"github.com/apierr/apierr/middleware"
+	"github.com/apierr/apierr/ratelimit"
+	"github.com/gin-gonic/gin"
+)
+
+// TestGinQuota mounts a calendar quota behind authentication, as on
+// net/http: the second fax of the day is quota_exceeded (402), without
+// Retry-After.
+func TestGinQuota(t *testing.T) {
+	cat, err := fax.NewCatalog("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := middleware.NewMemoryKeyStore()
+	if err := keys.Add(testKey, apierr.Principal{Tenant: "acme", Environment: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
+	quota := ratelimit.NewQuota(ratelimit.QuotaConfig{Name: "faxes", Limit: 1, Period: ratelimit.Daily,
+		Now: func() time.Time { return now }})
+	gin.SetMode(gin.ReleaseMode)
+	e := gin.New()
+	apierrgin.Config{Catalog: cat, Stack: []middleware.Option{middleware.WithLogger(quiet)}}.Install(e)
+	e.POST("/fax", apierrgin.Wrap(middleware.Auth(middleware.AuthConfig{Keys: keys})), apierrgin.Wrap(quota.Middleware),
+		func(c *gin.Context) { c.Status(http.StatusCreated) })
+	srv := httptest.NewServer(e)
+	t.Cleanup(srv.Close)
+
+	auth := []string{"Authorization", "Bearer " + testKey}
+	if r := send(t, srv, "POST", "/fax", goodFax, auth...); r.status != 201 {
+		t.Fatalf("first: %d %s", r.status, r.raw)
+	}
+	r := send(t, srv, "POST", "/fax", goodFax, auth...)
+	contract(t, r, 402, "quota_exceeded")
+	if r.header.Get("Retry-After") != "" {
+		t.Errorf("a quota sends no Retry-After: %v", r.header)
+	}
+}
