@@ -9,6 +9,7 @@ import (
 
 	"github.com/apierr/apierr"
 	apierrecho "github.com/apierr/apierr/adapters/echo"
+	"github.com/apierr/apierr/auth"
 	"github.com/apierr/apierr/examples/fax"
 	"github.com/apierr/apierr/middleware"
 	"github.com/apierr/apierr/ratelimit"
@@ -23,7 +24,7 @@ func TestEchoQuota(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	keys := middleware.NewMemoryKeyStore()
+	keys := auth.NewMemoryKeyStore()
 	if err := keys.Add(testKey, apierr.Principal{Tenant: "acme", Environment: "test"}); err != nil {
 		t.Fatal(err)
 	}
@@ -34,7 +35,7 @@ func TestEchoQuota(t *testing.T) {
 	e.Logger.SetOutput(io.Discard)
 	apierrecho.Config{Catalog: cat, Stack: []middleware.Option{middleware.WithLogger(quiet)}}.Install(e)
 	e.POST("/fax", func(c echo.Context) error { return c.NoContent(http.StatusCreated) },
-		apierrecho.Wrap(middleware.Auth(middleware.AuthConfig{Keys: keys})), apierrecho.Wrap(quota.Middleware))
+		apierrecho.Wrap(auth.New(auth.Config{Keys: keys})), apierrecho.Wrap(quota.Middleware))
 	srv := httptest.NewServer(e)
 	t.Cleanup(srv.Close)
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/apierr/apierr"
 	apierrgin "github.com/apierr/apierr/adapters/gin"
+	"github.com/apierr/apierr/auth"
 	"github.com/apierr/apierr/examples/fax"
 	"github.com/apierr/apierr/middleware"
 	"github.com/apierr/apierr/ratelimit"
@@ -22,7 +23,7 @@ func TestGinQuota(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	keys := middleware.NewMemoryKeyStore()
+	keys := auth.NewMemoryKeyStore()
 	if err := keys.Add(testKey, apierr.Principal{Tenant: "acme", Environment: "test"}); err != nil {
 		t.Fatal(err)
 	}
@@ -32,7 +33,7 @@ func TestGinQuota(t *testing.T) {
 	gin.SetMode(gin.ReleaseMode)
 	e := gin.New()
 	apierrgin.Config{Catalog: cat, Stack: []middleware.Option{middleware.WithLogger(quiet)}}.Install(e)
-	e.POST("/fax", apierrgin.Wrap(middleware.Auth(middleware.AuthConfig{Keys: keys})), apierrgin.Wrap(quota.Middleware),
+	e.POST("/fax", apierrgin.Wrap(auth.New(auth.Config{Keys: keys})), apierrgin.Wrap(quota.Middleware),
 		func(c *gin.Context) { c.Status(http.StatusCreated) })
 	srv := httptest.NewServer(e)
 	t.Cleanup(srv.Close)

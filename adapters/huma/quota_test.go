@@ -9,6 +9,7 @@ import (
 
 	"github.com/apierr/apierr"
 	apierrhuma "github.com/apierr/apierr/adapters/huma"
+	"github.com/apierr/apierr/auth"
 	"github.com/apierr/apierr/examples/fax"
 	"github.com/apierr/apierr/middleware"
 	"github.com/apierr/apierr/ratelimit"
@@ -24,7 +25,7 @@ func TestHumaQuota(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	keys := middleware.NewMemoryKeyStore()
+	keys := auth.NewMemoryKeyStore()
 	if err := keys.Add(testKey, apierr.Principal{Tenant: "acme", Environment: "test"}); err != nil {
 		t.Fatal(err)
 	}
@@ -35,7 +36,7 @@ func TestHumaQuota(t *testing.T) {
 	api := humago.New(mux, apierrhuma.Configure(huma.DefaultConfig("Fax API", "1.0.0"), cat))
 	huma.Register(api, huma.Operation{Method: http.MethodPost, Path: "/fax", DefaultStatus: http.StatusCreated,
 		Middlewares: huma.Middlewares{
-			apierrhuma.Middleware(middleware.Auth(middleware.AuthConfig{Keys: keys})),
+			apierrhuma.Middleware(auth.New(auth.Config{Keys: keys})),
 			apierrhuma.Middleware(quota.Middleware),
 		}},
 		func(ctx gocontext.Context, in *sendFaxInput) (*faxOutput, error) { return &faxOutput{}, nil })
