@@ -86,21 +86,25 @@ var utf8BOM = []byte("\xef\xbb\xbf")
 // sanitized snippet or the status text) and retryability.
 //
 // The decoded error has: Status (the HTTP status); Code (the API's code:
-// "error", "code", Google's ErrorInfo.reason or status, Kubernetes' reason,
-// AWS's __type or x-amzn-ErrorType, S3's <Code>, a numeric code as digits);
-// Message, Title, Detail, Action, Docs (docs, doc_url, documentation_url,
-// more_info, an RFC 9457 type URL, JSON:API links.about, Google's Help);
-// RequestID (from the body, else RequestIDHeaders); RetryAfter (the
-// Retry-After header, delta-seconds or an HTTP-date measured against the
-// response's Date, wins over a body hint: retryAfter, retry_after,
+// "error", "code", "errcode", Google's ErrorInfo.reason or status,
+// Kubernetes' reason, AWS's __type or x-amzn-ErrorType, S3's <Code>, a
+// problem type URI's last segment, a "reason" or "type" that is an
+// identifier, a list item's code, a numeric code as digits; with about:blank
+// the status's name, "not_found"); Message, Title, Detail, Action, Docs
+// (docs, doc_url, documentation_url, more_info, error_uri, an RFC 9457 type
+// URL, JSON:API links.about, HAL _links, Google's Help); RequestID (from the
+// body, else RequestIDHeaders); RetryAfter (the Retry-After header,
+// delta-seconds or an HTTP-date measured against the response's Date, wins
+// over a body hint: retryAfter, retry_after, retry_after_ms,
 // RetryInfo.retryDelay, retryAfterSeconds; then a spent rate limit's reset
-// from the RateLimit field or a RateLimit-/X-RateLimit-Remaining of 0 with
-// its -Reset, which also makes the error retryable); Fields (every field-level error found);
-// Retryable (408, 425, 429, 500, 502, 503, 504, a throttling code such as
-// AWS's ThrottlingException, or the body says so); Condition (for the
-// statuses that name one, so errors.Is(err, apierr.Cond(...)) works); and
-// Context (the rest worth keeping, as encoding/json decodes it: numbers are
-// float64). Strings are sanitized: no control characters, bounded length.
+// from ParseRateLimit, which also makes the error retryable); Fields (every
+// field-level error found); Retryable (RetryableStatus, a throttling code
+// such as AWS's ThrottlingException, or the body says so); Condition (for
+// the statuses that name one, so errors.Is(err, apierr.Cond(...)) works);
+// and Context (the rest worth keeping, as encoding/json decodes it: numbers
+// are float64). Members are matched through a table of aliases and
+// wrappers with its precedence written in it (decode_json_table.go).
+// Strings are sanitized: no control characters, bounded length.
 func Decode(resp *http.Response) error { return defaultDecoder.Decode(resp) }
 
 // Decode is the package-level Decode with d's bounds and clock.
