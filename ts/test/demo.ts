@@ -29,6 +29,10 @@ export function startDemo(args: string[]): Promise<Demo> {
   let stderr = "";
   child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  // Never outlive the test process, whatever ends it.
+  const killChild = () => child.kill();
+  process.once("exit", killChild);
+  child.once("exit", () => process.off("exit", killChild));
   return new Promise((resolve, reject) => {
     let out = "";
     const timer = setTimeout(() => {
