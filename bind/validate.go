@@ -177,6 +177,19 @@ func (b *Binder) Validate(v any) error {
 	return e
 }
 
+// Message returns the English message Validate gives the violation fe of
+// the field named field (as the client sent it). It is for violations
+// another validator reports, a framework's own (gin's, with its binding
+// tags), so that they read as this Binder's do.
+func (b *Binder) Message(field string, fe validator.FieldError) string {
+	return b.ruleMessage(field, fe)
+}
+
+// Message is the default Binder's Binder.Message.
+func Message(field string, fe validator.FieldError) string {
+	return defaultBinder().ruleMessage(field, fe)
+}
+
 // ruleMessage is the English message of one violation.
 func (b *Binder) ruleMessage(f string, fe validator.FieldError) string {
 	p := fe.Param()

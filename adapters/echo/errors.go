@@ -6,9 +6,9 @@ import (
 	"strconv"
 
 	"github.com/apierr/apierr"
+	"github.com/apierr/apierr/bind"
 	"github.com/apierr/apierr/internal/adapt"
 	"github.com/apierr/apierr/middleware"
-	"github.com/go-playground/validator/v10"
 	"github.com/labstack/echo/v4"
 )
 
@@ -172,7 +172,7 @@ func bodyError(err error) *apierr.Error {
 	if e := adapt.DecodeError(err); e != nil {
 		return e
 	}
-	return adapt.ValidationError(err, nil, ruleMessage)
+	return adapt.ValidationError(err, nil, bind.Message)
 }
 
 // statusError is the catalog error of a plain status, as the runtime's
@@ -196,10 +196,4 @@ func statusError(status int, h http.Header) *apierr.Error {
 		}
 	}
 	return e
-}
-
-// ruleMessage is the message of a violation reported by a validator of
-// one's own.
-func ruleMessage(field string, fe validator.FieldError) string {
-	return field + " is not valid (rule " + fe.Tag() + ")."
 }

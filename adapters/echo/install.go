@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/apierr/apierr"
+	"github.com/apierr/apierr/bind"
 	"github.com/apierr/apierr/middleware"
 	"github.com/labstack/echo/v4"
 )
@@ -15,6 +16,9 @@ import (
 type Config struct {
 	// Catalog renders every error (nil: apierr.Default()).
 	Catalog *apierr.Catalog
+	// Binder decodes and validates c.Bind's and c.Validate's values (nil:
+	// bind's default Binder).
+	Binder *bind.Binder
 	// Stack are the options of the runtime (middleware.Stack): logger,
 	// request-ID policy, clock. None by default.
 	Stack []middleware.Option
@@ -38,8 +42,8 @@ func (cfg Config) Install(e *echo.Echo) {
 	a.carriers.New = func() any { return new(carrier) }
 	a.stack = middleware.Stack(cat, cfg.Stack...)(http.HandlerFunc(a.inner))
 	e.HTTPErrorHandler = a.handleError
-	e.Binder = &Binder{}
-	e.Validator = Validator{}
+	e.Binder = &Binder{Binder: cfg.Binder}
+	e.Validator = Validator{Binder: cfg.Binder}
 	e.Pre(a.runtime)
 	e.Use(recordRoute)
 }

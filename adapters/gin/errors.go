@@ -7,11 +7,11 @@ import (
 	"strconv"
 
 	"github.com/apierr/apierr"
+	"github.com/apierr/apierr/bind"
 	"github.com/apierr/apierr/internal/adapt"
 	"github.com/apierr/apierr/middleware"
 	"github.com/gin-gonic/gin"
 	"github.com/gin-gonic/gin/binding"
-	"github.com/go-playground/validator/v10"
 )
 
 // Convert returns the catalog error for an error attached with c.Error,
@@ -36,7 +36,7 @@ func Convert(c *gin.Context, err error, status int) *apierr.Error {
 	if e := adapt.DecodeError(err); e != nil {
 		return e
 	}
-	if e := adapt.ValidationError(err, nil, ruleMessage); e != nil {
+	if e := adapt.ValidationError(err, nil, bind.Message); e != nil {
 		return e
 	}
 	var ne *strconv.NumError
@@ -108,13 +108,8 @@ func (v structValidator) ValidateStruct(obj any) error {
 	if err == nil {
 		return nil
 	}
-	if e := adapt.ValidationError(err, reflect.TypeOf(obj), ruleMessage); e != nil {
+	if e := adapt.ValidationError(err, reflect.TypeOf(obj), bind.Message); e != nil {
 		return e
 	}
 	return err
-}
-
-// ruleMessage is the English message of one violation.
-func ruleMessage(field string, fe validator.FieldError) string {
-	return field + " is not valid (rule " + fe.Tag() + ")."
 }

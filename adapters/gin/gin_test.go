@@ -238,6 +238,10 @@ func TestGinErrorsAreCatalogErrors(t *testing.T) {
 				t.Errorf("no error for %s: %s", f, r.raw)
 			}
 		}
+		// gin's own tags and rules, apierr's wording.
+		if msgs, _ := errs["file"].([]any); len(msgs) != 1 || msgs[0] != "The file field is required." {
+			t.Errorf("file: %v", errs["file"])
+		}
 	})
 	t.Run("a query parameter of the wrong type is bad_request naming it", func(t *testing.T) {
 		r := send(t, srv, "GET", "/items?limit=lots", "")
