@@ -16,7 +16,7 @@ const preallocBytes = 32 << 10
 
 // readBody reads the request body up to MaxBodyBytes, hashing it as it
 // arrives, and puts it back for the handler: the bytes read are the only
-// copy of the body (middleware.Bind decodes them in place, see heldBody).
+// copy of the body (bind.JSON decodes them in place, see heldBody).
 // It returns the body's SHA-256.
 //
 // Memory follows the bytes that arrive, not a declared length: a client
@@ -106,7 +106,7 @@ func (m *middleware) readBody(r *http.Request) (sum [sha256.Size]byte, _ error) 
 
 // heldBody is the request body the middleware read, given back to the
 // handler from memory. TakeBytes hands its unread bytes over without a copy
-// and leaves it empty: middleware.Bind decodes them in place, so a large
+// and leaves it empty: bind.JSON decodes them in place, so a large
 // body is held once, and freed as soon as the handler is done with it.
 type heldBody struct {
 	b   []byte

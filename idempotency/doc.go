@@ -58,7 +58,7 @@
 // stops renewing, and its key frees once Config.Lease has passed.
 //
 // The body is read once, hashed as it arrives, and handed to the handler
-// from memory; middleware.Bind decodes it in place, so a keyed request's
+// from memory; bind.JSON decodes it in place, so a keyed request's
 // body is held once. A body over Config.MaxBodyBytes gets Config.TooLarge's
 // answer, which a route sets to its handler's own so the answer is the same
 // with or without a key.
