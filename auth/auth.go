@@ -44,7 +44,11 @@ type Config struct {
 	Environment string
 	// Realm is the realm of WWW-Authenticate challenges (default "api").
 	Realm string
-	// Header is the API-key header (default "X-API-Key").
+	// Header is the API-key header (default "X-API-Key"). "-" reads no
+	// API-key header: keys come in Authorization: Bearer only, and a request
+	// that sends one in a usual key header (X-API-Key, Api-Key, X-Auth-Token)
+	// is told so (CondAuthMissing with context "hint" naming the header; the
+	// key itself is never echoed).
 	Header string
 	// Optional lets requests without credentials through with no principal;
 	// credentials that are present must still be valid.
@@ -117,8 +121,11 @@ func newAuthenticator(cfg Config) *authenticator {
 		return r
 	}, realm)
 	a := &authenticator{cfg: cfg, header: http.CanonicalHeaderKey(cfg.Header)}
-	if cfg.Header == "" {
+	switch cfg.Header {
+	case "":
 		a.header = "X-Api-Key"
+	case "-":
+		a.header = "" // Authorization only
 	}
 	a.challenge = `Bearer realm="` + realm + `"`
 	a.invalid = a.challenge + `, error="invalid_token"`
@@ -130,6 +137,22 @@ func newAuthenticator(cfg Config) *authenticator {
 	a.prefixList = joinOr(a.prefixes)
 	sort.SliceStable(a.prefixes, func(i, j int) bool { return len(a.prefixes[i]) > len(a.prefixes[j]) })
 	return a
+}
+
+// usualKeyHeaders are the headers other APIs take keys in.
+var usualKeyHeaders = []string{"X-Api-Key", "Api-Key", "X-Auth-Token", "X-Api-Token", "Apikey"}
+
+// usualKeyHeader names the usual key header h carries, or "".
+func usualKeyHeader(h http.Header) string {
+	for _, name := range usualKeyHeaders {
+		if len(h[name]) > 0 {
+			if name == "X-Api-Key" {
+				return "X-API-Key"
+			}
+			return name
+		}
+	}
+	return ""
 }
 
 func joinOr(list []string) string {
@@ -151,11 +174,22 @@ func (a *authenticator) authenticate(r *http.Request) (*apierr.Principal, error)
 		if a.cfg.Optional {
 			return nil, nil
 		}
-		return nil, apierr.Cond(apierr.CondAuthMissing).WithHeader("WWW-Authenticate", a.challenge)
+		e := apierr.Cond(apierr.CondAuthMissing).WithHeader("WWW-Authenticate", a.challenge)
+		if a.header == "" {
+			if h := usualKeyHeader(r.Header); h != "" {
+				e = e.With("hint", "This API reads the key from the Authorization header only: send Authorization: Bearer followed by the key, not "+h+".")
+			}
+		}
+		return nil, e
 	case credMalformed:
 		challenge := a.invalid
-		if c.twice {
+		switch {
+		case c.twice:
 			challenge = a.invalidReq
+		case c.otherScheme:
+			// RFC 6750 §3.1: a request that used another scheme carried no
+			// Bearer credential, so the challenge names no error code.
+			challenge = a.challenge
 		}
 		return nil, apierr.Cond(apierr.CondAuthMalformed).With("reason", c.reason).WithHeader("WWW-Authenticate", challenge)
 	case credWhitespace:

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -90,7 +91,7 @@ func TestAuth(t *testing.T) {
 		{name: "same key in both headers", hdr: []string{"Authorization", "Bearer " + testKey, "X-API-Key", testKey}, status: 200, body: "ws_1 key_1 test api_key"},
 		{name: "two different keys", hdr: []string{"Authorization", "Bearer " + testKey, "X-API-Key", liveKey}, status: 401, code: fc(apierr.CondAuthMalformed), challenge: `error="invalid_request"`},
 		{name: "two Authorization headers", hdr: []string{"Authorization", "Bearer " + testKey, "Authorization", "Bearer " + testKey}, status: 401, code: fc(apierr.CondAuthMalformed)},
-		{name: "basic scheme", hdr: []string{"Authorization", "Basic " + base64.StdEncoding.EncodeToString([]byte("u:"+testKey))}, status: 401, code: fc(apierr.CondAuthMalformed), challenge: `error="invalid_token"`},
+		{name: "basic scheme", hdr: []string{"Authorization", "Basic " + base64.StdEncoding.EncodeToString([]byte("u:"+testKey))}, status: 401, code: fc(apierr.CondAuthMalformed), challenge: `Bearer realm="fax"`},
 		{name: "key without scheme", hdr: []string{"Authorization", testKey}, status: 401, code: fc(apierr.CondAuthMalformed)},
 		{name: "bearer without value", hdr: []string{"Authorization", "Bearer"}, status: 401, code: fc(apierr.CondAuthMalformed)},
 		{name: "empty X-API-Key", hdr: []string{"X-API-Key", ""}, status: 401, code: fc(apierr.CondAuthMalformed)},
@@ -238,5 +239,30 @@ func TestLooksLikeJWT(t *testing.T) {
 				t.Errorf("LooksLikeJWT(%q) = %v", tc.s, got)
 			}
 		})
+	}
+}
+
+// TestChallengeWithoutBearer: RFC 6750 §3.1 — a request that carried no
+// Bearer credential (none, or another scheme such as Basic) gets a
+// challenge without an error code; a Bearer credential that fails gets
+// error="invalid_token".
+func TestChallengeWithoutBearer(t *testing.T) {
+	h := auth.New(auth.Config{Keys: testKeys(t), Realm: "fax"})(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
+	h = middleware.Stack(faxCatalog(t), middleware.WithLogger(discardLogger()))(h)
+	for _, tc := range []struct{ authz, want string }{
+		{"", `Bearer realm="fax"`},
+		{"Basic dTpw", `Bearer realm="fax"`},
+		{"Token fx_test_000", `Bearer realm="fax"`},
+		{"Bearer fx_test_000", `Bearer realm="fax", error="invalid_token"`},
+	} {
+		req := httptest.NewRequest("GET", "/", nil)
+		if tc.authz != "" {
+			req.Header.Set("Authorization", tc.authz)
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if got := rec.Header().Get("WWW-Authenticate"); rec.Code != 401 || got != tc.want {
+			t.Errorf("Authorization %q: %d, WWW-Authenticate %q, want 401 and %q", tc.authz, rec.Code, got, tc.want)
+		}
 	}
 }

@@ -27,6 +27,9 @@ type credential struct {
 	fault  credFault
 	reason string
 	twice  bool // two different credentials
+	// otherScheme: Authorization used a scheme other than Bearer (Basic …),
+	// so the request carried no Bearer credential at all.
+	otherScheme bool
 }
 
 // parseCredential reads Authorization (Bearer scheme) and the API-key header
@@ -87,10 +90,10 @@ func parseAuthorization(v string) credential {
 		if strings.EqualFold(v, "Bearer") {
 			return credential{fault: credMalformed, reason: "The Authorization header has no credential after Bearer."}
 		}
-		return credential{fault: credMalformed, reason: "The Authorization header must use the Bearer scheme: Bearer followed by the key."}
+		return credential{fault: credMalformed, otherScheme: true, reason: "The Authorization header must use the Bearer scheme: Bearer followed by the key."}
 	}
 	if !strings.EqualFold(scheme, "Bearer") {
-		return credential{fault: credMalformed, reason: "The Authorization header must use the Bearer scheme: Bearer followed by the key."}
+		return credential{fault: credMalformed, otherScheme: true, reason: "The Authorization header must use the Bearer scheme: Bearer followed by the key."}
 	}
 	c := parseKeyValue(rest, true)
 	c.bearer = true

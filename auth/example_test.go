@@ -46,7 +46,7 @@ func ExampleNew() {
 	// Output:
 	// 200  hello ws_1
 	// 401 Bearer realm="fax", error="invalid_token" {"error":"invalid_credentials","message":"The credentials are not valid.","action":"check_credentials","docs":"/errors/invalid-credentials","context":{"hint":"This is a live key (fx_live_…); this endpoint takes test keys (fx_test_…)."},"request_id":"req_a"}
-	// 401 Bearer realm="fax", error="invalid_token" {"error":"malformed_credentials","message":"The credentials could not be read.","action":"check_credentials","docs":"/errors/malformed-credentials","context":{"reason":"The Authorization header must use the Bearer scheme: Bearer followed by the key."},"request_id":"req_a"}
+	// 401 Bearer realm="fax" {"error":"malformed_credentials","message":"The credentials could not be read.","action":"check_credentials","docs":"/errors/malformed-credentials","context":{"reason":"The Authorization header must use the Bearer scheme: Bearer followed by the key."},"request_id":"req_a"}
 }
 
 func ExampleOwned() {

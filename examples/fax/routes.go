@@ -28,6 +28,9 @@ func (s *Server) routes() http.Handler {
 			return active, nil
 		},
 		Realm: "fax",
+		// Seed 000: a request without an Authorization header gets
+		// api_key_missing; a key sent in X-API-Key is told where it belongs.
+		Header: "-",
 	})
 	idemCfg := idempotency.Config{
 		Store:        s.cfg.IdempotencyStore,

@@ -45,3 +45,19 @@ func TestProblemJSON(t *testing.T) {
 		t.Fatalf("HEAD: %d, %d bytes", h.Status, len(h.Body))
 	}
 }
+
+// TestKeyInXAPIKey: seed 000 reads the key from Authorization only; a key
+// sent in X-API-Key is api_key_missing with a hint naming the right header,
+// and the key is not echoed.
+func TestKeyInXAPIKey(t *testing.T) {
+	e := newEnv(t, Config{})
+	r := e.do("GET", "/account/balance", "", nil, map[string]string{"X-API-Key": DemoSandboxKey})
+	body := string(r.Body)
+	if r.Status != 401 || r.json(t)["error"] != "api_key_missing" ||
+		!strings.Contains(body, "Authorization: Bearer") || !strings.Contains(body, "X-API-Key") {
+		t.Errorf("%d %s", r.Status, body)
+	}
+	if strings.Contains(body, DemoSandboxKey) || r.Header.Get("WWW-Authenticate") != `Bearer realm="fax"` {
+		t.Errorf("key echoed, or challenge %q", r.Header.Get("WWW-Authenticate"))
+	}
+}

@@ -91,7 +91,8 @@ func seedCases() []seedCase {
 			status: 401,
 			want: `{"error":"unauthenticated","message":"No valid credentials were provided.","action":"check_credentials",
 				"docs":"` + docs + `unauthenticated","context":{"reason":"~Bearer"}}`,
-			header: map[string]string{"WWW-Authenticate": `Bearer realm="fax", error="invalid_token"`},
+			// RFC 6750 §3.1: no Bearer credential was sent, so no error code.
+			header: map[string]string{"WWW-Authenticate": `Bearer realm="fax"`},
 		},
 		{
 			name:   "api_key_missing: no Authorization header",
