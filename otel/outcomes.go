@@ -102,11 +102,13 @@ var (
 // response; the store-failure hooks record "store_failure"; ObserveLimit
 // records "admitted".
 func (t *Telemetry) LimitOutcome(ctx context.Context, kind, outcome string) {
-	o, ok := limitSets[[2]string{kind, outcome}]
-	if !ok {
-		o = []metric.AddOption{metric.WithAttributes(LimitKindKey.String(kind), LimitOutcomeKey.String(outcome))}
+	if t.limits.Enabled(ctx) {
+		o, ok := limitSets[[2]string{kind, outcome}]
+		if !ok {
+			o = []metric.AddOption{metric.WithAttributes(LimitKindKey.String(kind), LimitOutcomeKey.String(outcome))}
+		}
+		t.limits.Add(ctx, 1, o...)
 	}
-	t.limits.Add(ctx, 1, o...)
 	if outcome != LimitAdmitted {
 		if span := trace.SpanFromContext(ctx); span.IsRecording() {
 			span.AddEvent("apierr.ratelimit", trace.WithAttributes(LimitKindKey.String(kind), LimitOutcomeKey.String(outcome)))
@@ -120,11 +122,13 @@ func (t *Telemetry) LimitOutcome(ctx context.Context, kind, outcome string) {
 // the response; IdempotencyStoreError records store_failure;
 // ObserveIdempotency records executed.
 func (t *Telemetry) IdempotencyOutcome(ctx context.Context, outcome string) {
-	o, ok := idemSets[outcome]
-	if !ok {
-		o = []metric.AddOption{metric.WithAttributes(IdempotencyOutcomeKey.String(outcome))}
+	if t.idempotency.Enabled(ctx) {
+		o, ok := idemSets[outcome]
+		if !ok {
+			o = []metric.AddOption{metric.WithAttributes(IdempotencyOutcomeKey.String(outcome))}
+		}
+		t.idempotency.Add(ctx, 1, o...)
 	}
-	t.idempotency.Add(ctx, 1, o...)
 	if span := trace.SpanFromContext(ctx); span.IsRecording() {
 		span.AddEvent("apierr.idempotency", trace.WithAttributes(IdempotencyOutcomeKey.String(outcome)))
 	}

@@ -137,6 +137,9 @@ func (t *Telemetry) recordError(ctx context.Context, span trace.Span, recording 
 			l.Add(semconv.HTTPRoute(route))
 		}
 	}
+	if !t.errors.Enabled(ctx) {
+		return // a no-op MeterProvider: no series to look up
+	}
 	if route == "" {
 		route = OtherRoute
 	}
