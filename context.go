@@ -30,6 +30,8 @@ import (
 //     one of no route (endpoint_not_found) by it, and the logger reports it.
 //   - Caller: authentication calls SetPrincipal; a layer that changes how
 //     errors look for some routes calls SetCatalog.
+//   - Trace: a telemetry layer asked to put the trace ID in error bodies
+//     calls SetTraceID; Write renders it in every error of the request.
 //   - Goroutines: a State is not safe for concurrent use. Layers use it on the
 //     request's goroutine, or after a happens-before edge (the handler's
 //     return). A layer that runs the handler on another goroutine
@@ -48,6 +50,7 @@ type State struct {
 	err       *Error        // the rendered error (resolved), nil if none
 	rendered  bool          // an error response was written for this request
 	observed  bool          // a layer has claimed the log record of the response
+	traceID   string        // SetTraceID
 }
 
 // NewState returns the State of a new request rendered with cat (nil means
@@ -208,6 +211,25 @@ func (s *State) Join(fork *State) {
 	if s.err == nil {
 		s.err = err
 	}
+}
+
+// SetTraceID makes Write put id, the request's trace ID (W3C trace-id,
+// 32 hex digits), in the error bodies it renders for this request
+// (Error.TraceID, "trace_id" in the built-in formats). Telemetry calls it
+// only when asked to (apierrotel's Config.TraceIDInBody): by default no
+// body carries a trace ID.
+func (s *State) SetTraceID(id string) {
+	if s != nil {
+		s.traceID = id
+	}
+}
+
+// TraceID returns the trace ID SetTraceID recorded, "" when none.
+func (s *State) TraceID() string {
+	if s == nil {
+		return ""
+	}
+	return s.traceID
 }
 
 // Principal is the authenticated caller, the same whether it came from an API

@@ -47,6 +47,11 @@ type Error struct {
 	RetryAfter time.Duration
 	// RequestID identifies the request; Write fills it from the request.
 	RequestID string
+	// TraceID identifies the request's distributed trace (a W3C trace-id,
+	// 32 hex digits). It is rendered only when set, and Write fills it only
+	// from a State whose telemetry was asked to (State.SetTraceID): by
+	// default bodies keep exactly the shape the catalog documents.
+	TraceID string
 	// Instance identifies the occurrence (RFC 9457); Write fills it with the path.
 	Instance string
 	// Header holds extra response headers such as WWW-Authenticate or Allow.

@@ -22,7 +22,7 @@ type Format interface {
 // Envelope is seed 000's shape plus request_id:
 //
 //	{"error": code, "message": …, "action": …, "docs": …, "detail": …,
-//	 "context": {…, "errors": {field: [messages]}}, "request_id": …}
+//	 "context": {…, "errors": {field: [messages]}}, "request_id": …, "trace_id": …}
 //
 // Empty members are left out. Field errors go into context.errors.
 var Envelope Format = envelope{}
@@ -75,13 +75,17 @@ func (envelope) AppendBody(dst []byte, e *Error) []byte {
 		dst = append(dst, `,"request_id":`...)
 		dst = AppendString(dst, e.RequestID)
 	}
+	if e.TraceID != "" {
+		dst = append(dst, `,"trace_id":`...)
+		dst = AppendString(dst, e.TraceID)
+	}
 	return append(dst, '}')
 }
 
 // Problem is RFC 9457 application/problem+json: type is the docs URL (or
 // about:blank), then title, status, detail, instance, and extension members
-// code, action, request_id, retry_after (seconds), errors (field errors as a
-// list) and context.
+// code, action, request_id, trace_id (when set), retry_after (seconds),
+// errors (field errors as a list) and context.
 var Problem Format = problem{}
 
 type problem struct{}
@@ -123,6 +127,10 @@ func (problem) AppendBody(dst []byte, e *Error) []byte {
 	if e.RequestID != "" {
 		dst = append(dst, `,"request_id":`...)
 		dst = AppendString(dst, e.RequestID)
+	}
+	if e.TraceID != "" {
+		dst = append(dst, `,"trace_id":`...)
+		dst = AppendString(dst, e.TraceID)
 	}
 	if s := e.RetryAfterSeconds(); s > 0 {
 		dst = append(dst, `,"retry_after":`...)

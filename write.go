@@ -71,6 +71,9 @@ func (c *Catalog) Write(w http.ResponseWriter, r *http.Request, err error) {
 	if res.RequestID == "" && st != nil {
 		res.RequestID = st.requestID
 	}
+	if res.TraceID == "" {
+		res.TraceID = st.TraceID()
+	}
 	if res.Instance == "" && r.URL != nil {
 		res.Instance = r.URL.Path
 	}
