@@ -224,3 +224,19 @@ func hasEvent(evs []sdktraceEvent, name string, kv attribute.KeyValue) bool {
 	}
 	return false
 }
+
+// TestTraceIDInBody: off by default (bodies keep the catalog's shape); on,
+// every error body carries the trace ID, the normalizer's included.
+func TestTraceIDInBody(t *testing.T) {
+	plain := newService(t, apierrotel.Config{})
+	if res := plain.do(t, call{method: "GET", path: "/boom"}); strings.Contains(res.body, "trace_id") {
+		t.Errorf("trace_id in a body by default: %s", res.body)
+	}
+	s := newService(t, apierrotel.Config{TraceIDInBody: true})
+	for _, c := range []call{{method: "GET", path: "/boom"}, {method: "GET", path: "/nowhere"}, {method: "DELETE", path: "/boom"}, {method: "GET", path: "/things/1"}} {
+		res := s.do(t, c)
+		if !strings.Contains(res.body, `"trace_id":"`+res.traceID.String()+`"`) {
+			t.Errorf("%s %s: %d %s lacks the trace ID %s", c.method, c.path, res.status, res.body, res.traceID)
+		}
+	}
+}

@@ -116,12 +116,20 @@ func TestTraceparentInErrorLog(t *testing.T) {
 }
 
 // TestStdoutExport: --otel stdout prints the server span with the error's
-// attributes and, at shutdown, the error counter.
+// attributes and, at shutdown, the error counter; --trace-id-in-body puts
+// the trace ID in every error body.
 func TestStdoutExport(t *testing.T) {
-	base, stdout, _, stop := startDemo(t, "--otel", "stdout")
+	base, stdout, _, stop := startDemo(t, "--otel", "stdout", "--trace-id-in-body")
 	status, body := get(t, base+"/fax/fax_does_not_exist", fax.DemoSandboxKey)
 	if status != 404 {
 		t.Fatalf("%d %s", status, body)
+	}
+	if !strings.Contains(body, `"request_id":"`) || !strings.Contains(body, `,"trace_id":"`+traceID+`"}`) {
+		t.Errorf("body lacks the trace ID: %s", body)
+	}
+	// The normalizer's errors (no route) carry it too.
+	if status, body := get(t, base+"/nowhere", fax.DemoSandboxKey); status != 404 || !strings.Contains(body, `"trace_id":"`+traceID+`"`) {
+		t.Errorf("unknown path: %d %s", status, body)
 	}
 	stop() // flushes spans and metrics
 	out := stdout.String()
