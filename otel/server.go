@@ -53,6 +53,7 @@ func (t *Telemetry) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
 		st := apierr.StateFrom(ctx)
+		st.RecordRoute(r) // inside a router, r is the one that carries the pattern
 		span := trace.SpanFromContext(ctx)
 		if span.IsRecording() && st != nil {
 			span.SetAttributes(RequestIDKey.String(apierr.RequestID(ctx)))
