@@ -75,7 +75,9 @@ func TestBrowser(t *testing.T) {
 	messages := chromedp.Console(msgCtx)
 	step := func(t *testing.T) (context.Context, context.CancelFunc) {
 		t.Helper()
-		return context.WithTimeout(bctx, 30*time.Second)
+		// Generous: under go test -race with every package running beside
+		// it on two cores, one page took more than 30 s to load.
+		return context.WithTimeout(bctx, 3*time.Minute)
 	}
 
 	for _, ex := range exampleCatalogs(t) {
