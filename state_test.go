@@ -2,8 +2,11 @@ package apierr
 
 import (
 	"context"
+	"io"
+	"log/slog"
 	"net/http/httptest"
 	"testing"
+	"time"
 )
 
 func TestStateNilIsSafe(t *testing.T) {
@@ -95,5 +98,25 @@ func TestStateForkDoesNotShareRenderedError(t *testing.T) {
 	outer.Join(fork)
 	if outer.Code() != "first" {
 		t.Errorf("code = %q, want the error rendered before the fork", outer.Code())
+	}
+}
+
+func TestFailurePolicy(t *testing.T) {
+	var calls int
+	p := FailurePolicy{OnError: func(context.Context, error) { calls++ }}.Resolve(FailOpen, time.Second)
+	if p.Mode != FailOpen || p.UnavailableRetryAfter != time.Second || p.Logger == nil {
+		t.Fatalf("resolved = %+v", p)
+	}
+	p.Logger = slog.New(slog.DiscardHandler)
+	if e := p.Fail(context.Background(), "test", io.EOF); e != nil || calls != 1 {
+		t.Fatalf("fail open = %v, %d calls", e, calls)
+	}
+	p.Mode = FailClosed
+	e := p.Fail(context.Background(), "test", io.EOF)
+	if e == nil || e.Condition != CondUnavailable || e.RetryAfter != time.Second || e.Cause() != io.EOF || calls != 2 {
+		t.Fatalf("fail closed = %+v, %d calls", e, calls)
+	}
+	if q := (FailurePolicy{Mode: FailClosed}).Resolve(FailOpen, 0); q.Mode != FailClosed || q.UnavailableRetryAfter != DefaultUnavailableRetryAfter {
+		t.Fatalf("explicit mode and default Retry-After: %+v", q)
 	}
 }

@@ -53,10 +53,15 @@ type Config struct {
 	// Optional lets requests without credentials through with no principal;
 	// credentials that are present must still be valid.
 	Optional bool
-	// UnavailableRetryAfter is the Retry-After of the 503 (CondUnavailable)
-	// answered when Keys or TenantActive fails (default
-	// DefaultRetryAfter).
-	UnavailableRetryAfter time.Duration
+	// FailurePolicy says what a failure of Keys or TenantActive does:
+	// authentication always fails closed (a 503, CondUnavailable, with
+	// UnavailableRetryAfter, default DefaultRetryAfter), so its Mode must be
+	// apierr.FailDefault or apierr.FailClosed (FailLocal means closed too;
+	// New panics on FailOpen: letting an unauthenticated caller in is never
+	// the safe side). The failure is logged on Logger (default
+	// slog.Default() when New runs) with the credential cut out of its
+	// text, and OnError hears of it.
+	apierr.FailurePolicy
 }
 
 // DefaultRetryAfter is the Retry-After of the 503 New answers when
@@ -120,6 +125,11 @@ func newAuthenticator(cfg Config) *authenticator {
 		}
 		return r
 	}, realm)
+	if cfg.Mode == apierr.FailOpen {
+		panic("auth: FailOpen would let unauthenticated callers in; authentication fails closed")
+	}
+	cfg.FailurePolicy = cfg.FailurePolicy.Resolve(apierr.FailClosed, DefaultRetryAfter)
+	cfg.Mode = apierr.FailClosed
 	a := &authenticator{cfg: cfg, header: http.CanonicalHeaderKey(cfg.Header)}
 	switch cfg.Header {
 	case "":
@@ -221,7 +231,7 @@ func (a *authenticator) authenticate(r *http.Request) (*apierr.Principal, error)
 		case errors.Is(err, ErrUnknownKey) || (err == nil && p == nil):
 			return nil, a.invalidErr(a.unknownPrefixHint(c.value))
 		case err != nil:
-			return nil, a.unavailableRedacted(err, c.value)
+			return nil, a.unavailableRedacted(ctx, err, c.value)
 		}
 	}
 	if p.Method == "" {
@@ -232,7 +242,7 @@ func (a *authenticator) authenticate(r *http.Request) (*apierr.Principal, error)
 	if a.cfg.TenantActive != nil {
 		ok, err := a.cfg.TenantActive(ctx, p)
 		if err != nil {
-			return nil, a.unavailableRedacted(err, c.value)
+			return nil, a.unavailableRedacted(ctx, err, c.value)
 		}
 		if !ok {
 			e := apierr.Cond(apierr.CondTenantInactive)
@@ -244,15 +254,6 @@ func (a *authenticator) authenticate(r *http.Request) (*apierr.Principal, error)
 		}
 	}
 	return p, nil
-}
-
-// unavailable is the 503 of a failing key store or tenant check.
-func (a *authenticator) unavailable(cause error) *apierr.Error {
-	ra := a.cfg.UnavailableRetryAfter
-	if ra <= 0 {
-		ra = DefaultRetryAfter
-	}
-	return apierr.Cond(apierr.CondUnavailable).WithRetryAfter(ra).WithCause(cause)
 }
 
 // redactedError is a store's error with the credential cut out of its text:
@@ -276,10 +277,11 @@ func redact(err error, secret string) (error, bool) {
 }
 
 // unavailableRedacted is the 503 of a failing key store or tenant check,
-// the key cut out of its cause.
-func (a *authenticator) unavailableRedacted(err error, key string) *apierr.Error {
+// the key cut out of its cause (logged by the failure policy and the
+// runtime, never sent).
+func (a *authenticator) unavailableRedacted(ctx context.Context, err error, key string) *apierr.Error {
 	r, _ := redact(err, key)
-	return a.unavailable(r)
+	return a.cfg.Fail(ctx, "auth", r)
 }
 
 func (a *authenticator) invalidErr(hint string) *apierr.Error {

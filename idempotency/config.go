@@ -1,8 +1,6 @@
 package idempotency
 
 import (
-	"context"
-	"log/slog"
 	"net/http"
 	"strconv"
 	"time"
@@ -56,10 +54,6 @@ type Config struct {
 	// RetryAfter is the Retry-After sent with idempotency_key_in_use
 	// (default 1 s).
 	RetryAfter time.Duration
-	// UnavailableRetryAfter is the Retry-After sent with the unavailable
-	// condition (503) when the store fails and FailOpen is off (default
-	// 5 s).
-	UnavailableRetryAfter time.Duration
 	// MaxBodyBytes caps the request body read to fingerprint it (default
 	// 1 MiB). A larger body fails with TooLarge's error.
 	MaxBodyBytes int64
@@ -88,18 +82,18 @@ type Config struct {
 	// Policy decides which responses are stored (default
 	// DefaultStorePolicy).
 	Policy StorePolicy
-	// FailOpen, when the store fails, runs the handler without idempotency
-	// (logged). By default the request fails with the unavailable
-	// condition (503): running a side effect twice is worse than refusing.
-	FailOpen bool
-	// OnError, if set, is called with every store error (taking, renewing,
-	// saving or releasing a key), with the request's context, before the
-	// failure policy applies: the same hook as ratelimit.Config.OnError, for
-	// counting failures or marking the trace. Errors are logged either way.
-	OnError func(ctx context.Context, err error)
-	// Logger receives store failures and responses too large to store
-	// (default slog.Default()).
-	Logger *slog.Logger
+	// FailurePolicy says what a store failure does, and where the
+	// middleware logs: by default (apierr.FailDefault, which is
+	// apierr.FailClosed here, as is apierr.FailLocal) the request fails
+	// with the unavailable condition (503, UnavailableRetryAfter, default
+	// 5 s): running a side effect twice is worse than refusing.
+	// apierr.FailOpen runs the handler without idempotency (logged).
+	// OnError is called with every store error (taking, renewing, saving
+	// or releasing a key), with the request's context: the same hook as
+	// ratelimit's, for counting failures or marking the trace. Logger
+	// receives store failures and responses too large to store (default
+	// slog.Default() when New runs).
+	apierr.FailurePolicy
 }
 
 // Backoff returns the wait before retry number attempt (1 for the first).
@@ -195,8 +189,9 @@ func (c *Config) withDefaults() Config {
 	if d.RetryAfter <= 0 {
 		d.RetryAfter = time.Second
 	}
-	if d.UnavailableRetryAfter <= 0 {
-		d.UnavailableRetryAfter = 5 * time.Second
+	d.FailurePolicy = d.FailurePolicy.Resolve(apierr.FailClosed, 5*time.Second)
+	if d.Mode == apierr.FailLocal {
+		d.Mode = apierr.FailClosed // a key's history is in the store alone
 	}
 	if d.MaxBodyBytes <= 0 {
 		d.MaxBodyBytes = 1 << 20

@@ -11,7 +11,7 @@ import (
 // store is at MaxEntries and the caller scope holding the most records holds
 // nothing but running requests' leases, which are never evicted. The
 // middleware answers it like any store failure (503 with Retry-After, or
-// FailOpen).
+// apierr.FailOpen).
 var ErrStoreFull = errors.New("idempotency: memory store full of running requests' leases")
 
 // MemoryConfig configures a MemoryStore. The zero value works.

@@ -103,15 +103,11 @@ func (m *middleware) serve(next http.Handler, w http.ResponseWriter, r *http.Req
 
 	prev, err := m.cfg.Store.Acquire(r.Context(), skey, rec, m.cfg.Lease)
 	if err != nil {
-		if m.cfg.FailOpen {
-			m.log(r, slog.LevelError, "idempotency: store failed; running without idempotency (FailOpen)", err)
-			next.ServeHTTP(w, r)
+		if e := m.cfg.Fail(r.Context(), "idempotency", err, slog.String("method", r.Method), slog.String("path", r.URL.Path)); e != nil {
+			apierr.Write(w, r, e)
 			return
 		}
-		if m.cfg.OnError != nil {
-			m.cfg.OnError(r.Context(), err)
-		}
-		apierr.Write(w, r, apierr.Cond(apierr.CondUnavailable).WithRetryAfter(m.cfg.UnavailableRetryAfter).WithCause(err))
+		next.ServeHTTP(w, r) // FailOpen: without idempotency
 		return
 	}
 	switch {
@@ -241,10 +237,7 @@ func (m *middleware) log(r *http.Request, lvl slog.Level, msg string, err error,
 }
 
 func (m *middleware) logAt(ctx context.Context, info logInfo, lvl slog.Level, msg string, err error, attrs ...slog.Attr) {
-	l := m.cfg.Logger
-	if l == nil {
-		l = slog.Default()
-	}
+	l := m.cfg.Logger // resolved by New: never nil
 	attrs = append(attrs,
 		slog.String("request_id", info.requestID),
 		slog.String("method", info.method),

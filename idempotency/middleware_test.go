@@ -260,7 +260,7 @@ func TestNotStored(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			h := &counting{then: func(w http.ResponseWriter, r *http.Request, run int) { tc.handle(w, r) }}
-			srv := serve(t, idempotency.Config{Logger: quiet()}, h)
+			srv := serve(t, idempotency.Config{FailurePolicy: apierr.FailurePolicy{Logger: quiet()}}, h)
 			first := do(t, srv, req{})
 			second := do(t, srv, req{})
 			if h.Runs() != 2 || second.header.Get(idempotency.ReplayedHeader) != "" {
@@ -412,7 +412,8 @@ func TestLeaseExpiry(t *testing.T) {
 	}}
 	var logs bytes.Buffer
 	srv := serve(t, idempotency.Config{Store: store, Lease: 10 * time.Second,
-		Logger: slog.New(slog.NewTextHandler(&logs, nil))}, h)
+		FailurePolicy: apierr.FailurePolicy{Logger: slog.New(slog.NewTextHandler(&logs, nil))},
+	}, h)
 	first := make(chan response)
 	go func() { first <- do(t, srv, req{}) }()
 	<-entered
@@ -460,7 +461,7 @@ func TestLargeResponseNotStored(t *testing.T) {
 		_, _ = w.Write(bytes.Repeat([]byte("y"), 600))
 	}}
 	var logs bytes.Buffer
-	srv := serve(t, idempotency.Config{MaxResponseBytes: 1000, Logger: slog.New(slog.NewTextHandler(&logs, nil))}, h)
+	srv := serve(t, idempotency.Config{MaxResponseBytes: 1000, FailurePolicy: apierr.FailurePolicy{Logger: slog.New(slog.NewTextHandler(&logs, nil))}}, h)
 	first := do(t, srv, req{})
 	if len(first.body) != 1200 {
 		t.Fatalf("client got %d bytes; want the whole response", len(first.body))
@@ -537,7 +538,7 @@ func TestStoreDown(t *testing.T) {
 	})
 	t.Run("FailOpen runs the handler", func(t *testing.T) {
 		h := &counting{}
-		srv := serve(t, idempotency.Config{Store: failingStore{}, FailOpen: true, Logger: quiet()}, h)
+		srv := serve(t, idempotency.Config{Store: failingStore{}, FailurePolicy: apierr.FailurePolicy{Mode: apierr.FailOpen, Logger: quiet()}}, h)
 		if r := do(t, srv, req{}); r.status != 201 || h.Runs() != 1 {
 			t.Fatalf("store down, FailOpen = %d (runs %d)", r.status, h.Runs())
 		}
@@ -550,7 +551,7 @@ func TestStoreDown(t *testing.T) {
 					calls.Add(1)
 				}
 			}
-			srv := serve(t, idempotency.Config{Store: failingStore{}, FailOpen: open, Logger: quiet(), OnError: onError}, &counting{})
+			srv := serve(t, idempotency.Config{Store: failingStore{}, FailurePolicy: apierr.FailurePolicy{Mode: failMode(open), Logger: quiet(), OnError: onError}}, &counting{})
 			do(t, srv, req{})
 			if calls.Load() != 1 {
 				t.Errorf("FailOpen %v: OnError called %d times, want 1", open, calls.Load())
@@ -594,4 +595,12 @@ func TestConcurrentIdentical(t *testing.T) {
 	if inUse < n/2 {
 		t.Fatalf("%d in-use responses; want at least the %d answered while the handler blocked", inUse, n/2)
 	}
+}
+
+// failMode is FailOpen when open, else FailClosed.
+func failMode(open bool) apierr.FailureMode {
+	if open {
+		return apierr.FailOpen
+	}
+	return apierr.FailClosed
 }

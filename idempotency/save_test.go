@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/apierr/apierr"
 	"github.com/apierr/apierr/idempotency"
 )
 
@@ -107,7 +108,8 @@ func TestFailedSaveIsRetriedNotRerun(t *testing.T) {
 			var logs bytes.Buffer
 			h := &counting{}
 			srv := serve(t, idempotency.Config{Store: store, Lease: 30 * time.Second, AfterFunc: tm.AfterFunc,
-				Logger: slog.New(slog.NewTextHandler(&logs, nil))}, h)
+				FailurePolicy: apierr.FailurePolicy{Logger: slog.New(slog.NewTextHandler(&logs, nil))},
+			}, h)
 
 			if r := do(t, srv, req{}); r.status != 201 || !strings.Contains(r.body, `"fax_1"`) {
 				t.Fatalf("first = %d %q", r.status, r.body)
@@ -154,7 +156,7 @@ func TestCrashedHolderKeyRunsAgain(t *testing.T) {
 	store := &flakyStore{Store: mem, fail: 1}
 	tm := &timers{} // never fired: the holder is gone
 	h := &counting{}
-	srv := serve(t, idempotency.Config{Store: store, Lease: 30 * time.Second, AfterFunc: tm.AfterFunc, Logger: quiet()}, h)
+	srv := serve(t, idempotency.Config{Store: store, Lease: 30 * time.Second, AfterFunc: tm.AfterFunc, FailurePolicy: apierr.FailurePolicy{Logger: quiet()}}, h)
 	do(t, srv, req{})
 	clk.Advance(29 * time.Second)
 	if r := do(t, srv, req{}); r.status != 409 {

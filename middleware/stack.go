@@ -18,7 +18,8 @@ type config struct {
 	untrust bool
 }
 
-// WithLogger sends the stack's records to l instead of slog.Default().
+// WithLogger sends the records of Stack (and of Timeout, Logger, …) to l
+// instead of slog.Default() as it is when the middleware is built.
 func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l } }
 
 // WithRequestIDFunc generates request IDs with f instead of NewRequestID.
@@ -107,6 +108,9 @@ func newStack(cat *apierr.Catalog, l layers, opts []Option) func(http.Handler) h
 	if cfg.now == nil {
 		cfg.now = time.Now
 	}
+	if cfg.logger == nil {
+		cfg.logger = slog.Default() // resolved once: never looked up per request
+	}
 	return func(next http.Handler) http.Handler {
 		s := &stack{next: next, cat: cat, cfg: cfg, layers: l}
 		if cat != nil {
@@ -116,12 +120,7 @@ func newStack(cat *apierr.Catalog, l layers, opts []Option) func(http.Handler) h
 	}
 }
 
-func (s *stack) logger() *slog.Logger {
-	if s.cfg.logger != nil {
-		return s.cfg.logger
-	}
-	return slog.Default()
-}
+func (s *stack) logger() *slog.Logger { return s.cfg.logger }
 
 // ServeHTTP runs the enabled layers around next.
 func (s *stack) ServeHTTP(w http.ResponseWriter, r *http.Request) {

@@ -33,8 +33,17 @@ var ErrHandlerTimeout = errors.New("middleware: handler wrote after its deadline
 // when it returns in time. Streaming (http.Flusher) and hijacking are not available
 // under Timeout; use the context deadline instead for those routes. A
 // handler that panics after Timeout answered for it has nobody left to
-// recover it: the panic and its stack are logged on slog.Default.
-func Timeout(d time.Duration) func(http.Handler) http.Handler {
+// recover it: the panic and its stack are logged (WithLogger; default
+// slog.Default() as it is when Timeout is called).
+func Timeout(d time.Duration, opts ...Option) func(http.Handler) http.Handler {
+	var cfg config
+	for _, o := range opts {
+		o(&cfg)
+	}
+	logger := cfg.logger
+	if logger == nil {
+		logger = slog.Default()
+	}
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			apierr.StateFrom(r.Context()).RecordRoute(r)
@@ -81,7 +90,7 @@ func Timeout(d time.Duration) func(http.Handler) http.Handler {
 				tw.mu.Lock()
 				tw.timedOut = true
 				tw.mu.Unlock()
-				go logLatePanic(r, done, panicked)
+				go logLatePanic(logger, r, done, panicked)
 				if errors.Is(ctx.Err(), context.DeadlineExceeded) {
 					apierr.Write(w, r, apierr.Cond(apierr.CondTimeout).WithCause(ctx.Err()).
 						With("timeout_ms", d.Milliseconds()))
@@ -151,14 +160,14 @@ func (tw *timeoutWriter) writeHeaderLocked(code int) {
 // logLatePanic waits for a handler Timeout has answered for and logs its
 // panic, if it panics: nobody is left to recover it, and a crash must not
 // go unseen.
-func logLatePanic(r *http.Request, done <-chan struct{}, panicked <-chan *handlerPanic) {
+func logLatePanic(logger *slog.Logger, r *http.Request, done <-chan struct{}, panicked <-chan *handlerPanic) {
 	select {
 	case <-done:
 	case p := <-panicked:
 		if p.value == http.ErrAbortHandler {
 			return
 		}
-		slog.Default().LogAttrs(context.WithoutCancel(r.Context()), slog.LevelError, "apierr: panic in a handler after its timeout",
+		logger.LogAttrs(context.WithoutCancel(r.Context()), slog.LevelError, "apierr: panic in a handler after its timeout",
 			slog.String("request_id", apierr.RequestID(r.Context())),
 			slog.String("method", r.Method),
 			slog.String("path", r.URL.Path),

@@ -11,7 +11,7 @@
 //	...
 //	logger := slog.New(apierrotel.LogHandler(slog.NewJSONHandler(os.Stderr, nil)))
 //	stack := middleware.Stack(cat, middleware.WithLogger(logger))
-//	limit := ratelimit.New(ratelimit.Config{Policies: policies, OnError: tel.RateLimitStoreError})
+//	limit := ratelimit.New(ratelimit.Config{Policies: policies, FailurePolicy: apierr.FailurePolicy{OnError: tel.RateLimitStoreError}})
 //	mux.Handle("GET /fax/{id}", tel.ObserveLimit(apierrotel.LimitRate, limit.Middleware)(getFax))
 //	handler := otelhttp.NewHandler(stack(tel.Middleware(mux)), "fax-api")
 //

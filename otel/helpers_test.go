@@ -112,23 +112,22 @@ func newService(t *testing.T, cfg apierrotel.Config) *service {
 	now := time.Unix(1_700_000_000, 0) // a fixed clock: the burst decides, not the machine's speed
 	clock := func() time.Time { return now }
 	limiter := ratelimit.New(ratelimit.Config{
-		Policies: []ratelimit.Policy{ratelimit.PerSecond(1).WithBurst(3)},
-		Store:    failingRateStore{ratelimit.NewMemory(ratelimit.MemoryConfig{Now: clock}), &s.rlFail},
-		OnError:  tel.RateLimitStoreError,
+		Policies:      []ratelimit.Policy{ratelimit.PerSecond(1).WithBurst(3)},
+		Store:         failingRateStore{ratelimit.NewMemory(ratelimit.MemoryConfig{Now: clock}), &s.rlFail},
+		FailurePolicy: apierr.FailurePolicy{OnError: tel.RateLimitStoreError},
 	})
 	closed := ratelimit.New(ratelimit.Config{
-		Policies:     []ratelimit.Policy{ratelimit.PerSecond(100)},
-		Store:        failingRateStore{ratelimit.NewMemory(ratelimit.MemoryConfig{Now: clock}), &s.rlFail},
-		OnStoreError: ratelimit.FailClosed,
-		OnError:      tel.RateLimitStoreError,
+		Policies:      []ratelimit.Policy{ratelimit.PerSecond(100)},
+		Store:         failingRateStore{ratelimit.NewMemory(ratelimit.MemoryConfig{Now: clock}), &s.rlFail},
+		FailurePolicy: apierr.FailurePolicy{Mode: apierr.FailClosed, OnError: tel.RateLimitStoreError},
 	})
 	writes := ratelimit.New(ratelimit.Config{
 		Policies: []ratelimit.Policy{ratelimit.PerSecond(100)},
 		Store:    ratelimit.NewMemory(ratelimit.MemoryConfig{Now: clock}),
 	})
 	idem := tel.ObserveIdempotency("", idempotency.New(idempotency.Config{
-		Store:   failingIdemStore{idempotency.NewMemoryStore(idempotency.MemoryConfig{}), &s.idemFail},
-		OnError: tel.IdempotencyStoreError,
+		Store:         failingIdemStore{idempotency.NewMemoryStore(idempotency.MemoryConfig{}), &s.idemFail},
+		FailurePolicy: apierr.FailurePolicy{OnError: tel.IdempotencyStoreError},
 	}))
 	api := func(h http.Handler) http.Handler {
 		return auth(tel.ObserveLimit(apierrotel.LimitRate, limiter.Middleware)(h))

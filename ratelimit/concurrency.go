@@ -27,16 +27,15 @@ type ConcurrencyConfig struct {
 	// A slot frees when some request completes, not at a known time, but a
 	// 429 promises clients a wait: a short one keeps them backing off.
 	RetryAfter time.Duration
-	// OnStoreError is the FailurePolicy (default FailOpen).
-	OnStoreError FailurePolicy
 	// LocalShare is the share of Limit FailLocal allows in flight in this
 	// process while the store fails (default DefaultLocalShare, 1; at
 	// least one slot).
 	LocalShare float64
-	// FailureRetryAfter is FailClosed's Retry-After (default 1s).
-	FailureRetryAfter time.Duration
-	// OnError, if set, is called with every store error.
-	OnError func(ctx context.Context, err error)
+	// FailurePolicy says what a store failure does (Redis down or slow):
+	// default apierr.FailOpen (admit, log on Logger, call OnError, count in
+	// Failures); apierr.FailClosed answers 503 with UnavailableRetryAfter
+	// (default 1s); apierr.FailLocal counts in this process (LocalShare).
+	apierr.FailurePolicy
 }
 
 // ConcurrencyLimiter caps requests in flight per key. Safe for concurrent use.
@@ -66,9 +65,8 @@ func NewConcurrency(cfg ConcurrencyConfig) *ConcurrencyLimiter {
 		cfg.RetryAfter = time.Second
 	}
 	c := &ConcurrencyLimiter{cfg: cfg}
-	c.failure = rlFailure{policy: cfg.OnStoreError, retryAfter: cfg.FailureRetryAfter,
-		onError: cfg.OnError, count: &c.failures, what: "concurrency"}
-	if cfg.OnStoreError == FailLocal {
+	c.failure = newRLFailure(cfg.FailurePolicy, &c.failures, "concurrency")
+	if c.failure.policy.Mode == apierr.FailLocal {
 		share := cfg.LocalShare
 		if share <= 0 {
 			share = DefaultLocalShare
@@ -95,11 +93,11 @@ func rlNoop() {}
 func (c *ConcurrencyLimiter) Acquire(ctx context.Context, key string) (release func(), err error) {
 	rel, _, ok, err := c.cfg.Store.Acquire(ctx, c.cfg.Prefix+key, c.cfg.Limit, c.cfg.LeaseTTL)
 	if err != nil && c.local != nil {
-		c.failure.handle(ctx, key, err)
+		c.failure.handle(ctx, err)
 		rel, _, ok, err = c.local.Acquire(ctx, c.cfg.Prefix+key, c.localLim, c.cfg.LeaseTTL)
 	}
 	if err != nil {
-		if e := c.failure.handle(ctx, key, err); e != nil {
+		if e := c.failure.handle(ctx, err); e != nil {
 			return rlNoop, e
 		}
 		return rlNoop, nil

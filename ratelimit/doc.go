@@ -52,9 +52,11 @@
 //
 // # Outages
 //
-// Every limiter has a FailurePolicy for store errors: FailOpen (default)
-// admits, logs with slog and counts (StoreFailures, Failures, OnError);
-// FailClosed renders the unavailable condition (503) with Retry-After.
+// Every limiter embeds an apierr.FailurePolicy for store errors, the same
+// one idempotency and auth take: apierr.FailOpen (default) admits, logs on
+// its Logger and counts (Failures, OnError); apierr.FailClosed renders the
+// unavailable condition (503) with Retry-After; apierr.FailLocal decides in
+// this process while the store is down (a Quota fails closed).
 // redisstore bounds every call with a short timeout, so a hung Redis costs a
 // request that timeout and no more.
 package ratelimit

@@ -30,8 +30,9 @@ func (downStore) Add(context.Context, string, int64, int64, time.Duration) (int6
 func TestFailLocal(t *testing.T) {
 	ctx := context.Background()
 	t.Run("rate", func(t *testing.T) {
-		l := ratelimit.New(ratelimit.Config{Policies: []ratelimit.Policy{ratelimit.PerHour(10)}, Store: downStore{},
-			OnStoreError: ratelimit.FailLocal, LocalShare: 0.5})
+		l := ratelimit.New(ratelimit.Config{Policies: []ratelimit.Policy{ratelimit.PerHour(10)}, Store: downStore{}, LocalShare: 0.5,
+			FailurePolicy: apierr.FailurePolicy{Mode: apierr.FailLocal},
+		})
 		admitted := 0
 		for i := 0; i < 20; i++ {
 			res, err := l.Allow(ctx, "k", 1)
@@ -52,8 +53,9 @@ func TestFailLocal(t *testing.T) {
 		}
 	})
 	t.Run("concurrency", func(t *testing.T) {
-		c := ratelimit.NewConcurrency(ratelimit.ConcurrencyConfig{Limit: 4, Store: downStore{},
-			OnStoreError: ratelimit.FailLocal, LocalShare: 0.5})
+		c := ratelimit.NewConcurrency(ratelimit.ConcurrencyConfig{Limit: 4, Store: downStore{}, LocalShare: 0.5,
+			FailurePolicy: apierr.FailurePolicy{Mode: apierr.FailLocal},
+		})
 		r1, err1 := c.Acquire(ctx, "k")
 		_, err2 := c.Acquire(ctx, "k")
 		_, err3 := c.Acquire(ctx, "k")
@@ -67,14 +69,14 @@ func TestFailLocal(t *testing.T) {
 		}
 	})
 	t.Run("quota fails closed", func(t *testing.T) {
-		q := ratelimit.NewQuota(ratelimit.QuotaConfig{Name: "faxes", Limit: 10, Store: downStore{}, OnStoreError: ratelimit.FailLocal})
+		q := ratelimit.NewQuota(ratelimit.QuotaConfig{Name: "faxes", Limit: 10, Store: downStore{}, FailurePolicy: apierr.FailurePolicy{Mode: apierr.FailLocal}})
 		_, err := q.Use(ctx, "k", 1)
 		var e *apierr.Error
 		if !errors.As(err, &e) || e.Condition != apierr.CondUnavailable {
 			t.Fatalf("quota under FailLocal: %v, want unavailable", err)
 		}
 	})
-	if ratelimit.FailLocal.String() != "fail_local" {
-		t.Fatal(ratelimit.FailLocal.String())
+	if apierr.FailLocal.String() != "fail_local" {
+		t.Fatal(apierr.FailLocal.String())
 	}
 }

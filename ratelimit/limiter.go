@@ -26,24 +26,22 @@ type Config struct {
 	// Prefix is prepended to every key, so several limiters can share a store
 	// (default "rl:").
 	Prefix string
-	// OnStoreError is the FailurePolicy (default FailOpen).
-	OnStoreError FailurePolicy
 	// LocalShare is the share of each policy's Limit and Burst that
 	// FailLocal enforces in this process while the store fails (default
 	// DefaultLocalShare, 1). With n processes, 1/n keeps the whole API
 	// within the limit during an outage (if traffic is spread evenly); 1
 	// bounds it by n × the limit.
 	LocalShare float64
-	// FailureRetryAfter is FailClosed's Retry-After (default 1s).
-	FailureRetryAfter time.Duration
-	// OnError, if set, is called with every store error (after counting,
-	// before the failure policy applies).
-	OnError func(ctx context.Context, err error)
 	// LegacyHeaders adds X-RateLimit-Limit, X-RateLimit-Remaining and
 	// X-RateLimit-Reset for the tightest policy.
 	LegacyHeaders bool
 	// NoHeaders turns the RateLimit and RateLimit-Policy fields off.
 	NoHeaders bool
+	// FailurePolicy says what a store failure does (Redis down or slow):
+	// default apierr.FailOpen (admit, log on Logger, call OnError, count in
+	// Failures); apierr.FailClosed answers 503 with UnavailableRetryAfter
+	// (default 1s); apierr.FailLocal decides in this process (LocalShare).
+	apierr.FailurePolicy
 }
 
 // Limiter checks requests against GCRA policies. It is safe for concurrent use.
@@ -96,10 +94,9 @@ func New(cfg Config) *Limiter {
 	if l.prefix == "" {
 		l.prefix = "rl:"
 	}
-	l.failure = rlFailure{policy: cfg.OnStoreError, retryAfter: cfg.FailureRetryAfter,
-		onError: cfg.OnError, count: &l.failures, what: "rate"}
+	l.failure = newRLFailure(cfg.FailurePolicy, &l.failures, "rate")
 	l.policyHV = []string{string(AppendPolicyField(nil, cfg.Policies))}
-	if cfg.OnStoreError == FailLocal {
+	if l.failure.policy.Mode == apierr.FailLocal {
 		l.local = NewMemory(MemoryConfig{})
 		l.localPol = rlLocalPolicies(cfg.Policies, cfg.LocalShare)
 	}
@@ -135,12 +132,12 @@ func (l *Limiter) allow(ctx context.Context, key string, cost int64, res *Result
 	}
 	ok, err := l.cfg.Store.Allow(ctx, l.prefix+key, cost, l.cfg.Policies, res.Statuses)
 	if err != nil && l.local != nil {
-		l.failure.handle(ctx, key, err)
+		l.failure.handle(ctx, err)
 		ok, err = l.local.Allow(ctx, l.prefix+key, cost, l.localPol, res.Statuses)
 	}
 	if err != nil {
 		res.Statuses = res.Statuses[:0]
-		if e := l.failure.handle(ctx, key, err); e != nil {
+		if e := l.failure.handle(ctx, err); e != nil {
 			return e
 		}
 		res.Allowed = true

@@ -175,21 +175,20 @@ func TestMiddlewareStoreFailure(t *testing.T) {
 	t.Run("fail open admits and counts", func(t *testing.T) {
 		var seen atomic.Int64
 		lim := New(Config{Policies: []Policy{PerSecond(1)}, Store: rlBrokenStore{},
-			OnError: func(context.Context, error) { seen.Add(1) }})
-		before := StoreFailures.Load()
+			FailurePolicy: apierr.FailurePolicy{OnError: func(context.Context, error) { seen.Add(1) }}})
 		srv := rlServe(t, apierr.Default(), lim.Middleware(rlOK))
 		for i := 0; i < 3; i++ {
 			if r := rlGet(t, srv.URL, "acme"); r.status != http.StatusNoContent {
 				t.Fatalf("status %d, want 204", r.status)
 			}
 		}
-		if lim.Failures() != 3 || seen.Load() != 3 || StoreFailures.Load()-before < 3 {
-			t.Fatalf("failures = %d, callback %d, global +%d; want 3", lim.Failures(), seen.Load(), StoreFailures.Load()-before)
+		if lim.Failures() != 3 || seen.Load() != 3 {
+			t.Fatalf("failures = %d, callback %d; want 3", lim.Failures(), seen.Load())
 		}
 	})
 	t.Run("fail closed renders 503 with Retry-After", func(t *testing.T) {
 		lim := New(Config{Policies: []Policy{PerSecond(1)}, Store: rlBrokenStore{},
-			OnStoreError: FailClosed, FailureRetryAfter: 1500 * time.Millisecond})
+			FailurePolicy: apierr.FailurePolicy{Mode: apierr.FailClosed, UnavailableRetryAfter: 1500 * time.Millisecond}})
 		srv := rlServe(t, apierr.Default(), lim.Middleware(rlOK))
 		r := rlGet(t, srv.URL, "acme")
 		if r.status != http.StatusServiceUnavailable || r.header.Get("Retry-After") != "2" {

@@ -54,12 +54,12 @@ type QuotaConfig struct {
 	Key KeyFunc
 	// Cost weighs a request for Middleware (default 1).
 	Cost func(r *http.Request) int64
-	// OnStoreError is the FailurePolicy (default FailOpen).
-	OnStoreError FailurePolicy
-	// FailureRetryAfter is FailClosed's Retry-After (default 1s).
-	FailureRetryAfter time.Duration
-	// OnError, if set, is called with every store error.
-	OnError func(ctx context.Context, err error)
+	// FailurePolicy says what a store failure does: default
+	// apierr.FailOpen (count nothing, let the request through, log, call
+	// OnError, count in Failures); apierr.FailClosed, and apierr.FailLocal
+	// (usage counted elsewhere cannot be known in one process), answer 503
+	// with UnavailableRetryAfter (default 1s).
+	apierr.FailurePolicy
 }
 
 // Quota counts usage per key and period and refuses what goes over the
@@ -101,8 +101,7 @@ func NewQuota(cfg QuotaConfig) *Quota {
 		cfg.Key = ByTenant
 	}
 	q := &Quota{cfg: cfg}
-	q.failure = rlFailure{policy: cfg.OnStoreError, retryAfter: cfg.FailureRetryAfter,
-		onError: cfg.OnError, count: &q.failures, what: "quota"}
+	q.failure = newRLFailure(cfg.FailurePolicy, &q.failures, "quota")
 	return q
 }
 
@@ -152,7 +151,7 @@ func (q *Quota) Use(ctx context.Context, key string, n int64) (Usage, error) {
 	}
 	used, ok, err := q.cfg.Store.Add(ctx, "q:"+q.cfg.Name+":"+key+suffix, n, limit, ttl)
 	if err != nil {
-		if e := q.failure.handle(ctx, key, err); e != nil {
+		if e := q.failure.handle(ctx, err); e != nil {
 			return u, e
 		}
 		return u, nil
@@ -174,7 +173,7 @@ func (q *Quota) Release(ctx context.Context, key string, n int64) error {
 	suffix, _, ttl := q.window(q.cfg.Now())
 	_, _, err := q.cfg.Store.Add(ctx, "q:"+q.cfg.Name+":"+key+suffix, -n, 0, ttl)
 	if err != nil {
-		if e := q.failure.handle(ctx, key, err); e != nil {
+		if e := q.failure.handle(ctx, err); e != nil {
 			return e
 		}
 	}

@@ -157,7 +157,7 @@ func TestConcurrencyRedisOutage(t *testing.T) {
 		t.Skip("needs a redis-server it can stop")
 	}
 	store := redisstore.NewConcurrencyStore(rlClient(t, srv), redisstore.ConcurrencyConfig{Prefix: srv.Prefix(), Timeout: rlOutageTimeout})
-	closed := ratelimit.NewConcurrency(ratelimit.ConcurrencyConfig{Limit: 1, Store: store, OnStoreError: ratelimit.FailClosed})
+	closed := ratelimit.NewConcurrency(ratelimit.ConcurrencyConfig{Limit: 1, Store: store, FailurePolicy: apierr.FailurePolicy{Mode: apierr.FailClosed}})
 	open := ratelimit.NewConcurrency(ratelimit.ConcurrencyConfig{Limit: 1, Store: store})
 	srv.Stop()
 	if _, err := open.Acquire(context.Background(), "k"); err != nil {

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/apierr/apierr"
 	"github.com/apierr/apierr/idempotency"
 	"github.com/apierr/apierr/idempotency/idempotencytest"
 	"github.com/apierr/apierr/internal/redistest"
@@ -40,7 +41,7 @@ func TestIdempotencyRedisFailFast(t *testing.T) {
 			store := redisstore.NewIdempotencyStore(client, redisstore.IdempotencyConfig{Prefix: srv.Prefix(),
 				Timeout: 200 * time.Millisecond, FailFast: time.Hour})
 			var runs atomic.Int64
-			hs := idemServe(t, idempotency.Config{Store: store, UnavailableRetryAfter: 2 * time.Second},
+			hs := idemServe(t, idempotency.Config{Store: store, FailurePolicy: apierr.FailurePolicy{UnavailableRetryAfter: 2 * time.Second}},
 				http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 					runs.Add(1)
 					w.WriteHeader(http.StatusCreated)
@@ -109,7 +110,7 @@ func TestRateLimitRedisFailLocal(t *testing.T) {
 	var lims [2]*ratelimit.Limiter
 	for i := range lims {
 		store := redisstore.NewRateLimitStore(rlClient(t, srv), redisstore.RateLimitConfig{Prefix: srv.Prefix(), Timeout: 200 * time.Millisecond})
-		lims[i] = ratelimit.New(ratelimit.Config{Policies: pols, Store: store, OnStoreError: ratelimit.FailLocal})
+		lims[i] = ratelimit.New(ratelimit.Config{Policies: pols, Store: store, FailurePolicy: apierr.FailurePolicy{Mode: apierr.FailLocal}})
 	}
 	srv.Pause()
 	var admitted atomic.Int64

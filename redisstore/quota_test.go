@@ -100,7 +100,7 @@ func TestQuotaRedisOutage(t *testing.T) {
 	}
 	store := redisstore.NewQuotaStore(rlClient(t, srv), redisstore.QuotaConfig{Prefix: srv.Prefix(), Timeout: rlOutageTimeout})
 	open := ratelimit.NewQuota(ratelimit.QuotaConfig{Limit: 1, Store: store})
-	closed := ratelimit.NewQuota(ratelimit.QuotaConfig{Limit: 1, Store: store, OnStoreError: ratelimit.FailClosed})
+	closed := ratelimit.NewQuota(ratelimit.QuotaConfig{Limit: 1, Store: store, FailurePolicy: apierr.FailurePolicy{Mode: apierr.FailClosed}})
 	srv.Stop()
 	if _, err := open.Use(context.Background(), "k", 1); err != nil {
 		t.Fatalf("fail open: %v", err)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/apierr/apierr"
 	"github.com/apierr/apierr/ratelimit"
 	"github.com/apierr/apierr/redisstore"
 )
@@ -26,8 +27,8 @@ func ExampleNewRateLimitStore() {
 	})
 	faxes := ratelimit.NewQuota(ratelimit.QuotaConfig{
 		Name: "faxes", Limit: 1000, Period: ratelimit.Monthly,
-		Store:        redisstore.NewQuotaStore(rdb, redisstore.QuotaConfig{}),
-		OnStoreError: ratelimit.FailClosed, // never give away paid usage during an outage
+		Store:         redisstore.NewQuotaStore(rdb, redisstore.QuotaConfig{}),
+		FailurePolicy: apierr.FailurePolicy{Mode: apierr.FailClosed}, // never give away paid usage during an outage
 	})
 
 	var api http.Handler = http.NotFoundHandler()

@@ -233,7 +233,8 @@ func TestRateLimitRedisMiddlewareOutage(t *testing.T) {
 	pols := []ratelimit.Policy{ratelimit.PerHour(2)}
 	open := ratelimit.New(ratelimit.Config{Policies: pols, Store: store, Key: ratelimit.ByTenant, Prefix: "open:"})
 	closed := ratelimit.New(ratelimit.Config{Policies: pols, Store: store, Key: ratelimit.ByTenant, Prefix: "closed:",
-		OnStoreError: ratelimit.FailClosed, FailureRetryAfter: 5 * time.Second})
+		FailurePolicy: apierr.FailurePolicy{Mode: apierr.FailClosed, UnavailableRetryAfter: 5 * time.Second},
+	})
 	mux := http.NewServeMux()
 	mux.Handle("/open", open.Middleware(rlOK))
 	mux.Handle("/closed", closed.Middleware(rlOK))
@@ -290,17 +291,17 @@ func TestRateLimitRedisHung(t *testing.T) {
 			client := redis.NewClient(&redis.Options{Addr: addr, ContextTimeoutEnabled: honour, MaxRetries: -1})
 			t.Cleanup(func() { _ = client.Close() })
 			store := redisstore.NewRateLimitStore(client, redisstore.RateLimitConfig{Timeout: 50 * time.Millisecond})
-			for _, fp := range []ratelimit.FailurePolicy{ratelimit.FailOpen, ratelimit.FailClosed} {
-				lim := ratelimit.New(ratelimit.Config{Policies: []ratelimit.Policy{ratelimit.PerSecond(1)}, Store: store, OnStoreError: fp})
+			for _, fp := range []apierr.FailureMode{apierr.FailOpen, apierr.FailClosed} {
+				lim := ratelimit.New(ratelimit.Config{Policies: []ratelimit.Policy{ratelimit.PerSecond(1)}, Store: store, FailurePolicy: apierr.FailurePolicy{Mode: fp}})
 				done := make(chan error, 1)
 				go func() { _, err := lim.Allow(context.Background(), "k", 1); done <- err }()
 				select {
 				case err := <-done:
 					var e *apierr.Error
-					if fp == ratelimit.FailOpen && err != nil {
+					if fp == apierr.FailOpen && err != nil {
 						t.Fatalf("fail open: %v", err)
 					}
-					if fp == ratelimit.FailClosed && !(asErr(err, &e) && e.Condition == apierr.CondUnavailable) {
+					if fp == apierr.FailClosed && !(asErr(err, &e) && e.Condition == apierr.CondUnavailable) {
 						t.Fatalf("fail closed: %v, want the unavailable condition", err)
 					}
 				case <-time.After(10 * time.Second):

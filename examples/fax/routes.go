@@ -33,10 +33,10 @@ func (s *Server) routes() http.Handler {
 		Header: "-",
 	})
 	idemCfg := idempotency.Config{
-		Store:        s.cfg.IdempotencyStore,
-		MaxBodyBytes: s.maxJSONBody(),
-		TooLarge:     s.bodyTooLarge,
-		Logger:       s.cfg.Logger,
+		Store:         s.cfg.IdempotencyStore,
+		MaxBodyBytes:  s.maxJSONBody(),
+		TooLarge:      s.bodyTooLarge,
+		FailurePolicy: apierr.FailurePolicy{Logger: s.cfg.Logger},
 	}
 	if o := s.cfg.Observer; o != nil {
 		idemCfg.OnError = o.IdempotencyStoreError
@@ -89,7 +89,7 @@ func (s *Server) rateLimit() func(http.Handler) http.Handler {
 		Key:      ratelimit.ByKeyID,
 		Prefix:   "fax:rl:",
 		// Redis down or stalled: each process limits on its own.
-		OnStoreError: ratelimit.FailLocal,
+		FailurePolicy: apierr.FailurePolicy{Mode: apierr.FailLocal},
 	}
 	if o := s.cfg.Observer; o != nil {
 		cfg.OnError = o.RateLimitStoreError
