@@ -72,7 +72,7 @@ func TestPaceStoreSharedByProcesses(t *testing.T) {
 			if shared {
 				rdb := srv.Client()
 				defer rdb.Close()
-				store = redisstore.NewPaceStore(rdb, redisstore.PaceConfig{Prefix: prefix})
+				store = redisstore.NewPaceStore(rdb, redisstore.PaceConfig{Prefix: prefix, Timeout: rlTestTimeout}) // about sharing, not outages: a loaded machine must not time out
 			}
 			base := &http.Transport{}
 			defer base.CloseIdleConnections()
