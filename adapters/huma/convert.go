@@ -155,8 +155,8 @@ func fieldError(d *huma.ErrorDetail) apierr.FieldError {
 		}
 		if r.rule == "required" || r.rule == "additionalProperties" {
 			// The location is the object; the message names the member.
-			if param != "" {
-				field = join(field, strings.Fields(param)[0])
+			if f := strings.Fields(param); len(f) > 0 {
+				field = join(field, f[0])
 			}
 		}
 		name := field
