@@ -4,15 +4,18 @@
 // span status Error for 5xx only); counters of error responses by code,
 // condition, status and route, and of limiter and Idempotency-Key outcomes;
 // trace and span IDs on the log records of error responses; each attempt of
-// a client.Transport on the caller's span. It is its own module, so the
-// OpenTelemetry dependencies stay out of the apierr module.
+// a client.Transport on the caller's span (InstrumentTransport); on request,
+// the trace ID in error bodies (Config.TraceIDInBody). It is its own module,
+// so the OpenTelemetry dependencies stay out of the apierr module.
 //
 //	tel, err := apierrotel.New(apierrotel.Config{}) // the global MeterProvider
 //	...
 //	logger := slog.New(apierrotel.LogHandler(slog.NewJSONHandler(os.Stderr, nil)))
 //	stack := middleware.Stack(cat, middleware.WithLogger(logger))
 //	limit := ratelimit.New(ratelimit.Config{Policies: policies, FailurePolicy: apierr.FailurePolicy{OnError: tel.RateLimitStoreError}})
+//	once := tel.ObserveIdempotency("", idempotency.New(idempotency.Config{FailurePolicy: apierr.FailurePolicy{OnError: tel.IdempotencyStoreError}}))
 //	mux.Handle("GET /fax/{id}", tel.ObserveLimit(apierrotel.LimitRate, limit.Middleware)(getFax))
+//	mux.Handle("POST /fax", tel.ObserveLimit(apierrotel.LimitRate, limit.Middleware)(once(createFax)))
 //	handler := otelhttp.NewHandler(stack(tel.Middleware(mux)), "fax-api")
 //
 // The order matters: otelhttp outermost starts the server span (from the
@@ -32,8 +35,10 @@
 //   - apierr.ratelimit.outcomes{apierr.ratelimit.kind,
 //     apierr.ratelimit.outcome}: admitted (through ObserveLimit), limited
 //     (from the response's condition), store_failure (RateLimitStoreError).
-//   - apierr.idempotency.outcomes{apierr.idempotency.outcome}: replayed,
-//     in_use, reused, missing (from the response).
+//   - apierr.idempotency.outcomes{apierr.idempotency.outcome}: executed
+//     (through ObserveIdempotency), replayed, in_use, reused, missing (from
+//     the response), store_failure (IdempotencyStoreError, the idempotency
+//     FailurePolicy.OnError).
 //
 // Attributes on the server span: apierr.request_id on every request,
 // http.route once a router matched, and for an error response error.type,
