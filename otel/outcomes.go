@@ -134,7 +134,8 @@ func (t *Telemetry) IdempotencyOutcome(ctx context.Context, outcome string) {
 	}
 }
 
-// RateLimitStoreError is a ratelimit Config.OnError: it records a store
+// RateLimitStoreError is an apierr.FailurePolicy OnError for a rate
+// limiter (ratelimit.Config.FailurePolicy): it records a store
 // failure of a rate limiter (Redis down or slow), whatever the failure
 // policy then does.
 func (t *Telemetry) RateLimitStoreError(ctx context.Context, err error) {
@@ -150,7 +151,8 @@ func (t *Telemetry) storeErrorEvent(ctx context.Context, err error) {
 	}
 }
 
-// IdempotencyStoreError is an idempotency Config.OnError: it records a
+// IdempotencyStoreError is an apierr.FailurePolicy OnError for the
+// idempotency middleware (idempotency.Config.FailurePolicy): it records a
 // failure of the Idempotency-Key store (taking, renewing, saving or
 // releasing a key), whether the request then fails (503) or runs without
 // idempotency (FailOpen).
