@@ -48,7 +48,7 @@ func TestIdempotencyHelperProcess(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	store := redisstore.NewIdempotencyStore(client, redisstore.IdempotencyConfig{Prefix: prefix + "idem:"})
+	store := redisstore.NewIdempotencyStore(client, redisstore.IdempotencyConfig{Timeout: testIdemTimeout, Prefix: prefix + "idem:"})
 	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		run, err := client.Incr(r.Context(), prefix+"runs").Result()
 		if err != nil {

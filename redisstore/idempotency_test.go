@@ -21,6 +21,12 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
+// testIdemTimeout bounds each store call in the correctness tests: under a
+// loaded -race run a call can outlast the 1 s default, and a timeout (then
+// the fail-fast breaker) would turn a slow call into a 503 these tests do
+// not test. The failure tests set their own bounds.
+const testIdemTimeout = 30 * time.Second
+
 func TestIdempotencyStoreContract(t *testing.T) {
 	redistest.Each(t, func(t *testing.T, srv *redistest.Server) {
 		client := srv.Client()
@@ -28,7 +34,7 @@ func TestIdempotencyStoreContract(t *testing.T) {
 		for _, script := range []bool{false, true} {
 			t.Run(fmt.Sprintf("LeaseScript=%v", script), func(t *testing.T) {
 				idempotencytest.TestStore(t, func(t *testing.T) idempotency.Store {
-					return redisstore.NewIdempotencyStore(client, redisstore.IdempotencyConfig{
+					return redisstore.NewIdempotencyStore(client, redisstore.IdempotencyConfig{Timeout: testIdemTimeout,
 						Prefix: fmt.Sprintf("%s%d:", srv.Prefix(), n.Add(1)), LeaseScript: script,
 					})
 				})
@@ -40,7 +46,7 @@ func TestIdempotencyStoreContract(t *testing.T) {
 func TestIdempotencyStoreExpiry(t *testing.T) {
 	redistest.Each(t, func(t *testing.T, srv *redistest.Server) {
 		client := srv.Client()
-		s := redisstore.NewIdempotencyStore(client, redisstore.IdempotencyConfig{Prefix: srv.Prefix()})
+		s := redisstore.NewIdempotencyStore(client, redisstore.IdempotencyConfig{Timeout: testIdemTimeout, Prefix: srv.Prefix()})
 		ctx := context.Background()
 		a := &idempotency.Record{Status: idempotency.InFlight, Token: idempotency.NewToken()}
 		if prev, err := s.Acquire(ctx, "k", a, time.Minute); err != nil || prev != nil {
@@ -81,7 +87,7 @@ func TestIdempotencyStoreExpiry(t *testing.T) {
 func TestIdempotencyStoreMalformedRecord(t *testing.T) {
 	redistest.Each(t, func(t *testing.T, srv *redistest.Server) {
 		client := srv.Client()
-		s := redisstore.NewIdempotencyStore(client, redisstore.IdempotencyConfig{Prefix: srv.Prefix()})
+		s := redisstore.NewIdempotencyStore(client, redisstore.IdempotencyConfig{Timeout: testIdemTimeout, Prefix: srv.Prefix()})
 		client.Set(context.Background(), srv.Prefix()+"junk", "not a record", 0)
 		if _, err := s.Acquire(context.Background(), "junk", &idempotency.Record{Status: idempotency.InFlight}, time.Minute); err == nil ||
 			!strings.HasPrefix(err.Error(), "redisstore: ") {
@@ -112,7 +118,7 @@ func TestIdempotencyRoundTrips(t *testing.T) {
 		client := srv.Client()
 		hook := &idemRoundTrips{}
 		client.AddHook(hook)
-		store := redisstore.NewIdempotencyStore(client, redisstore.IdempotencyConfig{Prefix: srv.Prefix(), Durability: redisstore.DurabilityIgnore})
+		store := redisstore.NewIdempotencyStore(client, redisstore.IdempotencyConfig{Timeout: testIdemTimeout, Prefix: srv.Prefix(), Durability: redisstore.DurabilityIgnore})
 		h := idemServe(t, idempotency.Config{Store: store}, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			w.WriteHeader(201)
 		}))
@@ -151,7 +157,7 @@ func TestIdempotencyRoundTrips(t *testing.T) {
 func TestIdempotencyRedisConcurrent(t *testing.T) {
 	redistest.Each(t, func(t *testing.T, srv *redistest.Server) {
 		client := srv.Client()
-		store := redisstore.NewIdempotencyStore(client, redisstore.IdempotencyConfig{Prefix: srv.Prefix()})
+		store := redisstore.NewIdempotencyStore(client, redisstore.IdempotencyConfig{Timeout: testIdemTimeout, Prefix: srv.Prefix()})
 		const n = 1000
 		var runs atomic.Int64
 		gate := make(chan struct{})
@@ -180,7 +186,7 @@ func TestIdempotencyRedisConcurrent(t *testing.T) {
 
 func TestIdempotencyRedisTenantsAndBodies(t *testing.T) {
 	redistest.Each(t, func(t *testing.T, srv *redistest.Server) {
-		store := redisstore.NewIdempotencyStore(srv.Client(), redisstore.IdempotencyConfig{Prefix: srv.Prefix()})
+		store := redisstore.NewIdempotencyStore(srv.Client(), redisstore.IdempotencyConfig{Timeout: testIdemTimeout, Prefix: srv.Prefix()})
 		var runs atomic.Int64
 		h := idemServe(t, idempotency.Config{Store: store}, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			runs.Add(1)
