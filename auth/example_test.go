@@ -13,13 +13,6 @@ import (
 	"github.com/apierr/apierr/middleware"
 )
 
-// show prints what a client receives.
-func show(h http.Handler, req *http.Request) {
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, req)
-	fmt.Println(rec.Code, strings.TrimSpace(rec.Body.String()))
-}
-
 func quiet() middleware.Option { return middleware.WithLogger(slog.New(slog.DiscardHandler)) }
 
 func ExampleNew() {

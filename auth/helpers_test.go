@@ -69,23 +69,6 @@ func (l *logBuf) String() string {
 	return l.b.String()
 }
 
-// records decodes every record logged so far.
-func (l *logBuf) records(t *testing.T) []map[string]any {
-	t.Helper()
-	var out []map[string]any
-	for _, line := range strings.Split(strings.TrimSpace(l.String()), "\n") {
-		if line == "" {
-			continue
-		}
-		var m map[string]any
-		if err := json.Unmarshal([]byte(line), &m); err != nil {
-			t.Fatalf("log line %q: %v", line, err)
-		}
-		out = append(out, m)
-	}
-	return out
-}
-
 func newLogger() (*slog.Logger, *logBuf) {
 	b := new(logBuf)
 	return slog.New(slog.NewJSONHandler(b, &slog.HandlerOptions{Level: slog.LevelDebug})), b

@@ -2,7 +2,6 @@ package redisstore_test
 
 import (
 	"context"
-	"net/http"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -103,50 +102,6 @@ func TestConcurrencyRedisLeaseExpiry(t *testing.T) {
 				t.Fatal("the crashed holder's leases never expired")
 			}
 			time.Sleep(100 * time.Millisecond)
-		}
-	})
-}
-
-func TestConcurrencyRedisMiddleware(t *testing.T) {
-	redistest.Each(t, func(t *testing.T, srv *redistest.Server) {
-		store := redisstore.NewConcurrencyStore(rlClient(t, srv), redisstore.ConcurrencyConfig{Prefix: srv.Prefix(), Timeout: rlTestTimeout})
-		cl := ratelimit.NewConcurrency(ratelimit.ConcurrencyConfig{Limit: 1, Store: store, Key: ratelimit.ByTenant})
-		entered, unblock := make(chan struct{}), make(chan struct{})
-		h := cl.Middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			switch r.URL.Path {
-			case "/block":
-				close(entered)
-				<-unblock
-			case "/panic":
-				panic("handler bug")
-			}
-			w.WriteHeader(http.StatusNoContent)
-		}))
-		recovering := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			defer func() {
-				if v := recover(); v != nil {
-					apierr.Write(w, r, apierr.Internal(nil))
-				}
-			}()
-			h.ServeHTTP(w, r)
-		})
-		hs := rlServe(t, apierr.Default(), recovering)
-		done := make(chan struct{})
-		go func() { defer close(done); rlGet(t, hs.URL+"/block", "acme") }()
-		<-entered
-		r := rlGet(t, hs.URL+"/x", "acme")
-		if r.status != http.StatusTooManyRequests || r.body["error"] != "concurrency_limited" {
-			t.Fatalf("second in flight: %d %v", r.status, r.body)
-		}
-		close(unblock)
-		<-done
-		for i := 0; i < 3; i++ {
-			if r := rlGet(t, hs.URL+"/panic", "acme"); r.status != http.StatusInternalServerError {
-				t.Fatalf("panic: %d", r.status)
-			}
-		}
-		if r := rlGet(t, hs.URL+"/x", "acme"); r.status != http.StatusNoContent {
-			t.Fatalf("after panics: %d, want 204 (slots released)", r.status)
 		}
 	})
 }

@@ -68,18 +68,6 @@ func rlStores(t *testing.T, srv *redistest.Server) ([2]*redisstore.RateLimitStor
 	return stores, clients
 }
 
-// TestRateLimitRedisExactBurst: a policy whose period is so long that
-// nothing refills during the test must admit exactly its burst.
-func TestRateLimitRedisExactBurst(t *testing.T) {
-	redistest.Each(t, func(t *testing.T, srv *redistest.Server) {
-		stores, _ := rlStores(t, srv)
-		pols := []ratelimit.Policy{ratelimit.PerDay(1).WithBurst(137)}
-		if got := rlHammer(t, stores, "exact-burst", pols, 10, nil); got != 137 {
-			t.Fatalf("admitted %d of 1000 attempts, want exactly the burst, 137", got)
-		}
-	})
-}
-
 // TestRateLimitRedisExactRate: 200/s with a burst of 200 for about 1.5s.
 // GCRA stores one timestamp; every admission moves it by one interval. The
 // first check spends the whole burst at once (cost 200), so the bucket
