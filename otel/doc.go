@@ -34,7 +34,8 @@
 //     http.route="_OTHER" (OtherRoute), never under its path.
 //   - apierr.ratelimit.outcomes{apierr.ratelimit.kind,
 //     apierr.ratelimit.outcome}: admitted (through ObserveLimit), limited
-//     (from the response's condition), store_failure (RateLimitStoreError).
+//     (from the response's condition), store_failure (RateLimitStoreError;
+//     LimitStoreError(kind) for a concurrency limiter or a quota).
 //   - apierr.idempotency.outcomes{apierr.idempotency.outcome}: executed
 //     (through ObserveIdempotency), replayed, in_use, reused, missing (from
 //     the response), store_failure (IdempotencyStoreError, the idempotency

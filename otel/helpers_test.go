@@ -84,6 +84,7 @@ type service struct {
 	*httptest.Server
 	spans    *tracetest.InMemoryExporter
 	reader   *sdkmetric.ManualReader
+	meters   *sdkmetric.MeterProvider
 	logs     *lockedBuffer
 	rlFail   atomic.Bool
 	idemFail atomic.Bool
@@ -99,6 +100,7 @@ func newService(t *testing.T, cfg apierrotel.Config) *service {
 	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(s.reader))
 	t.Cleanup(func() { _ = tp.Shutdown(context.Background()); _ = mp.Shutdown(context.Background()) })
 	cfg.MeterProvider = mp
+	s.meters = mp
 	tel, err := apierrotel.New(cfg)
 	if err != nil {
 		t.Fatal(err)

@@ -143,6 +143,16 @@ func (t *Telemetry) RateLimitStoreError(ctx context.Context, err error) {
 	t.storeErrorEvent(ctx, err)
 }
 
+// LimitStoreError returns the FailurePolicy OnError of a limiter of kind
+// (LimitConcurrency for a concurrency limiter, LimitQuota for a quota):
+// RateLimitStoreError for the others.
+func (t *Telemetry) LimitStoreError(kind string) func(ctx context.Context, err error) {
+	return func(ctx context.Context, err error) {
+		t.LimitOutcome(ctx, kind, LimitStoreFailure)
+		t.storeErrorEvent(ctx, err)
+	}
+}
+
 func (t *Telemetry) storeErrorEvent(ctx context.Context, err error) {
 	if span := trace.SpanFromContext(ctx); span.IsRecording() && t.cfg.RecordCause != nil {
 		// A store error is an operator's, never a client's: record it when

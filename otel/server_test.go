@@ -1,6 +1,8 @@
 package apierrotel_test
 
 import (
+	"context"
+	"errors"
 	"strings"
 	"testing"
 
@@ -237,6 +239,22 @@ func TestTraceIDInBody(t *testing.T) {
 		res := s.do(t, c)
 		if !strings.Contains(res.body, `"trace_id":"`+res.traceID.String()+`"`) {
 			t.Errorf("%s %s: %d %s lacks the trace ID %s", c.method, c.path, res.status, res.body, res.traceID)
+		}
+	}
+}
+
+// TestLimitStoreErrorKinds: each limiter kind's store failures count under
+// their own kind.
+func TestLimitStoreErrorKinds(t *testing.T) {
+	s := newService(t, apierrotel.Config{})
+	tel := apierrotel.Must(apierrotel.Config{MeterProvider: s.meters})
+	ctx := context.Background()
+	tel.LimitStoreError(apierrotel.LimitConcurrency)(ctx, errors.New("down"))
+	tel.LimitStoreError(apierrotel.LimitQuota)(ctx, errors.New("down"))
+	tel.RateLimitStoreError(ctx, errors.New("down"))
+	for _, kind := range []string{apierrotel.LimitRate, apierrotel.LimitConcurrency, apierrotel.LimitQuota} {
+		if n := s.count(t, "apierr.ratelimit.outcomes", apierrotel.LimitKindKey.String(kind), apierrotel.LimitOutcomeKey.String(apierrotel.LimitStoreFailure)); n != 1 {
+			t.Errorf("%s store failures = %d, want 1", kind, n)
 		}
 	}
 }
