@@ -44,3 +44,21 @@ func ExampleJSON() {
 	// 422 {"error":"validation_failed","message":"The to field is required. (and 2 more errors)","action":"fix_request","docs":"/errors/validation-failed","context":{"errors":{"to":["The to field is required."],"quality":["quality must be one of: standard, fine."],"participant.number":["participant.number must be in E.164 format (e.g. +1234567890)."]}},"request_id":"req_b"}
 	// 400 {"error":"malformed_body","message":"The request body could not be parsed.","action":"fix_request","docs":"/errors/malformed-body","detail":"to must be a string, not a number.","context":{"column":10,"expected":"string","field":"to","line":2},"request_id":"req_b"}
 }
+
+func ExampleNew() {
+	faxes, err := bind.New(bind.Config{Enums: map[string][]string{"fax_quality": {"standard", "fine"}}})
+	if err != nil {
+		panic(err)
+	}
+	type SendFax struct {
+		Quality string `json:"quality" validate:"fax_quality"`
+	}
+	h := middleware.Stack(nil, quiet(), middleware.WithRequestIDFunc(func() string { return "req_e" }))(
+		apierr.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
+			var req SendFax
+			return faxes.JSON(r, &req)
+		}))
+	show(h, httptest.NewRequest("POST", "/", strings.NewReader(`{"quality":"ultra"}`)))
+	// Output:
+	// 422 {"error":"validation_failed","message":"quality must be one of: standard, fine.","action":"fix_request","docs":"/errors/validation-failed","context":{"errors":{"quality":["quality must be one of: standard, fine."]}},"request_id":"req_e"}
+}
