@@ -31,9 +31,12 @@ const fax = (to: string) => JSON.stringify({ to, file: PDF });
 let demo: Demo;
 // --tick 1h: no fax leaves "queued", so holds and fax_not_terminal are
 // deterministic; --burst 40 keeps the sandbox key clear of 429s except where
-// a test asks for one (on the Globex key, which has its own bucket).
+// a test asks for one (on the Globex key, which has its own bucket). --rate 1
+// refills one request a second, so the 429 the Retry-After test reaches is
+// still in force when its retrying fetch sends (at 10/s a token came back
+// within 100 ms and that fetch's first attempt was sometimes admitted).
 before(async () => {
-  demo = await startDemo(["--tick", "1h", "--rate", "10", "--burst", "40", "--quiet"]);
+  demo = await startDemo(["--tick", "1h", "--rate", "1", "--burst", "40", "--quiet"]);
 });
 after(async () => {
   await demo?.stop();
