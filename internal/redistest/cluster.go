@@ -287,25 +287,33 @@ func (s *Server) Masters() []string {
 }
 
 // ReplicaOf returns the address of a replica of the master at addr.
+// The node asked may not have heard of the replica yet (cluster gossip
+// spreads in the background), so it asks again for up to 15 s.
 func (s *Server) ReplicaOf(addr string) string {
 	s.t.Helper()
-	nodes, err := s.clusterNodes()
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	var id string
-	for _, n := range nodes {
-		if n.addr == addr {
-			id = n.id
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		nodes, err := s.clusterNodes()
+		if err != nil {
+			s.t.Fatal(err)
 		}
-	}
-	for _, n := range nodes {
-		if n.master == id && id != "" && !strings.Contains(n.flags, "fail") {
-			return n.addr
+		var id string
+		for _, n := range nodes {
+			if n.addr == addr {
+				id = n.id
+			}
 		}
+		for _, n := range nodes {
+			if n.master == id && id != "" && !strings.Contains(n.flags, "fail") {
+				return n.addr
+			}
+		}
+		if time.Now().After(deadline) {
+			s.t.Fatalf("redistest: no replica of %s", addr)
+			return ""
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
-	s.t.Fatalf("redistest: no replica of %s", addr)
-	return ""
 }
 
 // KillNode kills the node at addr (SIGKILL), as a crashed host would.
