@@ -81,7 +81,7 @@ func newIssuer(t testing.TB) *testIssuer {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /.well-known/openid-configuration", func(w http.ResponseWriter, r *http.Request) {
 		if iss.isDown() {
-			http.Error(w, "down", 503)
+			http.Error(w, "down", http.StatusServiceUnavailable)
 			return
 		}
 		name := iss.srv.URL
@@ -96,7 +96,7 @@ func newIssuer(t testing.TB) *testIssuer {
 			iss.jwksHook(r)
 		}
 		if iss.isDown() {
-			http.Error(w, "down", 503)
+			http.Error(w, "down", http.StatusServiceUnavailable)
 			return
 		}
 		iss.mu.Lock()

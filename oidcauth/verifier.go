@@ -217,17 +217,8 @@ func (v *Verifier) Authenticate(ctx context.Context, token string) (*apierr.Prin
 	if !ok {
 		return nil, v.invalid(ReasonMalformed, "The token is not a signed JWT.")
 	}
-	if !v.algAllowed(h.Alg) {
-		return nil, v.invalid(ReasonAlgorithm, fmt.Sprintf("Tokens signed with %s are not accepted.", sanitize(h.Alg)))
-	}
-	if h.Crit != nil {
-		// No extension is understood here (go-jose's b64 has no place in a
-		// JWT), so any critical one refuses the token, before a key is
-		// looked up for it.
-		return nil, v.invalid(ReasonCriticalHeader, "The token marks a header extension critical that this API does not support.")
-	}
-	if typ, ok := v.typeAllowed(h.Typ); !ok {
-		return nil, v.invalid(ReasonTokenType, fmt.Sprintf("Tokens of type %s are not accepted here.", sanitize(typ)))
+	if err := v.checkHeader(h); err != nil {
+		return nil, err
 	}
 	tok, err := jwt.ParseSigned(token, v.cfg.Algorithms)
 	if err != nil {
@@ -271,27 +262,8 @@ func (v *Verifier) Authenticate(ctx context.Context, token string) (*apierr.Prin
 		issuer = v.cfg.Issuer
 	}
 	now := v.cfg.Now()
-	if claims.Expiry == nil {
-		return nil, v.invalid(ReasonMissingClaim, "The token has no exp claim.").With("claim", "exp")
-	}
-	if len(claims.Audience) == 0 {
-		return nil, v.invalid(ReasonMissingClaim, "The token has no aud claim.").With("claim", "aud")
-	}
-	err = claims.ValidateWithLeeway(jwt.Expected{Issuer: issuer, AnyAudience: v.cfg.Audience, Time: now}, v.cfg.ClockSkew)
-	switch {
-	case err == nil:
-	case errors.Is(err, jwt.ErrExpired):
-		return nil, v.invalid(ReasonExpired, "The token has expired.").With("expired_at", claims.Expiry.Time().UTC())
-	case errors.Is(err, jwt.ErrNotValidYet):
-		return nil, v.invalid(ReasonNotYetValid, "The token is not valid yet.").With("not_before", claims.NotBefore.Time().UTC())
-	case errors.Is(err, jwt.ErrIssuedInTheFuture):
-		return nil, v.invalid(ReasonIssuedInFuture, "The token was issued in the future.")
-	case errors.Is(err, jwt.ErrInvalidIssuer):
-		return nil, v.invalid(ReasonWrongIssuer, "The token was issued by another issuer.")
-	case errors.Is(err, jwt.ErrInvalidAudience):
-		return nil, v.invalid(ReasonWrongAudience, "The token was issued for another audience.")
-	default:
-		return nil, v.invalid(ReasonMalformed, "The token's claims are not valid.")
+	if err := v.checkClaims(&claims, issuer, now); err != nil {
+		return nil, err
 	}
 	required := append([]string{v.cfg.TenantClaim}, v.cfg.RequiredClaims...)
 	for _, c := range required {
@@ -312,6 +284,53 @@ func (v *Verifier) Authenticate(ctx context.Context, token string) (*apierr.Prin
 	// Remember it until it expires (the skew allowance included, as above).
 	v.cache.put(sum, p, claims.Expiry.Time().Add(v.cfg.ClockSkew), now)
 	return p, nil
+}
+
+// checkHeader refuses a token whose header names an algorithm, a critical
+// extension or a type this verifier does not accept, before any key is
+// looked up for it.
+func (v *Verifier) checkHeader(h header) error {
+	if !v.algAllowed(h.Alg) {
+		return v.invalid(ReasonAlgorithm, fmt.Sprintf("Tokens signed with %s are not accepted.", sanitize(h.Alg)))
+	}
+	if h.Crit != nil {
+		// No extension is understood here (go-jose's b64 has no place in a
+		// JWT), so any critical one refuses the token, before a key is
+		// looked up for it.
+		return v.invalid(ReasonCriticalHeader, "The token marks a header extension critical that this API does not support.")
+	}
+	if typ, ok := v.typeAllowed(h.Typ); !ok {
+		return v.invalid(ReasonTokenType, fmt.Sprintf("Tokens of type %s are not accepted here.", sanitize(typ)))
+	}
+	return nil
+}
+
+// checkClaims checks the registered claims of a token whose signature is
+// valid: exp and aud present, then time, issuer and audience.
+func (v *Verifier) checkClaims(claims *jwt.Claims, issuer string, now time.Time) error {
+	if claims.Expiry == nil {
+		return v.invalid(ReasonMissingClaim, "The token has no exp claim.").With("claim", "exp")
+	}
+	if len(claims.Audience) == 0 {
+		return v.invalid(ReasonMissingClaim, "The token has no aud claim.").With("claim", "aud")
+	}
+	err := claims.ValidateWithLeeway(jwt.Expected{Issuer: issuer, AnyAudience: v.cfg.Audience, Time: now}, v.cfg.ClockSkew)
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, jwt.ErrExpired):
+		return v.invalid(ReasonExpired, "The token has expired.").With("expired_at", claims.Expiry.Time().UTC())
+	case errors.Is(err, jwt.ErrNotValidYet):
+		return v.invalid(ReasonNotYetValid, "The token is not valid yet.").With("not_before", claims.NotBefore.Time().UTC())
+	case errors.Is(err, jwt.ErrIssuedInTheFuture):
+		return v.invalid(ReasonIssuedInFuture, "The token was issued in the future.")
+	case errors.Is(err, jwt.ErrInvalidIssuer):
+		return v.invalid(ReasonWrongIssuer, "The token was issued by another issuer.")
+	case errors.Is(err, jwt.ErrInvalidAudience):
+		return v.invalid(ReasonWrongAudience, "The token was issued for another audience.")
+	default:
+		return v.invalid(ReasonMalformed, "The token's claims are not valid.")
+	}
 }
 
 func (v *Verifier) algAllowed(alg string) bool {

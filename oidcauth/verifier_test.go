@@ -21,14 +21,12 @@ import (
 const audience = "https://api.example.com"
 
 type fixture struct {
-	iss   *testIssuer
-	clk   *clock
-	v     *Verifier
-	rs    signingKey
-	es    signingKey
-	srv   *httptest.Server
-	hits  int
-	inact map[string]bool
+	iss *testIssuer
+	clk *clock
+	v   *Verifier
+	rs  signingKey
+	es  signingKey
+	srv *httptest.Server
 }
 
 func newFixture(t *testing.T) *fixture {

@@ -39,7 +39,7 @@ func ExampleTelemetry_Middleware() {
 	for _, kv := range sp.Attributes {
 		switch kv.Key {
 		case semconv.ErrorTypeKey, semconv.HTTPResponseStatusCodeKey, semconv.HTTPRouteKey, apierrotel.ConditionKey:
-			fmt.Printf("%s=%s\n", kv.Key, kv.Value.Emit())
+			fmt.Printf("%s=%s\n", kv.Key, kv.Value.String())
 		}
 	}
 	fmt.Println(sp.Name, sp.Status.Code)

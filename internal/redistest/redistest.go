@@ -331,14 +331,13 @@ func fileExists(p string) bool { _, err := os.Stat(p); return err == nil }
 
 // node is one redis-server process this package started.
 type node struct {
-	bin, dir   string
-	port, bus  int
-	addr       string
-	cluster    bool
-	mu         sync.Mutex
-	cmd        *exec.Cmd
-	exited     chan struct{}
-	masterAddr string // a replica's master, once the cluster is formed
+	bin, dir  string
+	port, bus int
+	addr      string
+	cluster   bool
+	mu        sync.Mutex
+	cmd       *exec.Cmd
+	exited    chan struct{}
 }
 
 // startNode starts a redis-server on a free loopback port in dir, retrying
