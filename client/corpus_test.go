@@ -76,7 +76,8 @@ func loadCorpus(t *testing.T) []corpusFixture {
 
 // checkCorpus compares the decoded error with f.want and returns the
 // differences.
-func checkCorpus(f *corpusFixture, e *apierr.Error) []string {
+func checkCorpus(f *corpusFixture, re *ResponseError) []string {
+	e := re.API
 	var diffs []string
 	for k, w := range f.want {
 		var got string
@@ -106,6 +107,8 @@ func checkCorpus(f *corpusFixture, e *apierr.Error) []string {
 			}
 		case "fields":
 			got = strconv.Itoa(len(e.Fields))
+		case "language":
+			got = re.Language
 		default:
 			diffs = append(diffs, "unknown want "+k)
 			continue
@@ -135,10 +138,11 @@ func TestDecodeCorpus(t *testing.T) {
 		ok := t.Run(strings.TrimSuffix(f.file, ".txt"), func(t *testing.T) {
 			err := Decode(serveBody(t, f.status, f.header, f.body))
 			var e *apierr.Error
-			if !errors.As(err, &e) {
-				t.Fatalf("Decode = %v, want an *apierr.Error", err)
+			var re *ResponseError
+			if !errors.As(err, &e) || !errors.As(err, &re) {
+				t.Fatalf("Decode = %v, want a *ResponseError and an *apierr.Error", err)
 			}
-			for _, d := range checkCorpus(&f, e) {
+			for _, d := range checkCorpus(&f, re) {
 				t.Errorf("%s (%s): %s", f.api, f.source, d)
 			}
 			if e.Message == "" {

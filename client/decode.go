@@ -48,6 +48,14 @@ type ResponseError struct {
 	Body []byte
 	// Truncated says the body was longer than Body.
 	Truncated bool
+	// Language is the language the API says its words are in: the first tag
+	// of the Content-Language header in conventional case ("de", "fr-CA"),
+	// or "" when the header is absent or malformed. An API that localizes
+	// its errors (an apierr catalog with translations answers Accept-Language
+	// this way) sends it with the translated title, message and detail, so a
+	// client can tell the text it shows apart from the code it matches on,
+	// which never changes with the language.
+	Language string
 }
 
 // Error reads like "client: 429 rate_limit_exceeded: Rate limit exceeded [request_id=…]".
@@ -104,7 +112,9 @@ var utf8BOM = []byte("\xef\xbb\xbf")
 // and Context (the rest worth keeping, as encoding/json decodes it: numbers
 // are float64). Members are matched through a table of aliases and
 // wrappers with its precedence written in it (decode_json_table.go).
-// Strings are sanitized: no control characters, bounded length.
+// Strings are sanitized: no control characters, bounded length. The
+// *ResponseError also keeps the language the response says its words are in
+// (Language, from Content-Language), whatever the body's shape.
 func Decode(resp *http.Response) error { return defaultDecoder.Decode(resp) }
 
 // Decode is the package-level Decode with d's bounds and clock.
@@ -128,7 +138,8 @@ func (d *Decoder) DecodeBody(status int, h http.Header, body []byte, truncated b
 	b := bytes.TrimPrefix(body, utf8BOM) // some Windows stacks send one; encoding/json rejects it
 	weak := decodeShape(e, sniff(ct, b), b)
 	d.finish(e, h, weak)
-	return &ResponseError{API: e, StatusCode: status, Header: h, Body: body, Truncated: truncated}
+	return &ResponseError{API: e, StatusCode: status, Header: h, Body: body, Truncated: truncated,
+		Language: contentLanguage(h)}
 }
 
 // readBody reads at most MaxBody bytes, drains at most MaxDrain more, and

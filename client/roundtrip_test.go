@@ -1,9 +1,11 @@
 package client_test
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"testing"
 	"time"
 
@@ -75,5 +77,57 @@ func TestRoundTripApierrFormats(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestRoundTripContentLanguage serves a translated apierr error over real
+// HTTP with the Content-Language its server chose and decodes it back, with
+// Decode and inside the Transport's retry events: the decoded error carries
+// the language of its words, and the code it is matched on is unchanged.
+func TestRoundTripContentLanguage(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Language", r.URL.Query().Get("lang"))
+		w.Header().Set("Vary", "Accept-Language")
+		e := apierr.Cond(apierr.CondRateLimited).WithMessage("Zu viele Anfragen in zu kurzer Zeit.")
+		apierr.Write(w, r, e)
+	}))
+	defer srv.Close()
+
+	for lang, want := range map[string]string{"de": "de", "DE-at": "de-AT", "": "", "not a tag": ""} {
+		resp, err := http.Get(srv.URL + "/?lang=" + url.QueryEscape(lang))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var re *client.ResponseError
+		if !errors.As(client.Decode(resp), &re) {
+			t.Fatal("no *client.ResponseError")
+		}
+		if re.Language != want {
+			t.Errorf("Content-Language %q: Language = %q, want %q", lang, re.Language, want)
+		}
+		if re.API.Code != "rate_limited" || re.API.Message != "Zu viele Anfragen in zu kurzer Zeit." {
+			t.Errorf("decoded %q %q", re.API.Code, re.API.Message)
+		}
+	}
+
+	var langs []string
+	hc := client.New(&client.Transport{MaxRetries: 2,
+		Sleep: func(context.Context, time.Duration) error { return nil },
+		OnRetry: func(ev client.RetryEvent) {
+			var re *client.ResponseError
+			if errors.As(ev.Err, &re) {
+				langs = append(langs, re.Language)
+			}
+		}})
+	resp, err := hc.Get(srv.URL + "/?lang=de")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var re *client.ResponseError
+	if !errors.As(client.Decode(resp), &re) || re.Language != "de" {
+		t.Errorf("final response: %v", re)
+	}
+	if len(langs) != 2 || langs[0] != "de" || langs[1] != "de" {
+		t.Errorf("retry events saw languages %q, want [de de]", langs)
 	}
 }
