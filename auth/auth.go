@@ -10,6 +10,7 @@ import (
 
 	"github.com/apierr/apierr"
 	"github.com/apierr/apierr/middleware"
+	"github.com/apierr/apierr/ratelimit"
 )
 
 // Authenticator verifies bearer tokens (e.g. OIDC JWTs). Implementations
@@ -53,6 +54,22 @@ type Config struct {
 	// Optional lets requests without credentials through with no principal;
 	// credentials that are present must still be valid.
 	Optional bool
+	// Throttle, when set, limits failed authentications: each request
+	// refused for its credentials (CondAuthMalformed, CondAuthInvalid,
+	// CondTokenInvalid or another 401) is charged to the Throttle's key,
+	// and while the charges have used its policies up, every request from
+	// that key that carries a credential is refused with the rate-limited
+	// condition (429, Retry-After, the RateLimit fields) before the
+	// credential is looked at, valid or not: were valid keys let through,
+	// an attacker would still learn which guess is right at full speed.
+	// Requests without credentials are answered as usual.
+	//
+	// Key it by client address, ratelimit.ClientIP's Key (its Trusted
+	// proxies' X-Forwarded-For or Forwarded believed, no one else's); give
+	// it a store of its own or a Prefix of its own, a Redis store to count
+	// across processes, and FailLocal to keep throttling when Redis is
+	// down. Each request with a credential costs one peek at the store.
+	Throttle *ratelimit.Limiter
 	// FailurePolicy says what a failure of Keys or TenantActive does:
 	// authentication always fails closed (a 503, CondUnavailable, with
 	// UnavailableRetryAfter, default DefaultRetryAfter), so its Mode must be
@@ -82,7 +99,9 @@ const DefaultRetryAfter = 5 * time.Second
 //     environment;
 //   - CondTenantInactive (403) when TenantActive says so;
 //   - CondUnavailable (503, Retry-After) when Keys or TenantActive fails;
-//     the failure is logged with the key cut out of its text.
+//     the failure is logged with the key cut out of its text;
+//   - CondRateLimited (429, Retry-After) while the Throttle refuses the
+//     client after too many failed attempts.
 //
 // Each 401 carries an RFC 6750 challenge (WWW-Authenticate: Bearer realm=…,
 // error="invalid_token"). The key is never echoed in a body, header or log.
@@ -191,6 +210,45 @@ func (a *authenticator) authenticate(r *http.Request) (*apierr.Principal, error)
 			}
 		}
 		return nil, e
+	}
+	if a.cfg.Throttle != nil {
+		if err := a.cfg.Throttle.CheckRequest(r); err != nil {
+			return nil, err
+		}
+		p, err := a.verify(r, c)
+		if err != nil && a.isFailure(r, err) {
+			if e := a.cfg.Throttle.ChargeRequest(r); ratelimit.IsRateLimited(e) {
+				return nil, e
+			}
+		}
+		return p, err
+	}
+	return a.verify(r, c)
+}
+
+// isFailure reports whether err refuses the request's credential: the
+// malformed, invalid and token-invalid conditions, or a catalog code of
+// status 401 from the Tokens Authenticator. A valid key of an inactive
+// tenant is no failed guess, whatever status its catalog gives it.
+func (a *authenticator) isFailure(r *http.Request, err error) bool {
+	e := apierr.From(err)
+	switch e.Condition {
+	case apierr.CondAuthMalformed, apierr.CondAuthInvalid, apierr.CondTokenInvalid:
+		return true
+	case "":
+	default:
+		return false
+	}
+	if e.Status != 0 {
+		return e.Status == http.StatusUnauthorized
+	}
+	code := apierr.CatalogFrom(r.Context()).Lookup(e.Code)
+	return code != nil && code.Status == http.StatusUnauthorized
+}
+
+// verify checks a credential that is present.
+func (a *authenticator) verify(r *http.Request, c credential) (*apierr.Principal, error) {
+	switch c.fault {
 	case credMalformed:
 		challenge := a.invalid
 		switch {

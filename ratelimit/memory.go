@@ -145,7 +145,7 @@ func (m *Memory) Allow(_ context.Context, key string, cost int64, policies []Pol
 		allowed = allowed && ok
 		tats = append(tats, nt)
 	}
-	if allowed {
+	if allowed && cost > 0 {
 		for i := range policies {
 			t := sh.tabs[slots[i]]
 			t[h] = tats[i]

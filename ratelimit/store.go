@@ -14,6 +14,9 @@ import (
 // whether the request was admitted. A non-nil error means the store could not
 // decide (Redis unreachable, timeout); the Limiter's FailurePolicy then
 // applies. Time is the store's own: the Memory store's clock or Redis's TIME.
+//
+// A cost of 0 charges nothing and stores nothing: it reports each policy's
+// Status as it stands (a peek; Limiter.Peek uses it).
 type Store interface {
 	Allow(ctx context.Context, key string, cost int64, policies []Policy, out []Status) (bool, error)
 }

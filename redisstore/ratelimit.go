@@ -83,6 +83,7 @@ if #KEYS == 1 then
   if tat < now then tat = now end
   local new = tat + cost * iv
   if new - ARGV[3] * iv > now then return {0, now, tat} end
+  if cost == 0 then return {1, now, tat} end
   redis.call('SET', KEYS[1], string.format('%d', new), 'PX', math.ceil((new - now) / 1000))
   return {1, now, new}
 end
@@ -98,7 +99,7 @@ for i = 1, #KEYS do
 end
 local out = {ok, now}
 for i = 1, #KEYS do
-  if ok == 1 then
+  if ok == 1 and cost > 0 then
     redis.call('SET', KEYS[i], string.format('%d', new[i]), 'PX', math.ceil((new[i] - now) / 1000))
     out[i + 2] = new[i]
   else

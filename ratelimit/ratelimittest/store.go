@@ -35,6 +35,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) ratelimit.Store) {
 		{"policies are all or nothing", storePoliciesAreAllOrNothing},
 		{"status of an admitted check", storeStatusOfAnAdmittedCheck},
 		{"cost is charged whole", storeCostIsChargedWhole},
+		{"cost 0 peeks", storeCostZeroPeeks},
 		{"keys are independent", storeKeysAreIndependent},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.run(t, newStore(t)) })
@@ -129,6 +130,33 @@ func storeCostIsChargedWhole(t *testing.T, s ratelimit.Store) {
 	}
 	if ok, err := s.Allow(ctx, "cost", 1, pols, out); !ok || err != nil || out[0].Remaining != 0 {
 		t.Fatalf("the last unit: %v %v %+v, want admitted with none left", ok, err, out[0])
+	}
+}
+
+// storeCostZeroPeeks: a check of cost 0 charges nothing, stores nothing on
+// a fresh key (Redis refuses a SET with PX 0), and reports what is left.
+func storeCostZeroPeeks(t *testing.T, s ratelimit.Store) {
+	ctx := context.Background()
+	pols := []ratelimit.Policy{ratelimit.PerHour(3), ratelimit.PerDay(100).WithBurst(2)}
+	out := make([]ratelimit.Status, 2)
+	if ok, err := s.Allow(ctx, "peek", 0, pols, out); !ok || err != nil || out[0].Remaining != 3 || out[1].Remaining != 2 {
+		t.Fatalf("peek of a fresh key: %v %v %+v, want admitted with 3 and 2 left", ok, err, out)
+	}
+	for i := 0; i < 2; i++ {
+		for j := 0; j < 5; j++ {
+			if ok, err := s.Allow(ctx, "peek", 0, pols, out); !ok || err != nil || out[1].Remaining != int64(2-i) {
+				t.Fatalf("peek %d after %d charges: %v %v %+v, want admitted with %d left", j, i, ok, err, out[1], 2-i)
+			}
+		}
+		if ok, err := s.Allow(ctx, "peek", 1, pols, out); !ok || err != nil {
+			t.Fatalf("charge %d: %v %v", i, ok, err)
+		}
+	}
+	if ok, err := s.Allow(ctx, "peek", 0, pols, out); !ok || err != nil || out[0].Remaining != 1 || out[1].Remaining != 0 {
+		t.Fatalf("peek of a spent key: %v %v %+v, want admitted (cost 0 always fits) with 1 and 0 left", ok, err, out)
+	}
+	if ok, err := s.Allow(ctx, "peek", 1, pols, out); ok || err != nil {
+		t.Fatalf("charge past the burst: %v %v, want refused (peeks charged nothing)", ok, err)
 	}
 }
 
