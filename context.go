@@ -2,6 +2,7 @@ package apierr
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 )
 
@@ -51,6 +52,9 @@ type State struct {
 	rendered  bool          // an error response was written for this request
 	observed  bool          // a layer has claimed the log record of the response
 	traceID   string        // SetTraceID
+
+	errBuf Error        // storage for err when Write renders one: no allocation per error
+	ctx    stateContext // storage for the context Attach returns
 }
 
 // NewState returns the State of a new request rendered with cat (nil means
@@ -67,6 +71,15 @@ func NewState(cat *Catalog, requestID string) *State {
 // code may still hold.
 func (s *State) Reset(cat *Catalog, requestID string) {
 	*s = State{catalog: cat, requestID: requestID}
+}
+
+// Attach returns parent carrying s, as NewContext(parent, s) does, without
+// allocating: the context is kept inside s. It is for the layer that made s
+// (with NewState or Reset), once per request: a second Attach, or a Reset,
+// changes what the first context returned answers.
+func (s *State) Attach(parent context.Context) context.Context {
+	s.ctx = stateContext{Context: parent, s: s}
+	return &s.ctx
 }
 
 // Catalog returns the catalog that renders this request's errors: the one
@@ -196,6 +209,7 @@ func (s *State) Fork() *State {
 	}
 	cp := *s
 	cp.err = nil
+	cp.ctx = stateContext{}
 	return &cp
 }
 
@@ -206,8 +220,9 @@ func (s *State) Join(fork *State) {
 	if s == nil || fork == nil {
 		return
 	}
-	err := s.err
+	err, buf, ctx := s.err, s.errBuf, s.ctx
 	*s = *fork
+	s.errBuf, s.ctx = buf, ctx // err may point at errBuf; Attach's context stays s's
 	if s.err == nil {
 		s.err = err
 	}
@@ -267,6 +282,26 @@ type stateKey struct{}
 // NewContext returns ctx carrying s.
 func NewContext(ctx context.Context, s *State) context.Context {
 	return context.WithValue(ctx, stateKey{}, s)
+}
+
+// stateContext is the context Attach returns: parent with the State as the
+// value of stateKey (what context.WithValue would make, kept inside the State).
+type stateContext struct {
+	context.Context
+	s *State
+}
+
+// Value returns the State for stateKey and asks the parent otherwise.
+func (c *stateContext) Value(key any) any {
+	if _, ok := key.(stateKey); ok {
+		return c.s
+	}
+	return c.Context.Value(key)
+}
+
+// String names the context as context.WithValue's would be named.
+func (c *stateContext) String() string {
+	return fmt.Sprint(c.Context) + ".WithValue(apierr.State)"
 }
 
 // StateFrom returns the request's State, or nil outside apierr's middleware.

@@ -120,3 +120,44 @@ func TestFailurePolicy(t *testing.T) {
 		t.Fatalf("explicit mode and default Retry-After: %+v", q)
 	}
 }
+
+func TestStateAttach(t *testing.T) {
+	type k struct{}
+	parent, cancel := context.WithCancel(context.WithValue(context.Background(), k{}, "v"))
+	s := NewState(nil, "r")
+	ctx := s.Attach(parent)
+	if StateFrom(ctx) != s || RequestID(ctx) != "r" {
+		t.Fatal("the attached context does not carry the State")
+	}
+	if ctx.Value(k{}) != "v" {
+		t.Error("the attached context lost its parent's values")
+	}
+	cancel()
+	select {
+	case <-ctx.Done():
+	default:
+		t.Error("the attached context is not cancelled with its parent")
+	}
+	if ctx.Err() != context.Canceled {
+		t.Errorf("Err = %v", ctx.Err())
+	}
+	if StateFrom(NewContext(ctx, NewState(nil, "inner"))).RequestID() != "inner" {
+		t.Error("NewContext over an attached context does not win")
+	}
+}
+
+func TestStateJoinKeepsErrorRenderedBeforeFork(t *testing.T) {
+	captureLog(t)
+	outer := NewState(nil, "r")
+	r := httptest.NewRequest("GET", "/", nil)
+	Write(httptest.NewRecorder(), r.WithContext(outer.Attach(context.Background())), Cond(CondForbidden))
+	fork := outer.Fork()
+	Write(httptest.NewRecorder(), r.WithContext(NewContext(context.Background(), fork)), Cond(CondInternal))
+	outer.Join(fork)
+	if outer.Code() != "forbidden" || outer.Status() != 403 {
+		t.Errorf("after Join: %q %d, want the error rendered before the fork", outer.Code(), outer.Status())
+	}
+	if StateFrom(outer.ctx.Context) != nil || outer.ctx.s != outer {
+		t.Error("Join replaced the attached context")
+	}
+}

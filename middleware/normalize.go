@@ -3,6 +3,7 @@ package middleware
 import (
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/apierr/apierr"
@@ -16,14 +17,16 @@ const NormalizedRetryAfter = 5 * time.Second
 // errorForStatus builds the catalog error that replaces a plain downstream
 // response. The downstream body is never looked at: it may carry internal
 // detail (a stack, an upstream's error page).
-func errorForStatus(status int, r *http.Request, st *apierr.State, h http.Header, limit int64) *apierr.Error {
+// It fills e, a zero Error (from errPool: Write copies what it renders, so e
+// is free again once Write returns).
+func errorForStatus(e *apierr.Error, status int, r *http.Request, st *apierr.State, h http.Header, limit int64) {
 	m := apierr.MeaningOf(status)
 	cond := m.Condition
 	if status == http.StatusNotFound && r.Pattern == "" && st.Route() == "" {
 		// No route matched: ServeMux (1.22+) and chi set r.Pattern on a match.
 		cond = apierr.CondEndpointNotFound
 	}
-	e := apierr.Cond(cond)
+	e.Condition = cond
 	if !m.Exact {
 		e.Status = status
 	}
@@ -48,5 +51,8 @@ func errorForStatus(status int, r *http.Request, st *apierr.State, h http.Header
 			e.With("limit_bytes", limit)
 		}
 	}
-	return e
 }
+
+// errPool holds the Errors the normalizer builds: one per replaced response
+// would otherwise be an allocation of every unknown path.
+var errPool = sync.Pool{New: func() any { return new(apierr.Error) }}

@@ -50,6 +50,12 @@ const idAlphabet = "0123456789abcdefghjkmnpqrstvwxyz" // Crockford base32, lower
 // nanoseconds and no lock; the only allocation is the string.
 func NewRequestID() string {
 	var b [26]byte
+	fillRequestID(&b)
+	return string(b[:])
+}
+
+// fillRequestID writes a fresh request ID into b.
+func fillRequestID(b *[26]byte) {
 	hi, lo := rand.Uint64(), rand.Uint64()
 	for i := 0; i < 13; i++ {
 		b[i] = idAlphabet[hi&31]
@@ -57,7 +63,6 @@ func NewRequestID() string {
 		b[13+i] = idAlphabet[lo&31]
 		lo >>= 5
 	}
-	return string(b[:])
 }
 
 // RequestID returns a middleware that gives each request an ID and the

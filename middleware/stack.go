@@ -4,6 +4,7 @@ import (
 	"log/slog"
 	"net/http"
 	"time"
+	"unsafe"
 
 	"github.com/apierr/apierr"
 )
@@ -13,7 +14,7 @@ type Option func(*config)
 
 type config struct {
 	logger  *slog.Logger
-	newID   func() string
+	newID   func() string // nil: NewRequestID, generated into the writer
 	now     func() time.Time
 	untrust bool
 }
@@ -56,9 +57,10 @@ func WithClock(now func() time.Time) Option { return func(c *config) { c.now = n
 // handler that writes its error and also returns it) is dropped: the first
 // is whole.
 //
-// A nil cat means apierr.Default(). The stack costs one allocation per request
-// for its state plus the request ID string (when generated) and the request
-// copy that carries the new context.
+// A nil cat means apierr.Default(). The stack costs one allocation per
+// request: its response writer, which holds the State, the request copy and
+// the context that carry it, a generated request ID (unless
+// WithRequestIDFunc) and the storage of the error the request renders.
 func Stack(cat *apierr.Catalog, opts ...Option) func(http.Handler) http.Handler {
 	return newStack(cat, logLayer|recoverLayer|normalizeLayer, opts)
 }
@@ -101,9 +103,6 @@ func newStack(cat *apierr.Catalog, l layers, opts []Option) func(http.Handler) h
 	var cfg config
 	for _, o := range opts {
 		o(&cfg)
-	}
-	if cfg.newID == nil {
-		cfg.newID = NewRequestID
 	}
 	if cfg.now == nil {
 		cfg.now = time.Now
@@ -158,13 +157,23 @@ func (s *stack) begin(w http.ResponseWriter, r *http.Request) (*responseWriter, 
 			id = incomingID(r.Header, hdr)
 		}
 		if id == "" {
-			id = s.cfg.newID()
+			if s.cfg.newID == nil {
+				// NewRequestID's bytes, kept in rw: the string lives as
+				// long as rw and its bytes never change once written.
+				fillRequestID(&rw.idBuf)
+				id = unsafe.String(&rw.idBuf[0], len(rw.idBuf))
+			} else {
+				id = s.cfg.newID()
+			}
 		}
 		rw.state.Reset(cat, id)
 		st = &rw.state
 		rw.idHdr[0] = id
 		w.Header()[hdr] = rw.idHdr[:]
-		r = r.WithContext(apierr.NewContext(r.Context(), st))
+		// The request copy and its context live in rw too: what
+		// r.WithContext(apierr.NewContext(…)) makes, without two allocations.
+		rw.reqBuf = *r.WithContext(st.Attach(r.Context()))
+		r = &rw.reqBuf
 	}
 	rw.st = st
 	rw.req = r

@@ -17,10 +17,12 @@ import (
 type responseWriter struct {
 	http.ResponseWriter
 
-	req   *http.Request // the stack's request, whose context carries st
-	st    *apierr.State
-	state apierr.State // storage for st when the stack created the State
-	idHdr [1]string    // storage for the request-ID header value
+	req    *http.Request // the stack's request, whose context carries st
+	st     *apierr.State
+	state  apierr.State // storage for st when the stack created the State
+	idHdr  [1]string    // storage for the request-ID header value
+	idBuf  [26]byte     // storage for a generated request ID (NewRequestID's form)
+	reqBuf http.Request // storage for the request copy that carries st
 
 	start       time.Time
 	status      int
@@ -76,10 +78,13 @@ func (w *responseWriter) WriteHeader(code int) {
 // downstream body that follows.
 func (w *responseWriter) replace(code int) {
 	h := w.ResponseWriter.Header()
-	e := errorForStatus(code, w.req, w.st, h, w.limit)
+	e := errPool.Get().(*apierr.Error)
+	errorForStatus(e, code, w.req, w.st, h, w.limit)
 	dropEntityHeaders(h)
 	apierr.Write(w, w.req, e) // marks st rendered, then WriteHeader passes through
-	if !w.wroteHeader {       // a Write that wrote nothing: never leave the status unwritten
+	*e = apierr.Error{}
+	errPool.Put(e)
+	if !w.wroteHeader { // a Write that wrote nothing: never leave the status unwritten
 		w.wroteHeader = true
 		w.status = code
 		w.ResponseWriter.WriteHeader(code)

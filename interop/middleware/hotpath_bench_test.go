@@ -1,0 +1,126 @@
+package middleware_test
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/danielgtaylor/huma/v2/adapters/humago"
+
+	"github.com/apierr/apierr"
+	"github.com/apierr/apierr/middleware"
+)
+
+// BenchmarkHotPath measures, in one run, the error path and the unknown-path
+// path of the full runtime (middleware.Stack around a ServeMux) beside the
+// floor (the same ServeMux with a hand-written net/http handler) and huma's
+// default error path, each request answered into a fresh
+// httptest.ResponseRecorder (allocs/op counts it: 3 of the floor's).
+//
+//   - 402/*: the catalog's insufficient_balance with two context fields.
+//     nethttp-encoder is the floor: json.Encoder of an equivalent struct.
+//     apierr-stack logs its record to slog.DiscardHandler, and
+//     apierr-stack-jsonlog-file to a JSON handler writing an *os.File.
+//   - 404/*: a path no route matches. servemux is ServeMux's own plain-text
+//     404; apierr-stack renders endpoint_not_found in its place.
+//
+// Ratios, not absolute times: see BENCHMARKS.md (hot path) for the command.
+func BenchmarkHotPath(b *testing.B) {
+	cat := faxCatalog(b)
+	discard := slog.New(slog.DiscardHandler)
+	f, err := os.Create(filepath.Join(b.TempDir(), "log.json"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	file := slog.New(slog.NewJSONHandler(f, nil))
+
+	stack := func(l *slog.Logger, mux http.Handler) http.Handler {
+		return middleware.Stack(cat, middleware.WithLogger(l))(mux)
+	}
+	floor := floorMux()
+	app := apierrMux()
+	b.Run("402/nethttp-encoder", func(b *testing.B) { runRecorder(b, floor, "/fax", 402) })
+	b.Run("402/apierr-stack", func(b *testing.B) { runRecorder(b, stack(discard, app), "/fax", 402) })
+	b.Run("402/apierr-stack-jsonlog-file", func(b *testing.B) { runRecorder(b, stack(file, app), "/fax", 402) })
+	b.Run("402/huma-default", func(b *testing.B) { runRecorder(b, humaMux(), "/fax", 402) })
+	b.Run("404/servemux", func(b *testing.B) { runRecorder(b, floor, "/nowhere", 404) })
+	b.Run("404/apierr-stack", func(b *testing.B) { runRecorder(b, stack(discard, app), "/nowhere", 404) })
+	b.Run("404/apierr-stack-jsonlog-file", func(b *testing.B) { runRecorder(b, stack(file, app), "/nowhere", 404) })
+}
+
+// runRecorder serves one reused POST request to path per iteration into a
+// fresh httptest.ResponseRecorder and checks the first answer's status.
+func runRecorder(b *testing.B, h http.Handler, path string, want int) {
+	b.Helper()
+	req := httptest.NewRequest("POST", "http://api.test"+path, nil)
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, req)
+	if w.Code != want {
+		b.Fatalf("status %d, want %d: %s", w.Code, want, w.Body)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		h.ServeHTTP(httptest.NewRecorder(), req)
+	}
+}
+
+type floorContext struct {
+	Available int `json:"available"`
+	Required  int `json:"required"`
+}
+
+type floorError struct {
+	Error   string       `json:"error"`
+	Message string       `json:"message"`
+	Action  string       `json:"action"`
+	Docs    string       `json:"docs"`
+	Context floorContext `json:"context"`
+}
+
+// floorMux is the hand-written equivalent of the 402: a ServeMux route that
+// encodes the same body with json.Encoder.
+func floorMux() *http.ServeMux {
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /fax", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusPaymentRequired)
+		_ = json.NewEncoder(w).Encode(floorError{
+			Error: "insufficient_balance", Message: "Not enough credits to complete this operation.",
+			Action: "top_up_balance", Docs: "https://mintfax.com/docs/errors/insufficient-balance",
+			Context: floorContext{Available: 3, Required: 5},
+		})
+	})
+	return mux
+}
+
+// apierrMux is the same route returning the catalog error.
+func apierrMux() *http.ServeMux {
+	mux := http.NewServeMux()
+	mux.Handle("POST /fax", apierr.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
+		return apierr.New("insufficient_balance").With("available", 3).With("required", 5)
+	}))
+	return mux
+}
+
+// humaMux is the route on huma v2 (humago on a ServeMux) returning huma's
+// default error (application/problem+json with two details).
+func humaMux() http.Handler {
+	mux := http.NewServeMux()
+	cfg := huma.DefaultConfig("bench", "1.0.0")
+	cfg.DocsPath, cfg.OpenAPIPath, cfg.SchemasPath = "", "", ""
+	api := humago.New(mux, cfg)
+	huma.Register(api, huma.Operation{OperationID: "send-fax", Method: http.MethodPost, Path: "/fax"},
+		func(ctx context.Context, _ *struct{}) (*struct{}, error) {
+			return nil, huma.NewError(http.StatusPaymentRequired, "Not enough credits to complete this operation.",
+				&huma.ErrorDetail{Location: "available", Value: 3, Message: "available"},
+				&huma.ErrorDetail{Location: "required", Value: 5, Message: "required"})
+		})
+	return mux
+}
