@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -54,6 +55,17 @@ func buildWith(s Spec, file string, ps specPositions, opts []Option, fallbacks [
 		c.codes = append(c.codes, &code)
 	}
 	c.index(fallbacks)
+	if len(s.Operations) > 0 || len(s.CommonCodes) > 0 {
+		c.ops = ck.operations(c, s)
+		if len(ck.errs) > 0 {
+			return nil, ck.errs
+		}
+		for i, o := range s.Operations {
+			o.Codes = slices.Clone(o.Codes)
+			c.declared = append(c.declared, o)
+			c.opPos = append(c.opPos, ps.op(i).key)
+		}
+	}
 	return c, nil
 }
 

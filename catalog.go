@@ -3,6 +3,7 @@ package apierr
 import (
 	"fmt"
 	"net/textproto"
+	"slices"
 	"strings"
 )
 
@@ -28,6 +29,11 @@ type Catalog struct {
 	// requestIDKey is RequestIDHeader in canonical form, for allocation-free header access.
 	requestIDKey string
 	file         string
+
+	ops      []Operation // resolved: common codes included, sorted
+	declared []Operation // as declared, for Spec
+	common   []string
+	opPos    []pos // where each operation was declared
 }
 
 // SlugRule turns a code id into the slug of its docs URL.
@@ -121,6 +127,11 @@ func (c *Catalog) Spec() Spec {
 		cp.ContextKeys = append([]ContextKey(nil), code.ContextKeys...)
 		cp.docs = ""
 		s.Codes = append(s.Codes, cp)
+	}
+	s.CommonCodes = slices.Clone(c.common)
+	for _, o := range c.declared {
+		o.Codes = slices.Clone(o.Codes)
+		s.Operations = append(s.Operations, o)
 	}
 	return s
 }

@@ -2,6 +2,7 @@ package apierr
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -29,7 +30,54 @@ func FuzzLoad(f *testing.F) {
 				}
 			}
 		}
+		for _, o := range c.Operations() {
+			if !slices.IsSorted(o.Codes) || len(slices.Compact(slices.Clone(o.Codes))) != len(o.Codes) {
+				t.Fatalf("operation %s: codes %v are not sorted and unique", o, o.Codes)
+			}
+			for _, id := range o.Codes {
+				if c.Lookup(id) == nil {
+					t.Fatalf("operation %s returns %q, which the catalog does not have", o, id)
+				}
+			}
+			if got, ok := c.Operation(o.Method, o.Path); o.Method != "" && (!ok || got.String() != o.String()) {
+				t.Fatalf("Operation(%q, %q) does not find %s", o.Method, o.Path, o)
+			}
+		}
 		_ = c.Lint()
+	})
+}
+
+// FuzzOperationKey: any catalog key either parses into a method and a
+// valid path template, or an operationId, or is refused with a message;
+// a path accepted keeps its shape under pathShape.
+func FuzzOperationKey(f *testing.F) {
+	for _, s := range []string{"POST /fax", "DELETE /fax/{id}", "sendFax", "FETCH fax", "/fax", "GET /{$}",
+		"GET /a/{p...}", "GET /a/{", "GET /a/}", "GET  /a", "get /a", "GET /a/{id}/b/{id}", "", " ", "GET /{}", "GET /a?b", "x{y}"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, key string) {
+		method, path, id, problems := parseOperationKey(key)
+		if len(problems) > 0 {
+			for _, p := range problems {
+				if p == "" {
+					t.Fatal("empty problem")
+				}
+			}
+			return
+		}
+		switch {
+		case id != "":
+			if method != "" || path != "" || checkOperationID(id) != "" {
+				t.Fatalf("%q: id %q with method %q path %q", key, id, method, path)
+			}
+		default:
+			if !slices.Contains(httpMethods, method) || checkPathTemplate(path) != "" || !strings.HasPrefix(path, "/") {
+				t.Fatalf("%q accepted as %q %q", key, method, path)
+			}
+			if shape := pathShape(path); strings.Count(shape, "{}") != strings.Count(path, "{") {
+				t.Fatalf("%q: shape %q lost a parameter", path, shape)
+			}
+		}
 	})
 }
 

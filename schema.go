@@ -52,6 +52,14 @@ var catalogSchema = []schemaObject{
 			{"request_id_header", "The header that carries the request ID (default X-Request-ID).", typ("string")},
 			{"foreign_resource", "What a caller gets for another tenant's resource: not_found (the default, nothing is revealed) or forbidden.", typ("string", kv{"enum", []string{"not_found", "forbidden"}})},
 			{"codes", "The error codes, keyed by their id (its case is the API's choice: insufficient_balance, RATE_LIMIT_EXCEEDED).", typ("object", kv{"additionalProperties", map[string]any{"$ref": "#/$defs/code"}})},
+			{"common_codes", "The codes every operation can return (authentication, rate limits, internal errors …), declared once instead of under each operation.", typ("array", kv{"items", map[string]any{"type": "string"}}, kv{"uniqueItems", true})},
+			{"operations", "Which codes each operation returns beyond common_codes, keyed by METHOD /path (an OpenAPI path template: POST /fax, DELETE /fax/{id}) or by operationId: a list of code ids, or an operation object. The reference page lists them per endpoint and apierr openapi --merge adds them to each operation.", typ("object",
+				kv{"propertyNames", map[string]any{"pattern": `^((GET|PUT|POST|DELETE|OPTIONS|HEAD|PATCH|TRACE) /[^\s?#]*|[^\s/{}]+)$`}},
+				kv{"additionalProperties", map[string]any{"oneOf": []any{
+					map[string]any{"type": "null"},
+					map[string]any{"type": "array", "items": map[string]any{"type": "string"}, "uniqueItems": true},
+					map[string]any{"$ref": "#/$defs/operation"},
+				}}})},
 		},
 	},
 	{
@@ -70,6 +78,14 @@ var catalogSchema = []schemaObject{
 			{"docs", "The code's documentation sections.", ref("docs")},
 			{"context", "The members of the body's context the code documents, keyed by name: a description, or a context key object.", typ("object", kv{"additionalProperties", map[string]any{"oneOf": []any{map[string]any{"type": "string"}, map[string]any{"$ref": "#/$defs/contextKey"}}}})},
 			{"example", "A documented occurrence: what differs from the code's defaults. The docs render it in the API's own format.", ref("example")},
+		},
+	},
+	{
+		name: "operation",
+		doc:  "One operation: its operationId and the codes it returns beyond common_codes.",
+		props: []schemaProp{
+			{"id", "The operation's operationId, which apierr openapi --merge also matches by (only under a METHOD /path key).", typ("string")},
+			{"codes", "The ids of the codes the operation returns.", typ("array", kv{"items", map[string]any{"type": "string"}}, kv{"uniqueItems", true})},
 		},
 	},
 	{

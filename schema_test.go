@@ -17,7 +17,7 @@ func TestSchemaIsTheLoadersVocabulary(t *testing.T) {
 		object string
 		loader []string
 	}{
-		{"", catalogKeys}, {"code", codeKeys}, {"docs", docsKeys},
+		{"", catalogKeys}, {"code", codeKeys}, {"operation", opKeys}, {"docs", docsKeys},
 		{"contextKey", ctxKeyKeys}, {"example", exampleKeys}, {"fieldError", fieldKeys},
 	} {
 		got := slices.Sorted(slices.Values(schemaKeys(tc.object)))

@@ -11,6 +11,14 @@ type Spec struct {
 	RequestIDHeader string
 	ForeignResource Condition
 	Codes           []Code
+	// CommonCodes are the codes every operation can return (authentication,
+	// rate limits, internal errors …), declared once.
+	CommonCodes []string
+	// Operations declares which codes each operation returns beyond
+	// CommonCodes. Codes lists ids of Codes (or of the default catalog's
+	// codes for conditions the catalog leaves unbound); the catalog's
+	// Operations resolves them.
+	Operations []Operation
 }
 
 // Option configures loading.

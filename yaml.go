@@ -17,6 +17,9 @@ import (
 type specPositions struct {
 	catalog map[string]pos // top-level key → position of its value
 	codes   []codePositions
+	ops     []opPositions
+	common  []pos
+	parsed  bool // the spec came from a file, whose keys the parser checked
 }
 
 type codePositions struct {
@@ -36,12 +39,13 @@ func (p *parser) errorf(at pos, format string, args ...any) {
 func at(n *yaml.Node) pos { return pos{n.Line, n.Column} }
 
 var (
-	catalogKeys = []string{"name", "description", "docs_url", "slug", "format", "formats", "request_id_header", "foreign_resource", "codes"}
+	catalogKeys = []string{"name", "description", "docs_url", "slug", "format", "formats", "request_id_header", "foreign_resource", "codes", "common_codes", "operations"}
 	codeKeys    = []string{"status", "title", "message", "detail", "action", "retryable", "condition", "rules", "docs", "context", "example"}
 	docsKeys    = []string{"when", "cause", "next"}
 	ctxKeyKeys  = []string{"type", "description", "required", "items"}
 	exampleKeys = []string{"message", "detail", "context", "fields", "retry_after", "request_id"}
 	fieldKeys   = []string{"field", "rule", "message"}
+	opKeys      = []string{"id", "codes"}
 )
 
 // mapping walks a mapping node, reporting duplicate and unknown keys.
@@ -105,7 +109,7 @@ func (p *parser) str(n *yaml.Node, what string) string {
 
 func (p *parser) spec(root *yaml.Node) (Spec, specPositions) {
 	var s Spec
-	ps := specPositions{catalog: map[string]pos{}}
+	ps := specPositions{catalog: map[string]pos{}, parsed: true}
 	if root.Kind == 0 || len(root.Content) == 0 {
 		p.errorf(pos{}, "catalog is empty")
 		return s, ps
@@ -138,6 +142,20 @@ func (p *parser) spec(root *yaml.Node) (Spec, specPositions) {
 				code, cp := p.code(id, k, v)
 				s.Codes = append(s.Codes, code)
 				ps.codes = append(ps.codes, cp)
+			})
+		case "common_codes":
+			s.CommonCodes = p.strings(v, "common_codes")
+			if v.Kind == yaml.SequenceNode {
+				for _, e := range v.Content {
+					ps.common = append(ps.common, at(e))
+				}
+			}
+		case "operations":
+			p.mapping(v, "operations", nil, func(key string, k, v *yaml.Node) {
+				if o, op, ok := p.operation(key, k, v); ok {
+					s.Operations = append(s.Operations, o)
+					ps.ops = append(ps.ops, op)
+				}
 			})
 		}
 	})
@@ -209,6 +227,56 @@ func (p *parser) code(id string, k, v *yaml.Node) (Code, codePositions) {
 		c.Status = -1
 	}
 	return c, cp
+}
+
+// operation reads one entry of `operations:`: a key "METHOD /path" or an
+// operationId, and either a list of codes or a mapping of id and codes.
+func (p *parser) operation(key string, k, v *yaml.Node) (Operation, opPositions, bool) {
+	op := opPositions{key: at(k), id: at(k)}
+	if k.Kind != yaml.ScalarNode {
+		p.errorf(at(k), "operation keys must be strings (METHOD /path or an operationId)")
+		return Operation{}, op, false
+	}
+	method, path, id, problems := parseOperationKey(key)
+	for _, msg := range problems {
+		p.errorf(at(k), "%s", msg)
+	}
+	o := Operation{Method: method, Path: path, ID: id}
+	what := fmt.Sprintf("operation %q", key)
+	codes := func(n *yaml.Node) {
+		if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
+			return // no codes of its own: the common ones only
+		}
+		o.Codes = p.strings(n, what+": codes")
+		if n.Kind == yaml.SequenceNode {
+			for _, e := range n.Content {
+				op.codes = append(op.codes, at(e))
+			}
+		}
+	}
+	if v.Kind == yaml.MappingNode {
+		p.mapping(v, what, opKeys, func(name string, kk, vv *yaml.Node) {
+			switch name {
+			case "id":
+				op.id = at(vv)
+				if id != "" {
+					p.errorf(at(kk), "%s is keyed by its operationId already: id: is for METHOD /path keys", what)
+					return
+				}
+				o.ID = p.str(vv, what+": id")
+				if msg := checkOperationID(o.ID); msg != "" && o.ID != "" {
+					p.errorf(at(vv), "%s: %s", what, msg)
+				}
+			case "codes":
+				codes(vv)
+			}
+		})
+	} else if v.Kind == yaml.SequenceNode || v.Tag == "!!null" {
+		codes(v)
+	} else {
+		p.errorf(at(v), "%s must be a list of codes or a mapping of id and codes, not %s", what, kindName(v))
+	}
+	return o, op, len(problems) == 0
 }
 
 // status reads a status; -1 marks one that is not an integer (already
