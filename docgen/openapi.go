@@ -18,8 +18,12 @@ import (
 // headers, one response per status (components.responses.Error422 …) whose
 // content lists, per media type, an example for every code with that status
 // (components.examples). The components sit in a minimal valid document
-// (openapi, info, components) so the output lints as is; merge its
-// components into your spec and reference the responses from operations:
+// (openapi, info, paths, components) so the output lints as is, with one
+// placeholder operation (PlaceholderPath, marked x-apierr-placeholder) that
+// refers to every response, so that generators which prune the components
+// no operation uses (oapi-codegen does by default) keep them all. Merge its
+// components into your spec and reference the responses from operations
+// (or let MergeOpenAPI do it per operation):
 //
 //	responses:
 //	  "402": {$ref: "#/components/responses/Error402"}
@@ -46,49 +50,15 @@ func openAPIDoc(cat *apierr.Catalog) (*object, error) {
 	if cat.Description() != "" {
 		info.set("description", oneLine(cat.Description()))
 	}
-	schemas := obj()
 	examples := obj()
 	headers := obj(
 		cat.RequestIDHeader(), obj("description", "The request's ID; quote it to support.", "schema", obj("type", "string")),
 		"Retry-After", obj("description", "Seconds to wait before retrying.", "schema", obj("type", "integer", "minimum", 0)),
 		"Allow", obj("description", "The methods the resource supports.", "schema", obj("type", "string")),
 	)
-	type media struct {
-		contentType string
-		schema      string // component name
-		suffix      string // example-name suffix
-		f           apierr.Format
-	}
-	var medias []media
-	for i, f := range cat.Formats() {
-		m := media{contentType: f.ContentType(), f: f}
-		if d, ok := f.(apierr.Describer); ok && len(d.Schemas(cat)) > 0 {
-			for j, s := range d.Schemas(cat) {
-				if j == 0 {
-					m.schema = s.Name
-				}
-				v, err := decodeOrdered(s.JSON)
-				if err != nil {
-					return nil, fmt.Errorf("docgen: format %s: schema %s: %w", f.Name(), s.Name, err)
-				}
-				schemas.set(s.Name, v)
-			}
-		} else {
-			m.schema = componentName(f.Name()) + "Error"
-			schemas.set(m.schema, derivedSchema(cat, f))
-		}
-		if i > 0 {
-			m.suffix = "." + exampleName(f.Name())
-		}
-		// Two formats with one media type cannot both be content of a
-		// response: the first (the default) wins.
-		dup := false
-		for _, o := range medias {
-			dup = dup || o.contentType == m.contentType
-		}
-		if !dup {
-			medias = append(medias, m)
-		}
+	schemas, medias, err := errorMedias(cat)
+	if err != nil {
+		return nil, err
 	}
 	byStatus := map[int][]*apierr.Code{}
 	var statuses []int
@@ -98,16 +68,7 @@ func openAPIDoc(cat *apierr.Catalog) (*object, error) {
 		}
 		byStatus[c.Status] = append(byStatus[c.Status], c)
 		for _, m := range medias {
-			value, err := decodeOrdered(cat.Render(m.f, c.ExampleError()))
-			if err != nil {
-				value = string(cat.Render(m.f, c.ExampleError()))
-			}
-			ex := obj("summary", c.ID+": "+orID(c.Title, c.ID))
-			if c.Docs.When != "" {
-				ex.set("description", oneLine(c.Docs.When))
-			}
-			ex.set("value", value)
-			examples.set(exampleName(c.ID)+m.suffix, ex)
+			examples.set(exampleName(c.ID)+m.suffix, codeExample(cat, c, m))
 		}
 	}
 	sort.Ints(statuses)
@@ -143,9 +104,28 @@ func openAPIDoc(cat *apierr.Catalog) (*object, error) {
 			"content", content,
 		))
 	}
+	// One placeholder operation refers to every response: generators that
+	// keep only what operations use (oapi-codegen prunes by default) keep
+	// them all.
+	refs := obj()
+	for _, st := range statuses {
+		refs.set(strconv.Itoa(st), obj("$ref", "#/components/responses/Error"+strconv.Itoa(st)))
+	}
+	paths := obj()
+	if len(statuses) > 0 {
+		paths.set(PlaceholderPath, obj("get", obj(
+			"summary", "Every error response (a placeholder, not an endpoint)",
+			"description", "Lists each error response of the catalog so that code generators which drop the components no operation uses keep them. It is not an endpoint of the API: leave it out when you copy the components into your document.",
+			"operationId", "apierrErrors",
+			"x-apierr-placeholder", true,
+			"security", []any{},
+			"responses", refs,
+		)))
+	}
 	return obj(
 		"openapi", "3.1.0",
 		"info", info,
+		"paths", paths,
 		"components", obj(
 			"schemas", schemas,
 			"responses", responses,
@@ -154,6 +134,71 @@ func openAPIDoc(cat *apierr.Catalog) (*object, error) {
 		),
 	), nil
 }
+
+// media is one content type of the error responses: the first format
+// offering it, its body schema's component name and its examples' suffix.
+type media struct {
+	contentType string
+	schema      string // component name
+	suffix      string // example-name suffix
+	f           apierr.Format
+}
+
+// errorMedias returns the body schemas of cat's formats (as components, in
+// order) and the media types they answer with.
+func errorMedias(cat *apierr.Catalog) (*object, []media, error) {
+	schemas := obj()
+	var medias []media
+	for i, f := range cat.Formats() {
+		m := media{contentType: f.ContentType(), f: f}
+		if d, ok := f.(apierr.Describer); ok && len(d.Schemas(cat)) > 0 {
+			for j, s := range d.Schemas(cat) {
+				if j == 0 {
+					m.schema = s.Name
+				}
+				v, err := decodeOrdered(s.JSON)
+				if err != nil {
+					return nil, nil, fmt.Errorf("docgen: format %s: schema %s: %w", f.Name(), s.Name, err)
+				}
+				schemas.set(s.Name, v)
+			}
+		} else {
+			m.schema = componentName(f.Name()) + "Error"
+			schemas.set(m.schema, derivedSchema(cat, f))
+		}
+		if i > 0 {
+			m.suffix = "." + exampleName(f.Name())
+		}
+		// Two formats with one media type cannot both be content of a
+		// response: the first (the default) wins.
+		dup := false
+		for _, o := range medias {
+			dup = dup || o.contentType == m.contentType
+		}
+		if !dup {
+			medias = append(medias, m)
+		}
+	}
+	return schemas, medias, nil
+}
+
+// codeExample is the example component of code c's body in media m.
+func codeExample(cat *apierr.Catalog, c *apierr.Code, m media) *object {
+	value, err := decodeOrdered(cat.Render(m.f, c.ExampleError()))
+	if err != nil {
+		value = string(cat.Render(m.f, c.ExampleError()))
+	}
+	ex := obj("summary", c.ID+": "+orID(c.Title, c.ID))
+	if c.Docs.When != "" {
+		ex.set("description", oneLine(c.Docs.When))
+	}
+	ex.set("value", value)
+	return ex
+}
+
+// PlaceholderPath is the path of the placeholder operation OpenAPI adds to
+// refer to every error response; it is not an endpoint.
+const PlaceholderPath = "/apierr-errors"
 
 func statusText(st int) string {
 	if t := http.StatusText(st); t != "" {
