@@ -128,6 +128,9 @@ func (s *stack) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		rw.normalize = true
 	}
 	logging := s.layers&logLayer != 0 && rw.st.ClaimLog()
+	if logging && s.logEnabled(r) {
+		rw.start = s.cfg.now() // only a record that will be written needs the latency
+	}
 	if s.layers&recoverLayer != 0 || logging {
 		defer s.finish(rw, r, logging)
 	}
@@ -142,7 +145,7 @@ func (s *stack) begin(w http.ResponseWriter, r *http.Request) (*responseWriter, 
 		st.RecordRoute(r) // a layer inside a router sees the router's request (r.Pattern)
 		return rw, r
 	}
-	rw := &responseWriter{ResponseWriter: w, start: s.cfg.now()}
+	rw := &responseWriter{ResponseWriter: w}
 	if st == nil {
 		cat := s.cat
 		if cat == nil {
@@ -225,30 +228,53 @@ func (s *stack) logResponse(rw *responseWriter, r *http.Request) {
 	if status < 400 {
 		return
 	}
+	level := slog.LevelWarn
+	if status >= 500 {
+		level = slog.LevelError
+	}
+	// The handler is called directly rather than through Logger.LogAttrs:
+	// the record's time is the one the latency is measured with, and it
+	// carries no source position (runtime.Callers on every error, for a
+	// line of this file).
+	ctx := r.Context()
+	h := s.logger().Handler()
+	if !h.Enabled(ctx, level) {
+		return
+	}
 	st := rw.st
 	route := st.Route()
 	if route == "" {
 		route = r.Pattern
 	}
-	var buf [10]slog.Attr
-	attrs := append(buf[:0],
+	now := s.cfg.now()
+	start := rw.start
+	if start.IsZero() { // the logger was off when the request came in
+		start = now
+	}
+	rec := slog.NewRecord(now, level, "apierr: error response", 0)
+	rec.AddAttrs(
 		slog.String("request_id", st.RequestID()),
 		slog.String("code", st.Code()),
 		slog.Int("status", status),
 		slog.String("method", r.Method),
 		slog.String("route", route),
 		slog.String("path", r.URL.Path),
-		slog.Duration("latency", s.cfg.now().Sub(rw.start)),
+		slog.Duration("latency", now.Sub(start)),
 	)
-	level := slog.LevelWarn
 	if status >= 500 {
-		level = slog.LevelError
 		if e := st.Err(); e != nil && e.Cause() != nil {
-			attrs = append(attrs, slog.String("cause", e.Cause().Error()))
+			rec.AddAttrs(slog.String("cause", e.Cause().Error()))
 		}
 		if rw.stack != nil {
-			attrs = append(attrs, slog.String("stack", string(rw.stack)))
+			rec.AddAttrs(slog.String("stack", string(rw.stack)))
 		}
 	}
-	s.logger().LogAttrs(r.Context(), level, "apierr: error response", attrs...)
+	_ = h.Handle(ctx, rec) // as Logger.LogAttrs: a handler's error has nowhere to go
+}
+
+// logEnabled reports whether an error record for r would be written at
+// either of its levels.
+func (s *stack) logEnabled(r *http.Request) bool {
+	h := s.logger().Handler()
+	return h.Enabled(r.Context(), slog.LevelWarn) || h.Enabled(r.Context(), slog.LevelError)
 }

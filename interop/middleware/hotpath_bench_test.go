@@ -3,12 +3,14 @@ package middleware_test
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
@@ -25,8 +27,10 @@ import (
 //
 //   - 402/*: the catalog's insufficient_balance with two context fields.
 //     nethttp-encoder is the floor: json.Encoder of an equivalent struct.
-//     apierr-stack logs its record to slog.DiscardHandler, and
-//     apierr-stack-jsonlog-file to a JSON handler writing an *os.File.
+//     apierr-stack logs its record to slog.DiscardHandler,
+//     apierr-stack-jsonlog-discard to a JSON handler writing io.Discard (the
+//     record's formatting) and apierr-stack-jsonlog-file to one writing an
+//     *os.File (formatting and the write(2) of every record).
 //   - 404/*: a path no route matches. servemux is ServeMux's own plain-text
 //     404; apierr-stack renders endpoint_not_found in its place.
 //
@@ -40,6 +44,7 @@ func BenchmarkHotPath(b *testing.B) {
 	}
 	defer f.Close()
 	file := slog.New(slog.NewJSONHandler(f, nil))
+	jsonDiscard := slog.New(slog.NewJSONHandler(io.Discard, nil))
 
 	stack := func(l *slog.Logger, mux http.Handler) http.Handler {
 		return middleware.Stack(cat, middleware.WithLogger(l))(mux)
@@ -48,6 +53,7 @@ func BenchmarkHotPath(b *testing.B) {
 	app := apierrMux()
 	b.Run("402/nethttp-encoder", func(b *testing.B) { runRecorder(b, floor, "/fax", 402) })
 	b.Run("402/apierr-stack", func(b *testing.B) { runRecorder(b, stack(discard, app), "/fax", 402) })
+	b.Run("402/apierr-stack-jsonlog-discard", func(b *testing.B) { runRecorder(b, stack(jsonDiscard, app), "/fax", 402) })
 	b.Run("402/apierr-stack-jsonlog-file", func(b *testing.B) { runRecorder(b, stack(file, app), "/fax", 402) })
 	b.Run("402/huma-default", func(b *testing.B) { runRecorder(b, humaMux(), "/fax", 402) })
 	b.Run("404/servemux", func(b *testing.B) { runRecorder(b, floor, "/nowhere", 404) })
@@ -123,4 +129,72 @@ func humaMux() http.Handler {
 				&huma.ErrorDetail{Location: "required", Value: 5, Message: "required"})
 		})
 	return mux
+}
+
+// BenchmarkHotPathRatio runs each path of BenchmarkHotPath against its
+// reference in alternating blocks of requests (ABBA) inside one benchmark and
+// reports the ratio of the time they took as x-ref: on a shared machine whose
+// load changes from one second to the next, both sides of a ratio see the
+// same load. ns/op is the first side's alone. Take the median of x-ref over
+// -count rounds (BENCHMARKS.md, hot path).
+//
+//   - 402/stack-vs-floor: Stack + ServeMux against net/http + json.Encoder
+//     (goal ≤ 1.2);
+//   - 402/stack-vs-huma: the same against huma's default error (goal ≤ 0.5);
+//   - 404/stack-vs-servemux: an unknown path through Stack against ServeMux's
+//     own 404 (goal ≤ 1.3);
+//   - 402/jsonlog-file-vs-nolog: the stack logging each record as JSON to an
+//     *os.File against the stack with slog.DiscardHandler: x-ref − 1 is the
+//     log line's cost in responses (goal ≤ 1, so x-ref ≤ 2).
+func BenchmarkHotPathRatio(b *testing.B) {
+	cat := faxCatalog(b)
+	discard := slog.New(slog.DiscardHandler)
+	f, err := os.Create(filepath.Join(b.TempDir(), "log.json"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	file := slog.New(slog.NewJSONHandler(f, nil))
+	stack := func(l *slog.Logger) http.Handler { return middleware.Stack(cat, middleware.WithLogger(l))(apierrMux()) }
+	floor := floorMux()
+	b.Run("402/stack-vs-floor", func(b *testing.B) { runPair(b, stack(discard), floor, "/fax", 402) })
+	b.Run("402/stack-vs-huma", func(b *testing.B) { runPair(b, stack(discard), humaMux(), "/fax", 402) })
+	b.Run("404/stack-vs-servemux", func(b *testing.B) { runPair(b, stack(discard), floor, "/nowhere", 404) })
+	b.Run("402/jsonlog-file-vs-nolog", func(b *testing.B) { runPair(b, stack(file), stack(discard), "/fax", 402) })
+}
+
+// runPair serves path with a and ref alternately, a fresh recorder per
+// request, and reports a's ns/op and a's time over ref's as x-ref.
+func runPair(b *testing.B, a, ref http.Handler, path string, want int) {
+	b.Helper()
+	req := httptest.NewRequest("POST", "http://api.test"+path, nil)
+	for _, h := range []http.Handler{a, ref} {
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, req)
+		if w.Code != want {
+			b.Fatalf("status %d, want %d: %s", w.Code, want, w.Body)
+		}
+	}
+	const block = 32
+	run := func(h http.Handler) time.Duration {
+		start := time.Now()
+		for range block {
+			h.ServeHTTP(httptest.NewRecorder(), req)
+		}
+		return time.Since(start)
+	}
+	var ta, tr time.Duration
+	b.ResetTimer()
+	for i := 0; i*block < b.N; i++ {
+		if i%2 == 0 {
+			ta += run(a)
+			tr += run(ref)
+		} else {
+			tr += run(ref)
+			ta += run(a)
+		}
+	}
+	n := (b.N + block - 1) / block * block
+	b.ReportMetric(float64(ta.Nanoseconds())/float64(n), "ns/op")
+	b.ReportMetric(float64(ta)/float64(tr), "x-ref")
 }
