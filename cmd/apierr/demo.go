@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/apierr/apierr/examples/fax"
+	"github.com/apierr/apierr/ratelimit"
 	"github.com/apierr/apierr/redisstore"
 )
 
@@ -37,6 +38,8 @@ func runDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	rps := fs.Int64("rate", 10, "requests per second per API key (negative: no limit)")
 	burst := fs.Int64("burst", 20, "requests per API key at once")
 	submissions := fs.Int64("max-submissions", 4, "POST /fax per API key in flight at once, in this process (negative: no limit); each holds its document, up to 10 MB")
+	authFailures := fs.Int64("auth-failures", 20, "failed authentications per minute per client address before its requests get 429 (negative: no limit)")
+	trusted := fs.String("trusted-proxies", "", "comma-separated `CIDRs` of proxies whose X-Forwarded-For names the client for --auth-failures (default: none; the connection's address)")
 	bare := fs.Bool("bare", false, "benchmark baseline: serve GET /account/balance and GET /fax/{id} with net/http alone, no apierr")
 	quiet := fs.Bool("quiet", false, "do not log error responses (they go to stderr, one line each)")
 	if _, err := preamble(fs, demoHelp, args, 0, "", stdout, stderr); err != nil {
@@ -44,6 +47,10 @@ func runDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	}
 	if *burst < 1 {
 		return usageError("--burst must be at least 1")
+	}
+	proxies, err := ratelimit.ParseTrusted(*trusted)
+	if err != nil {
+		return usageError("--trusted-proxies: %v", err)
 	}
 	if *tick <= 0 || *retention <= 0 {
 		return usageError("--tick and --retention must be positive")
@@ -70,6 +77,7 @@ func runDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		logOut = io.Discard
 	}
 	cfg := fax.Config{Catalog: cat, TickInterval: *tick, Retention: *retention, RatePerSecond: *rps, Burst: *burst, MaxSubmissions: *submissions,
+		AuthFailures: *authFailures, TrustedProxies: proxies,
 		Logger: slog.New(slog.NewTextHandler(logOut, nil))}
 	if *redisURL != "" {
 		client, idem, rl, err := demoRedis(ctx, *redisURL)

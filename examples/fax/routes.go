@@ -30,7 +30,8 @@ func (s *Server) routes() http.Handler {
 		Realm: "fax",
 		// Seed 000: a request without an Authorization header gets
 		// api_key_missing; a key sent in X-API-Key is told where it belongs.
-		Header: "-",
+		Header:   "-",
+		Throttle: s.authThrottle(),
 	})
 	idemCfg := idempotency.Config{
 		Store:         s.cfg.IdempotencyStore,
@@ -96,6 +97,32 @@ func (s *Server) rateLimit() func(http.Handler) http.Handler {
 		return o.ObserveLimit("rate", ratelimit.New(cfg).Middleware)
 	}
 	return ratelimit.New(cfg).Middleware
+}
+
+// authThrottle counts failed authentications per client address (behind
+// TrustedProxies, the address their X-Forwarded-For names): AuthFailures a
+// minute, then 429 with Retry-After for every request with a key from that
+// address until the minute refills. Like the rate limiter it falls back to
+// counting in this process while its store fails.
+func (s *Server) authThrottle() *ratelimit.Limiter {
+	if s.cfg.AuthFailures < 0 {
+		return nil
+	}
+	store := s.cfg.RateLimitStore
+	if store == nil {
+		store = ratelimit.NewMemory(ratelimit.MemoryConfig{Now: s.cfg.Now})
+	}
+	cfg := ratelimit.Config{
+		Policies:      []ratelimit.Policy{ratelimit.PerMinute(s.cfg.AuthFailures).Named("auth_failures")},
+		Store:         store,
+		Key:           (&ratelimit.ClientIP{Trusted: s.cfg.TrustedProxies}).Key,
+		Prefix:        "fax:authfail:",
+		FailurePolicy: apierr.FailurePolicy{Mode: apierr.FailLocal, Logger: s.cfg.Logger},
+	}
+	if o := s.cfg.Observer; o != nil {
+		cfg.OnError = o.RateLimitStoreError
+	}
+	return ratelimit.New(cfg)
 }
 
 // submissionLimit lets each API key have MaxSubmissions POST /fax in flight

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"time"
@@ -19,7 +20,8 @@ import (
 
 // Config configures a Server. The zero value works: seed 000's catalog, the
 // real clock, 10 credits a page, 10 MB files, documents kept 24 hours, a
-// transmitter tick every second, 10 requests a second per key (burst 20).
+// transmitter tick every second, 10 requests a second per key (burst 20),
+// 20 failed authentications a minute per client address.
 type Config struct {
 	// Catalog renders every error; nil means NewCatalog("").
 	Catalog *apierr.Catalog
@@ -52,6 +54,18 @@ type Config struct {
 	// it runs, so this bounds what one key's parallel uploads cost in
 	// memory: beyond it, 429 with Retry-After before the body is read.
 	MaxSubmissions int64
+	// AuthFailures is how many failed authentications (wrong or malformed
+	// keys) each client address may make a minute, at once or spread out;
+	// beyond, its requests with a key are answered 429 with Retry-After,
+	// before the key is looked at, until the minute lets another one
+	// through. 0 means 20, a negative value turns the throttle off.
+	// Counted in RateLimitStore (under its own prefix), so with Redis every
+	// process sees every failure.
+	AuthFailures int64
+	// TrustedProxies are the proxies whose X-Forwarded-For names the
+	// client whose failures AuthFailures counts; nil trusts none (the
+	// connection's address is the client's).
+	TrustedProxies []netip.Prefix
 	// RateLimitStore keeps the rate limiter's state; nil means an
 	// in-process ratelimit.Memory on the Now clock. Share a Redis store
 	// across processes.
@@ -104,6 +118,9 @@ func (c *Config) defaults() {
 	}
 	if c.Burst == 0 {
 		c.Burst = 20
+	}
+	if c.AuthFailures == 0 {
+		c.AuthFailures = 20
 	}
 	if c.MaxSubmissions == 0 {
 		c.MaxSubmissions = 4
