@@ -3,7 +3,9 @@ package ratelimit
 import (
 	"net/http"
 	"strconv"
+	"sync/atomic"
 	"time"
+	"unsafe"
 )
 
 // Header field names of draft-ietf-httpapi-ratelimit-headers-11.
@@ -90,8 +92,7 @@ func (l *Limiter) setHeaders(h http.Header, res *Result) {
 	if !l.cfg.NoHeaders {
 		// Canonical keys (what h.Set would use), without Set's per-call canonicalisation.
 		h["Ratelimit-Policy"] = l.policyHV
-		var buf [128]byte
-		h["Ratelimit"] = []string{string(AppendRateLimitField(buf[:0], res.Statuses))}
+		h["Ratelimit"] = l.fields.value(res.Statuses)
 	}
 	if l.cfg.LegacyHeaders {
 		t := &res.Statuses[0]
@@ -108,4 +109,56 @@ func (l *Limiter) setHeaders(h http.Header, res *Result) {
 		h["X-Ratelimit-Remaining"] = []string{strconv.FormatInt(rem, 10)}
 		h["X-Ratelimit-Reset"] = []string{strconv.FormatInt(rlCeilSeconds(t.Reset), 10)}
 	}
+}
+
+// rlFieldCache keeps the RateLimit field values a Limiter formatted last,
+// by what they say: a key checked below its rate gets the same value on
+// every request ("second";r=19;t=1 for a burst of 20), and so do all keys
+// idle since their last request, so most requests find their value here and
+// allocate nothing. A value that changes on every check (a day policy's
+// remaining count, a key spending its burst) costs one allocation, the
+// entry that holds it. Each slot is replaced whole (entries are immutable
+// once stored), so readers need no lock. Header values taken from here are
+// shared between responses: len == cap, so an Add copies instead of writing
+// into them.
+type rlFieldCache [rlFieldSlots]atomic.Pointer[rlFieldEntry]
+
+const (
+	rlFieldSlots    = 256 // a power of two
+	rlFieldPolicies = 4   // limiters with more policies format every time
+)
+
+type rlFieldEntry struct {
+	n   int
+	rt  [rlFieldPolicies][2]int64 // per policy: r and t as the field shows them
+	hv  [1]string                 // the header value, a string into buf when it fits
+	buf [96]byte
+}
+
+// value returns the RateLimit header value for statuses.
+func (c *rlFieldCache) value(statuses []Status) []string {
+	if len(statuses) > rlFieldPolicies {
+		return []string{string(AppendRateLimitField(nil, statuses))}
+	}
+	var rt [rlFieldPolicies][2]int64
+	h := uint64(len(statuses))
+	for i := range statuses {
+		s := &statuses[i]
+		r, t := min(s.Remaining, s.Policy.Limit), rlCeilSeconds(s.Reset)
+		rt[i] = [2]int64{r, t}
+		h = (h^uint64(r))*0x100000001b3 ^ uint64(t)*0x9e3779b97f4a7c15
+	}
+	slot := &c[(h^h>>29^h>>47)&(rlFieldSlots-1)]
+	if e := slot.Load(); e != nil && e.n == len(statuses) && e.rt == rt {
+		return e.hv[:]
+	}
+	e := &rlFieldEntry{n: len(statuses), rt: rt}
+	b := AppendRateLimitField(e.buf[:0], statuses)
+	if len(b) > 0 && &b[0] == &e.buf[0] {
+		e.hv[0] = unsafe.String(&e.buf[0], len(b)) // e is never written again
+	} else {
+		e.hv[0] = string(b)
+	}
+	slot.Store(e)
+	return e.hv[:]
 }

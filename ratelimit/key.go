@@ -3,6 +3,7 @@ package ratelimit
 import (
 	"net"
 	"net/http"
+	"reflect"
 
 	"github.com/apierr/apierr"
 )
@@ -61,4 +62,66 @@ func FirstOf(fns ...KeyFunc) KeyFunc {
 		}
 		return ""
 	}
+}
+
+// rlKeyKind names a built-in KeyFunc, which the Limiter runs as an append
+// into a buffer of its own (its Prefix already in it) instead of calling it:
+// the key is then built without a string allocation, and hashed where it
+// lies when the store is the Memory store.
+type rlKeyKind uint8
+
+const (
+	rlKeyCustom rlKeyKind = iota // any other KeyFunc: called, its string appended
+	rlKeyTenant
+	rlKeyKeyID
+	rlKeyIP
+	rlKeyTenantOrIP
+)
+
+// rlKeyKindOf recognises the built-in KeyFuncs by their code pointer (a func
+// value cannot be compared otherwise); anything else, FirstOf's closures
+// included, is custom.
+func rlKeyKindOf(f KeyFunc) rlKeyKind {
+	switch reflect.ValueOf(f).Pointer() {
+	case reflect.ValueOf(ByTenant).Pointer():
+		return rlKeyTenant
+	case reflect.ValueOf(ByKeyID).Pointer():
+		return rlKeyKeyID
+	case reflect.ValueOf(ByIP).Pointer():
+		return rlKeyIP
+	case reflect.ValueOf(ByTenantOrIP).Pointer():
+		return rlKeyTenantOrIP
+	}
+	return rlKeyCustom
+}
+
+// appendKey appends r's key under kind to dst, exactly the bytes the
+// KeyFunc would return; ok is false when the KeyFunc would return "".
+func (kind rlKeyKind) appendKey(dst []byte, f KeyFunc, r *http.Request) (_ []byte, ok bool) {
+	switch kind {
+	case rlKeyTenant, rlKeyKeyID, rlKeyTenantOrIP:
+		if p := apierr.PrincipalFrom(r.Context()); p != nil {
+			if kind != rlKeyKeyID && p.Tenant != "" {
+				return append(append(dst, "t:"...), p.Tenant...), true
+			}
+			if kind == rlKeyKeyID && p.KeyID != "" {
+				return append(append(dst, "k:"...), p.KeyID...), true
+			}
+		}
+		if kind != rlKeyTenantOrIP {
+			return dst, false
+		}
+		fallthrough
+	case rlKeyIP:
+		host, _, err := net.SplitHostPort(r.RemoteAddr)
+		if err != nil {
+			host = r.RemoteAddr
+		}
+		if host == "" {
+			return dst, false
+		}
+		return append(append(dst, "ip:"...), host...), true
+	}
+	k := f(r)
+	return append(dst, k...), k != ""
 }

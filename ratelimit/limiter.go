@@ -53,6 +53,9 @@ type Limiter struct {
 	failures atomic.Int64
 	local    *Memory  // FailLocal's store; nil under the other policies
 	localPol []Policy // the policies scaled by LocalShare
+	mem      *Memory  // the Store when it is a Memory store: the middleware checks it without a key string
+	keyKind  rlKeyKind
+	fields   rlFieldCache
 }
 
 // Result is the outcome of one check.
@@ -96,6 +99,8 @@ func New(cfg Config) *Limiter {
 	}
 	l.failure = newRLFailure(cfg.FailurePolicy, &l.failures, "rate")
 	l.policyHV = []string{string(AppendPolicyField(nil, cfg.Policies))}
+	l.mem, _ = cfg.Store.(*Memory)
+	l.keyKind = rlKeyKindOf(cfg.Key)
 	if l.failure.policy.Mode == apierr.FailLocal {
 		l.local = NewMemory(MemoryConfig{})
 		l.localPol = rlLocalPolicies(cfg.Policies, cfg.LocalShare)
@@ -123,17 +128,18 @@ func (l *Limiter) Failures() int64 { return l.failures.Load() }
 // closed). res is filled either way.
 func (l *Limiter) Allow(ctx context.Context, key string, cost int64) (res Result, err error) {
 	res.Statuses = make([]Status, len(l.cfg.Policies))
-	return res, l.allow(ctx, key, cost, &res)
-}
-
-func (l *Limiter) allow(ctx context.Context, key string, cost int64, res *Result) error {
 	if cost <= 0 {
 		cost = 1
 	}
-	ok, err := l.cfg.Store.Allow(ctx, l.prefix+key, cost, l.cfg.Policies, res.Statuses)
+	return res, l.allow(ctx, l.prefix+key, cost, &res)
+}
+
+// allow checks key (the Prefix already in it) for cost (at least 1).
+func (l *Limiter) allow(ctx context.Context, key string, cost int64, res *Result) error {
+	ok, err := l.cfg.Store.Allow(ctx, key, cost, l.cfg.Policies, res.Statuses)
 	if err != nil && l.local != nil {
 		l.failure.handle(ctx, err)
-		ok, err = l.local.Allow(ctx, l.prefix+key, cost, l.localPol, res.Statuses)
+		ok, err = l.local.Allow(ctx, key, cost, l.localPol, res.Statuses)
 	}
 	if err != nil {
 		res.Statuses = res.Statuses[:0]
@@ -144,7 +150,13 @@ func (l *Limiter) allow(ctx context.Context, key string, cost int64, res *Result
 		return nil
 	}
 	res.Allowed = ok
-	if ok {
+	return l.refusal(res)
+}
+
+// refusal returns nil for an admitted res, else the rate-limited error,
+// with res.RetryAfter set from the refusing policies.
+func (l *Limiter) refusal(res *Result) error {
+	if res.Allowed {
 		return nil
 	}
 	for i := range res.Statuses {

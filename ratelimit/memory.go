@@ -119,6 +119,18 @@ func (m *Memory) slot(name string) int {
 
 // Allow implements Store.
 func (m *Memory) Allow(_ context.Context, key string, cost int64, policies []Policy, out []Status) (bool, error) {
+	return m.allowHash(maphash.String(m.seed, key), cost, policies, out), nil
+}
+
+// allowBytes is Allow for a key held in bytes (the Limiter's middleware
+// builds it in a buffer of its own): the same hash as Allow of the same
+// key as a string, without making that string.
+func (m *Memory) allowBytes(key []byte, cost int64, policies []Policy, out []Status) bool {
+	return m.allowHash(maphash.Bytes(m.seed, key), cost, policies, out)
+}
+
+// allowHash is Allow for the key whose hash is h.
+func (m *Memory) allowHash(h uint64, cost int64, policies []Policy, out []Status) bool {
 	now := m.now()
 	var slotBuf [4]int
 	slots := slotBuf[:0]
@@ -128,7 +140,6 @@ func (m *Memory) Allow(_ context.Context, key string, cost int64, policies []Pol
 	var tatBuf [4]int64
 	tats := tatBuf[:0]
 
-	h := maphash.String(m.seed, key)
 	sh := &m.shards[h>>32&m.mask]
 	sh.mu.Lock()
 	for len(sh.tabs) <= maxInt(slots) {
@@ -164,7 +175,7 @@ func (m *Memory) Allow(_ context.Context, key string, cost int64, policies []Pol
 	for i := range policies {
 		out[i] = policies[i].StatusAt(now, tats[i], cost, allowed)
 	}
-	return allowed, nil
+	return allowed
 }
 
 // Sweep drops every idle key now. Allow sweeps a shard at a time on its

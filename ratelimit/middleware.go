@@ -12,10 +12,19 @@ import (
 // same fields and the rate-limited condition (429, Retry-After and context
 // retry_after in whole seconds rounded up) rendered with apierr.Write. A store
 // failure follows the FailurePolicy.
+//
+// With a Memory store, a built-in KeyFunc (or one returning a string it
+// already holds) and at most four policies, an admitted request allocates
+// nothing here when its RateLimit value was formatted recently (see
+// rlFieldCache).
 func (l *Limiter) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		key := l.cfg.Key(r)
-		if key == "" {
+		// The key is built after the Prefix in a buffer on the stack: the
+		// Memory store hashes it where it lies; any other store gets it as
+		// a string.
+		var kb [rlKeyBuf]byte
+		key, ok := l.keyKind.appendKey(append(kb[:0], l.prefix...), l.cfg.Key, r)
+		if !ok {
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -23,19 +32,18 @@ func (l *Limiter) Middleware(next http.Handler) http.Handler {
 		if l.cfg.Cost != nil {
 			cost = l.cfg.Cost(r)
 		}
-		var res Result
-		var buf *[4]Status
-		if len(l.cfg.Policies) <= len(buf) {
-			buf = rlStatusPool.Get().(*[4]Status)
-			res.Statuses = buf[:len(l.cfg.Policies)]
-		} else {
-			res.Statuses = make([]Status, len(l.cfg.Policies))
+		if cost <= 0 {
+			cost = 1
 		}
-		err := l.allow(r.Context(), key, cost, &res)
-		l.setHeaders(w.Header(), &res)
-		if buf != nil {
-			*buf = [4]Status{}
-			rlStatusPool.Put(buf)
+		var err error
+		if n := len(l.cfg.Policies); l.mem != nil && n <= rlStackStatuses {
+			var buf [rlStackStatuses]Status
+			res := Result{Statuses: buf[:n]}
+			res.Allowed = l.mem.allowBytes(key, cost, l.cfg.Policies, res.Statuses)
+			err = l.refusal(&res)
+			l.setHeaders(w.Header(), &res)
+		} else {
+			err = l.allowPooled(r, string(key), cost, w.Header())
 		}
 		if err != nil {
 			apierr.Write(w, r, err)
@@ -45,6 +53,31 @@ func (l *Limiter) Middleware(next http.Handler) http.Handler {
 	})
 }
 
-// rlStatusPool recycles the Status buffers of checks: the store is an
-// interface, so a buffer on the stack would escape anyway.
-var rlStatusPool = sync.Pool{New: func() any { return new([4]Status) }}
+const (
+	rlKeyBuf        = 128 // key bytes built on the stack; longer keys grow on the heap
+	rlStackStatuses = 4
+)
+
+// allowPooled checks key against a store behind the interface, whose Status
+// buffer would escape anyway: it comes from a pool.
+func (l *Limiter) allowPooled(r *http.Request, key string, cost int64, h http.Header) error {
+	var res Result
+	var buf *[rlStackStatuses]Status
+	if len(l.cfg.Policies) <= len(buf) {
+		buf = rlStatusPool.Get().(*[rlStackStatuses]Status)
+		res.Statuses = buf[:len(l.cfg.Policies)]
+	} else {
+		res.Statuses = make([]Status, len(l.cfg.Policies))
+	}
+	err := l.allow(r.Context(), key, cost, &res)
+	l.setHeaders(h, &res)
+	if buf != nil {
+		*buf = [rlStackStatuses]Status{}
+		rlStatusPool.Put(buf)
+	}
+	return err
+}
+
+// rlStatusPool recycles the Status buffers of checks against a Store
+// interface.
+var rlStatusPool = sync.Pool{New: func() any { return new([rlStackStatuses]Status) }}
