@@ -29,6 +29,9 @@ func buildWith(s Spec, file string, ps specPositions, opts []Option, fallbacks [
 	ck.settings(s)
 	formats := ck.formats(s, o)
 	style := ck.codes(s.Codes)
+	lang := ck.language(s.Language)
+	ck.fieldMessages(s.FieldMessages)
+	translations := ck.readTranslations(s.Translations, file, o)
 	if len(ck.errs) > 0 {
 		return nil, ck.errs
 	}
@@ -43,6 +46,8 @@ func buildWith(s Spec, file string, ps specPositions, opts []Option, fallbacks [
 		formats:         formats,
 		style:           style,
 		file:            file,
+		lang:            lang,
+		fieldMessages:   s.FieldMessages,
 	}
 	if c.style == styleUnknown {
 		c.style = styleLowerSnake
@@ -66,6 +71,12 @@ func buildWith(s Spec, file string, ps specPositions, opts []Option, fallbacks [
 			c.opPos = append(c.opPos, ps.op(i).key)
 		}
 	}
+	ck.translations(c, translations)
+	if len(ck.errs) > 0 {
+		return nil, ck.errs
+	}
+	c.translations = translations
+	c.localize(translations)
 	return c, nil
 }
 

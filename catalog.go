@@ -34,6 +34,18 @@ type Catalog struct {
 	declared []Operation // as declared, for Spec
 	common   []string
 	opPos    []pos // where each operation was declared
+	// Languages (translation.go): lang is the language of this catalog's
+	// text; a catalog holds langs (lang first), views (views[i] reads in
+	// langs[i], views[0] is the catalog) and the negotiation cache; a view
+	// made by Localized points at its catalog with base.
+	lang          string
+	langs         []string
+	views         []*Catalog
+	langHeader    []string // Content-Language's value, shared: setting it does not allocate
+	base          *Catalog
+	matcher       *langMatcher
+	fieldMessages map[string]string
+	translations  []Translation
 }
 
 // SlugRule turns a code id into the slug of its docs URL.
@@ -104,7 +116,9 @@ func (c *Catalog) ForeignResource() Condition { return c.foreignResource }
 // program derives a catalog that differs in one setting, e.g. a docs URL
 // pointed at the server itself.
 func (c *Catalog) Spec() Spec {
+	c = c.root()
 	s := Spec{
+		Language:        c.lang,
 		Name:            c.name,
 		Description:     c.description,
 		DocsURL:         c.docsURL,
@@ -132,6 +146,15 @@ func (c *Catalog) Spec() Spec {
 	for _, o := range c.declared {
 		o.Codes = slices.Clone(o.Codes)
 		s.Operations = append(s.Operations, o)
+	}
+	if len(c.fieldMessages) > 0 {
+		s.FieldMessages = make(map[string]string, len(c.fieldMessages))
+		for k, v := range c.fieldMessages {
+			s.FieldMessages[k] = v
+		}
+	}
+	for _, t := range c.translations {
+		s.Translations = append(s.Translations, t.clone())
 	}
 	return s
 }
@@ -216,6 +239,11 @@ func (c *Catalog) Err(id string) *Error {
 func (c *Catalog) Resolve(dst, e *Error) {
 	*dst = *e
 	if e.resolved {
+		if c.base != nil {
+			if code := c.byID[dst.Code]; code != nil {
+				code.localizeKnown(dst)
+			}
+		}
 		return
 	}
 	var code *Code
@@ -263,6 +291,7 @@ func (c *Catalog) Resolve(dst, e *Error) {
 		dst.Retryable = code.Retryable
 	}
 	dst.resolved = true
+	code.localizeKnown(dst)
 }
 
 func errOrNil(e *Error) error {

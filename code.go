@@ -41,6 +41,7 @@ type Code struct {
 
 	pos  pos
 	docs string // the permalink, computed when the catalog is built
+	orig *Code  // in a view made by Localized, the catalog's own code
 }
 
 // Docs are a code's documentation sections.

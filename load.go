@@ -10,13 +10,19 @@ import (
 // pos is a position in a catalog file.
 type pos struct{ line, col int }
 
-// LoadFile reads and loads a catalog file. Errors name the file, line and column.
+// LoadFile reads and loads a catalog file and the translation files beside
+// it (errors.de.yaml beside errors.yaml: see Translation). Errors name the
+// file, line and column.
 func LoadFile(path string, opts ...Option) (*Catalog, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("apierr: read catalog: %w", err)
 	}
-	return Load(data, path, opts...)
+	siblings, err := siblingTranslations(path)
+	if err != nil {
+		return nil, err
+	}
+	return Load(data, path, append([]Option{siblings}, opts...)...)
 }
 
 // MustLoad is Load for catalogs embedded in a program: it panics on error.

@@ -1,5 +1,7 @@
 package apierr
 
+import "io/fs"
+
 // Spec is a catalog built in Go; NewCatalog checks it as strictly as a file.
 type Spec struct {
 	Name            string
@@ -19,14 +21,25 @@ type Spec struct {
 	// codes for conditions the catalog leaves unbound); the catalog's
 	// Operations resolves them.
 	Operations []Operation
+	// Language is the BCP 47 tag of the language the catalog's text is
+	// written in; "" means "en".
+	Language string
+	// FieldMessages are the catalog's own messages for validation rules, by
+	// rule ("e164") or by field path and rule ("to.required"): see
+	// Catalog.FieldMessage.
+	FieldMessages map[string]string
+	// Translations are the catalog's words in other languages.
+	Translations []Translation
 }
 
 // Option configures loading.
 type Option func(*loadOptions)
 
 type loadOptions struct {
-	formats []Format
-	unknown func(name string) Format
+	formats          []Format
+	unknown          func(name string) Format
+	translationFS    []fs.FS
+	translationFiles []translationFile
 }
 
 // WithFormats makes formats known by name to the catalog, beside the built-in

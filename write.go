@@ -67,7 +67,13 @@ func (c *Catalog) Write(w http.ResponseWriter, r *http.Request, err error) {
 		res = errPool.Get().(*Error)
 		defer func() { *res = Error{}; errPool.Put(res) }()
 	}
-	c.Resolve(res, src)
+	// The request's language (ForAcceptLanguage): c itself unless the
+	// catalog has translations.
+	lc := c
+	if len(c.views) > 1 {
+		lc = c.ForAcceptLanguage(r.Header.Get("Accept-Language"))
+	}
+	lc.Resolve(res, src)
 	if res.RequestID == "" && st != nil {
 		res.RequestID = st.requestID
 	}
@@ -92,6 +98,12 @@ func (c *Catalog) Write(w http.ResponseWriter, r *http.Request, err error) {
 	h["Content-Type"] = contentTypeValue(f.ContentType())
 	if len(c.formats) > 1 {
 		varyAccept(h) // the body depends on Accept: caches must key on it
+	}
+	if len(lc.root().langs) > 1 {
+		// The body depends on Accept-Language too, whichever language
+		// this one was answered in.
+		h["Content-Language"] = lc.langHeader
+		varyLanguage(h)
 	}
 	h["X-Content-Type-Options"] = nosniff
 	h["Cache-Control"] = noStore

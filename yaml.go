@@ -39,7 +39,7 @@ func (p *parser) errorf(at pos, format string, args ...any) {
 func at(n *yaml.Node) pos { return pos{n.Line, n.Column} }
 
 var (
-	catalogKeys = []string{"name", "description", "docs_url", "slug", "format", "formats", "request_id_header", "foreign_resource", "codes", "common_codes", "operations"}
+	catalogKeys = []string{"name", "description", "docs_url", "slug", "format", "formats", "request_id_header", "foreign_resource", "language", "field_messages", "codes", "common_codes", "operations"}
 	codeKeys    = []string{"status", "title", "message", "detail", "action", "retryable", "condition", "rules", "docs", "context", "example"}
 	docsKeys    = []string{"when", "cause", "next"}
 	ctxKeyKeys  = []string{"type", "description", "required", "items"}
@@ -137,6 +137,10 @@ func (p *parser) spec(root *yaml.Node) (Spec, specPositions) {
 			s.RequestIDHeader = p.str(v, "request_id_header")
 		case "foreign_resource":
 			s.ForeignResource = Condition(p.str(v, "foreign_resource"))
+		case "language":
+			s.Language = p.str(v, "language")
+		case "field_messages":
+			s.FieldMessages = p.fieldMessages(v, nil)
 		case "codes":
 			p.mapping(v, "codes", nil, func(id string, k, v *yaml.Node) {
 				code, cp := p.code(id, k, v)

@@ -1,0 +1,122 @@
+package apierr
+
+import (
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"golang.org/x/text/language"
+)
+
+// langMatcher picks a catalog's language for an Accept-Language header
+// with x/text's matcher (which knows that de-AT speaks de, that nb reads
+// no, and honours q-values) and remembers the answer per distinct header
+// value, so a request pays one map lookup and no allocation.
+type langMatcher struct {
+	m     language.Matcher
+	cache atomic.Pointer[map[string]int] // header → index into langs; never modified once stored
+	mu    sync.Mutex                     // serialises the copy-on-write of cache
+}
+
+// Bounds of the negotiation cache: clients send few distinct headers, and
+// a header no client would send is not worth remembering.
+const (
+	maxLangCache     = 512
+	maxLangCacheKey  = 256
+	maxAcceptLangLen = 4 << 10
+)
+
+func newLangMatcher(langs []string) *langMatcher {
+	tags := make([]language.Tag, len(langs))
+	for i, l := range langs {
+		tags[i] = language.Make(l)
+	}
+	lm := &langMatcher{m: language.NewMatcher(tags)}
+	empty := map[string]int{}
+	lm.cache.Store(&empty)
+	return lm
+}
+
+// index returns the index of the language that best serves header.
+func (lm *langMatcher) index(header string) int {
+	if i, ok := (*lm.cache.Load())[header]; ok {
+		return i
+	}
+	h := header
+	if len(h) > maxAcceptLangLen {
+		h = h[:maxAcceptLangLen]
+	}
+	_, i := language.MatchStrings(lm.m, h)
+	if len(header) <= maxLangCacheKey {
+		lm.mu.Lock()
+		old := *lm.cache.Load()
+		if len(old) < maxLangCache {
+			m := make(map[string]int, len(old)+1)
+			for k, v := range old {
+				m[k] = v
+			}
+			m[header] = i
+			lm.cache.Store(&m)
+		}
+		lm.mu.Unlock()
+	}
+	return i
+}
+
+// ForAcceptLanguage returns the catalog in the language that best serves a
+// client whose Accept-Language header is acceptLanguage: the view Localized
+// returns for it, or the catalog itself for its own language, for an empty
+// header, for languages it has no translation into and for a catalog with
+// one language. Preferences are weighed by q-value; a regional variant is
+// served by its language (de-AT by de). A view always answers with itself.
+// The answer for each distinct header is remembered (up to 512 of them), so
+// a repeated header costs one map lookup.
+func (c *Catalog) ForAcceptLanguage(acceptLanguage string) *Catalog {
+	if c.base != nil || len(c.views) < 2 || acceptLanguage == "" {
+		return c
+	}
+	return c.views[c.matcher.index(acceptLanguage)]
+}
+
+// CatalogFor returns the catalog that renders r's errors (CatalogFrom) in
+// the language r's Accept-Language asks for (ForAcceptLanguage): a handler
+// that words a message itself takes its words from it, e.g. with
+// FieldMessage.
+func CatalogFor(r *http.Request) *Catalog {
+	return CatalogFrom(r.Context()).ForAcceptLanguage(r.Header.Get("Accept-Language"))
+}
+
+var (
+	varyLanguageValue       = []string{"Accept-Language"}
+	varyAcceptLanguageValue = []string{"Accept", "Accept-Language"}
+)
+
+// varyLanguage adds Accept-Language to h's Vary, once, keeping what is
+// there; the common cases share one value and do not allocate.
+func varyLanguage(h http.Header) {
+	v := h["Vary"]
+	switch {
+	case len(v) == 0:
+		h["Vary"] = varyLanguageValue
+		return
+	case len(v) == 1 && &v[0] == &varyAcceptValue[0]:
+		h["Vary"] = varyAcceptLanguageValue
+		return
+	}
+	if !hasVary(v, "Accept-Language") {
+		h["Vary"] = append(v[:len(v):len(v)], "Accept-Language")
+	}
+}
+
+// hasVary reports whether the Vary lines v name name (or *).
+func hasVary(v []string, name string) bool {
+	for _, line := range v {
+		for _, n := range strings.Split(line, ",") {
+			if n = strings.TrimSpace(n); n == "*" || strings.EqualFold(n, name) {
+				return true
+			}
+		}
+	}
+	return false
+}
