@@ -239,7 +239,7 @@ func TestLogger(t *testing.T) {
 				t.Fatalf("want one record per error response, got %d: %s", len(recs), logs.String())
 			}
 			r404, r500 := recs[0], recs[1]
-			want404 := map[string]any{"request_id": "rid-404", "code": fc(apierr.CondNotFound), "status": float64(404), "method": "GET", "route": "GET /faxes/{id}", "path": "/faxes/7", "level": "WARN"}
+			want404 := map[string]any{"request_id": "rid-404", "code": fc(apierr.CondNotFound), "status": float64(404), "method": "GET", "route": "GET /faxes/{id}", "path": "/faxes/7", "level": "INFO"}
 			if kind == "chi" {
 				want404["route"] = "/faxes/{id}"
 			}

@@ -13,10 +13,12 @@ import (
 type Option func(*config)
 
 type config struct {
-	logger  *slog.Logger
-	newID   func() string // nil: NewRequestID, generated into the writer
-	now     func() time.Time
-	untrust bool
+	logger   *slog.Logger
+	newID    func() string // nil: NewRequestID, generated into the writer
+	now      func() time.Time
+	untrust  bool
+	level    LevelFunc
+	sampling Sampling
 }
 
 // WithLogger sends the records of Stack (and of Timeout, Logger, …) to l
@@ -41,7 +43,10 @@ func WithClock(now func() time.Time) Option { return func(c *config) { c.now = n
 //     generated; it is set on the response in the catalog's header and
 //     carried by one apierr.State per request (apierr.NewContext);
 //   - logger: one slog record per error response (request_id, code, status,
-//     method, route, path, latency; cause and stack for 5xx);
+//     method, route, path, latency; cause and stack for 5xx), 4xx at the
+//     level WithLevels sets (default DefaultLevel, info), 5xx at error;
+//     repeats of a code are sampled (WithSampling: the first 5 a code every
+//     10 s, then one record counting the rest);
 //   - recover: a panic becomes the internal condition, its stack goes to the
 //     log only; http.ErrAbortHandler keeps its meaning; a panic after the
 //     response started aborts the connection instead of corrupting the body;
@@ -66,9 +71,10 @@ func Stack(cat *apierr.Catalog, opts ...Option) func(http.Handler) http.Handler 
 }
 
 // Logger returns the logging layer of Stack alone: one structured record per
-// error response. A nil l means slog.Default().
-func Logger(l *slog.Logger) func(http.Handler) http.Handler {
-	return newStack(nil, logLayer, []Option{WithLogger(l)})
+// error response, sampled as in Stack. A nil l means slog.Default(); opts
+// may set the levels, the sampling and the clock.
+func Logger(l *slog.Logger, opts ...Option) func(http.Handler) http.Handler {
+	return newStack(nil, logLayer, append([]Option{WithLogger(l)}, opts...))
 }
 
 // Recover returns the recovery layer of Stack alone.
@@ -92,11 +98,12 @@ const (
 )
 
 type stack struct {
-	next   http.Handler
-	cat    *apierr.Catalog
-	hdr    string // canonical request-ID header
-	cfg    config
-	layers layers
+	next    http.Handler
+	cat     *apierr.Catalog
+	hdr     string // canonical request-ID header
+	cfg     config
+	layers  layers
+	sampler *logSampler // shared by every handler this middleware wraps; nil: log every record
 }
 
 func newStack(cat *apierr.Catalog, l layers, opts []Option) func(http.Handler) http.Handler {
@@ -110,8 +117,15 @@ func newStack(cat *apierr.Catalog, l layers, opts []Option) func(http.Handler) h
 	if cfg.logger == nil {
 		cfg.logger = slog.Default() // resolved once: never looked up per request
 	}
+	if cfg.level == nil {
+		cfg.level = DefaultLevel
+	}
+	var sampler *logSampler
+	if l&logLayer != 0 {
+		sampler = newLogSampler(&cfg)
+	}
 	return func(next http.Handler) http.Handler {
-		s := &stack{next: next, cat: cat, cfg: cfg, layers: l}
+		s := &stack{next: next, cat: cat, cfg: cfg, layers: l, sampler: sampler}
 		if cat != nil {
 			s.hdr = http.CanonicalHeaderKey(cat.RequestIDHeader())
 		}
@@ -222,31 +236,33 @@ func (s *stack) finish(rw *responseWriter, r *http.Request, logging bool) {
 	}
 }
 
-// logResponse writes the one record of an error response.
+// logResponse writes the one record of an error response, unless its level
+// is off or its code is being sampled.
 func (s *stack) logResponse(rw *responseWriter, r *http.Request) {
 	status := rw.status
 	if status < 400 {
 		return
 	}
-	level := slog.LevelWarn
-	if status >= 500 {
-		level = slog.LevelError
-	}
+	st := rw.st
+	code := st.Code()
+	level := s.levelOf(status, code)
 	// The handler is called directly rather than through Logger.LogAttrs:
 	// the record's time is the one the latency is measured with, and it
 	// carries no source position (runtime.Callers on every error, for a
 	// line of this file).
 	ctx := r.Context()
 	h := s.logger().Handler()
-	if !h.Enabled(ctx, level) {
+	if level == LevelOff || !h.Enabled(ctx, level) {
 		return
 	}
-	st := rw.st
 	route := st.Route()
 	if route == "" {
 		route = r.Pattern
 	}
 	now := s.cfg.now()
+	if s.sampler != nil && !s.sampler.Allow(logKey{code, status}, now, route) {
+		return
+	}
 	start := rw.start
 	if start.IsZero() { // the logger was off when the request came in
 		start = now
@@ -254,7 +270,7 @@ func (s *stack) logResponse(rw *responseWriter, r *http.Request) {
 	rec := slog.NewRecord(now, level, "apierr: error response", 0)
 	rec.AddAttrs(
 		slog.String("request_id", st.RequestID()),
-		slog.String("code", st.Code()),
+		slog.String("code", code),
 		slog.Int("status", status),
 		slog.String("method", r.Method),
 		slog.String("route", route),
