@@ -1,7 +1,7 @@
 package fax
 
 import (
-	_ "embed"
+	"embed"
 	"sync"
 
 	"github.com/apierr/apierr"
@@ -10,15 +10,22 @@ import (
 //go:embed errors.yaml
 var catalogYAML []byte
 
+// catalogFS holds errors.yaml and its translations (errors.de.yaml,
+// errors.fr.yaml): the demo answers in the client's Accept-Language.
+//
+//go:embed errors*.yaml
+var catalogFS embed.FS
+
 // DocsURL is the catalog's docs_url: the permalinks in error bodies point at
 // the seed's own site unless the server is given another (see NewCatalog).
 const DocsURL = "https://mintfax.com/docs/errors/{slug}"
 
 var baseCatalog = sync.OnceValues(func() (*apierr.Catalog, error) {
-	return apierr.Load(catalogYAML, "examples/fax/errors.yaml")
+	return apierr.Load(catalogYAML, "examples/fax/errors.yaml", apierr.WithTranslations(catalogFS))
 })
 
-// NewCatalog returns the fax API's catalog (errors.yaml). With docsURL empty
+// NewCatalog returns the fax API's catalog (errors.yaml) with its
+// translations (errors.de.yaml, errors.fr.yaml). With docsURL empty
 // it is the file as written, whose docs links are seed 000's
 // (https://mintfax.com/docs/errors/{slug}). A non-empty docsURL (a template
 // with {slug}, e.g. "http://127.0.0.1:8080/docs/errors/{slug}") replaces the

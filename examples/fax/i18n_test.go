@@ -1,0 +1,97 @@
+package fax
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+// TestLocalizedErrors drives insufficient_balance through the demo over
+// real HTTP in the client's language: the message (the seed's example
+// message, which the handler sets, translated by errors.<tag>.yaml), the
+// Content-Language header, and everything that is not words unchanged.
+func TestLocalizedErrors(t *testing.T) {
+	e := newEnv(t, Config{})
+	english := e.sendJSON(DemoLiveKey, "+14155550123", onePage, nil)
+	if english.Status != 402 {
+		t.Fatalf("status %d: %s", english.Status, english.Body)
+	}
+	for _, tc := range []struct {
+		name, accept, lang, message string
+	}{
+		{"German", "de", "de", "Das Guthaben reicht für diesen Vorgang nicht aus."},
+		{"a regional variant", "de-AT", "de", "Das Guthaben reicht für diesen Vorgang nicht aus."},
+		{"French", "fr", "fr", ""},
+		{"by q-value", "fr;q=0.9, de;q=0.8", "fr", ""},
+		{"by q-value, listed last", "de;q=0.8, fr;q=0.9", "fr", ""},
+		{"an unknown language first", "ja, de;q=0.5", "de", "Das Guthaben reicht für diesen Vorgang nicht aus."},
+		{"unknown language", "ja", "en", "Insufficient balance for this operation."},
+		{"English asked for", "en-GB, de;q=0.1", "en", "Insufficient balance for this operation."},
+		{"anything", "*", "en", "Insufficient balance for this operation."},
+		{"malformed header", "d€, ;;q=x", "en", "Insufficient balance for this operation."},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := e.sendJSON(DemoLiveKey, "+14155550123", onePage, map[string]string{"Accept-Language": tc.accept})
+			if r.Status != 402 {
+				t.Fatalf("status %d: %s", r.Status, r.Body)
+			}
+			if got := r.Header.Get("Content-Language"); got != tc.lang {
+				t.Errorf("Content-Language %q, want %q", got, tc.lang)
+			}
+			if !strings.Contains(strings.Join(r.Header.Values("Vary"), ","), "Accept-Language") {
+				t.Errorf("Vary %q does not name Accept-Language", r.Header.Values("Vary"))
+			}
+			body, want := r.json(t), english.json(t)
+			for _, k := range []string{"error", "action", "docs", "context"} {
+				if !equalJSON(body[k], want[k]) {
+					t.Errorf("%s changed with the language: %v, want %v", k, body[k], want[k])
+				}
+			}
+			msg, _ := body["message"].(string)
+			switch {
+			case tc.message != "" && msg != tc.message:
+				t.Errorf("message %q, want %q", msg, tc.message)
+			case tc.lang == "fr" && (msg == "" || msg == want["message"]):
+				t.Errorf("French message %q", msg)
+			}
+			if tc.lang == "en" && !bytes.Equal(r.Body[:bytes.Index(r.Body, []byte(`"request_id"`))],
+				english.Body[:bytes.Index(english.Body, []byte(`"request_id"`))]) {
+				t.Errorf("English body differs:\n%s\n%s", r.Body, english.Body)
+			}
+		})
+	}
+	if got := english.Header.Get("Content-Language"); got != "en" {
+		t.Errorf("without Accept-Language: Content-Language %q, want en", got)
+	}
+}
+
+// TestLocalizedProblem asks for RFC 9457 in German: title and detail are
+// the translation's, type (the docs permalink) and code are not.
+func TestLocalizedProblem(t *testing.T) {
+	e := newEnv(t, Config{})
+	r := e.sendJSON(DemoLiveKey, "+14155550123", onePage,
+		map[string]string{"Accept-Language": "de", "Accept": "application/problem+json"})
+	if ct := r.Header.Get("Content-Type"); ct != "application/problem+json" {
+		t.Fatalf("Content-Type %q: %s", ct, r.Body)
+	}
+	b := r.json(t)
+	if b["title"] != "Guthaben nicht ausreichend" || b["detail"] != "Das Guthaben reicht für diesen Vorgang nicht aus." {
+		t.Errorf("title %q detail %q", b["title"], b["detail"])
+	}
+	if b["type"] != docs+"insufficient-balance" || b["code"] != "insufficient_balance" || b["action"] != "top_up_balance" {
+		t.Errorf("type %q code %q action %q", b["type"], b["code"], b["action"])
+	}
+	if v := r.Header.Values("Vary"); !strings.Contains(strings.Join(v, ","), "Accept") {
+		t.Errorf("Vary %q", v)
+	}
+}
+
+func equalJSON(a, b any) bool {
+	return strings.TrimSpace(sprintJSON(a)) == strings.TrimSpace(sprintJSON(b))
+}
+
+func sprintJSON(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
