@@ -107,8 +107,9 @@ const DefaultRetryAfter = 5 * time.Second
 // error="invalid_token"). The key is never echoed in a body, header or log.
 func New(cfg Config) func(http.Handler) http.Handler {
 	a := newAuthenticator(cfg)
+	conds := a.raises()
 	return func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		return apierr.RaisingHandler(next, conds, func(w http.ResponseWriter, r *http.Request) {
 			apierr.StateFrom(r.Context()).RecordRoute(r)
 			p, err := a.authenticate(r)
 			if err != nil {
@@ -123,6 +124,27 @@ func New(cfg Config) func(http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 		})
 	}
+}
+
+// raises lists the conditions New's handler may answer with under cfg.
+func (a *authenticator) raises() []apierr.Condition {
+	conds := []apierr.Condition{apierr.CondAuthMalformed, apierr.CondAuthInvalid}
+	if !a.cfg.Optional {
+		conds = append([]apierr.Condition{apierr.CondAuthMissing}, conds...)
+	}
+	if a.cfg.Tokens != nil {
+		conds = append(conds, apierr.CondTokenInvalid)
+	}
+	if a.cfg.TenantActive != nil {
+		conds = append(conds, apierr.CondTenantInactive)
+	}
+	if a.cfg.Keys != nil || a.cfg.Tokens != nil || a.cfg.TenantActive != nil {
+		conds = append(conds, apierr.CondUnavailable)
+	}
+	if a.cfg.Throttle != nil {
+		conds = append(conds, apierr.CondRateLimited)
+	}
+	return conds
 }
 
 type authenticator struct {
@@ -443,8 +465,9 @@ func stateFor(r *http.Request) (*apierr.State, *http.Request) {
 // insufficient_scope challenge) when one is lacking.
 func RequireScope(scopes ...string) func(http.Handler) http.Handler {
 	challenge := `Bearer error="insufficient_scope", scope="` + strings.Join(scopes, " ") + `"`
+	conds := []apierr.Condition{apierr.CondAuthMissing, apierr.CondForbidden}
 	return func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		return apierr.RaisingHandler(next, conds, func(w http.ResponseWriter, r *http.Request) {
 			apierr.StateFrom(r.Context()).RecordRoute(r)
 			p := apierr.PrincipalFrom(r.Context())
 			if p == nil {

@@ -49,6 +49,17 @@ func MaxDepth(n int) Option { return func(c *options) { c.maxDepth = n } }
 
 var bodyPool = sync.Pool{New: func() any { b := make([]byte, 0, 4<<10); return &b }}
 
+// Conditions returns the conditions JSON may answer with, for a handler that
+// binds its body to declare them to apierr.Routes:
+//
+//	routes.Handle("POST /fax", apierr.Declare(apierr.HandlerFunc(create), bind.Conditions()...))
+//
+// A catalog that binds a validation rule to a code of its own (rules:)
+// answers with that code too; declare it under the operation.
+func Conditions() []apierr.Condition {
+	return []apierr.Condition{apierr.CondMalformedBody, apierr.CondPayloadTooLarge, apierr.CondValidationFailed}
+}
+
 // JSON decodes the JSON body of r into v and validates v with the default
 // Binder (rules "e164" and "uuid" beside go-playground/validator's own). See
 // Binder.JSON.

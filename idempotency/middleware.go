@@ -57,11 +57,47 @@ func New(cfg Config) func(http.Handler) http.Handler {
 			m.keep[http.CanonicalHeaderKey(h)] = true
 		}
 	}
+	conds := m.raises()
 	return func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		return apierr.RaisingHandler(next, conds, func(w http.ResponseWriter, r *http.Request) {
 			m.serve(next, w, r)
 		})
 	}
+}
+
+// raises lists the conditions the middleware may answer with: a missing
+// or unusable key, a key in use or reused, an unreadable body, TooLarge's
+// answer (asked once, with a stand-in request, for its condition), a store
+// failure when it fails closed, and internal when no scope is found.
+func (m *middleware) raises() []apierr.Condition {
+	conds := []apierr.Condition{apierr.CondIdempotencyKeyMissing, apierr.CondIdempotencyKeyInUse,
+		apierr.CondIdempotencyKeyReused, apierr.CondMalformedBody}
+	if c := tooLargeCondition(m.cfg.TooLarge, m.cfg.MaxBodyBytes); c != "" {
+		conds = append(conds, c)
+	}
+	if m.cfg.Mode == apierr.FailClosed {
+		conds = append(conds, apierr.CondUnavailable)
+	}
+	return append(conds, apierr.CondInternal)
+}
+
+// tooLargeCondition returns the condition of f's answer, or "" when it
+// cannot be told.
+func tooLargeCondition(f TooLargeFunc, limit int64) (c apierr.Condition) {
+	defer func() {
+		if recover() != nil {
+			c = ""
+		}
+	}()
+	r, err := http.NewRequest(http.MethodPost, "/", http.NoBody)
+	if err != nil {
+		return ""
+	}
+	var e *apierr.Error
+	if errors.As(f(r, limit), &e) {
+		return e.Condition
+	}
+	return ""
 }
 
 func (m *middleware) serve(next http.Handler, w http.ResponseWriter, r *http.Request) {

@@ -15,8 +15,9 @@ import (
 // A handler that answers the read error with http.Error(w, …, 413) gets the
 // same catalog error from the normalizer.
 func BodyLimit(n int64) func(http.Handler) http.Handler {
+	conds := []apierr.Condition{apierr.CondPayloadTooLarge}
 	return func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		return apierr.RaisingHandler(next, conds, func(w http.ResponseWriter, r *http.Request) {
 			if r.ContentLength > n {
 				w.Header().Set("Connection", "close")
 				apierr.Write(w, r, apierr.Cond(apierr.CondPayloadTooLarge).With("limit_bytes", n))
@@ -45,8 +46,9 @@ func RequireContentType(types ...string) func(http.Handler) http.Handler {
 	for i, t := range types {
 		want[i] = strings.ToLower(strings.TrimSpace(t))
 	}
+	conds := []apierr.Condition{apierr.CondUnsupportedMediaType}
 	return func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		return apierr.RaisingHandler(next, conds, func(w http.ResponseWriter, r *http.Request) {
 			apierr.StateFrom(r.Context()).RecordRoute(r)
 			if r.ContentLength == 0 || r.Body == nil || r.Body == http.NoBody {
 				next.ServeHTTP(w, r)

@@ -48,7 +48,7 @@ func (m *Maintenance) Enabled() bool { return m.on.Load() }
 // Handler is the middleware: use m.Handler where a
 // func(http.Handler) http.Handler is expected.
 func (m *Maintenance) Handler(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return apierr.RaisingHandler(next, []apierr.Condition{apierr.CondUnavailable}, func(w http.ResponseWriter, r *http.Request) {
 		apierr.StateFrom(r.Context()).RecordRoute(r)
 		if m.on.Load() && (m.Exempt == nil || !m.Exempt(r)) {
 			apierr.Write(w, r, apierr.Cond(apierr.CondUnavailable).

@@ -44,8 +44,9 @@ func Timeout(d time.Duration, opts ...Option) func(http.Handler) http.Handler {
 	if logger == nil {
 		logger = slog.Default()
 	}
+	conds := []apierr.Condition{apierr.CondTimeout}
 	return func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		return apierr.RaisingHandler(next, conds, func(w http.ResponseWriter, r *http.Request) {
 			apierr.StateFrom(r.Context()).RecordRoute(r)
 			ctx, cancel := context.WithTimeout(r.Context(), d)
 			defer cancel()

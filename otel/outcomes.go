@@ -183,7 +183,8 @@ func (t *Telemetry) ObserveIdempotency(header string, idem func(http.Handler) ht
 	}
 	header = http.CanonicalHeaderKey(header)
 	return func(next http.Handler) http.Handler {
-		executed := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// A pass-through Raiser, so apierr.Routes still sees next.
+		executed := apierr.RaisingHandler(next, nil, func(w http.ResponseWriter, r *http.Request) {
 			if len(r.Header[header]) > 0 {
 				t.IdempotencyOutcome(r.Context(), IdempotencyExecuted)
 			}
@@ -199,7 +200,7 @@ func (t *Telemetry) ObserveIdempotency(header string, idem func(http.Handler) ht
 // the response.
 func (t *Telemetry) ObserveLimit(kind string, limit func(http.Handler) http.Handler) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
-		admitted := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		admitted := apierr.RaisingHandler(next, nil, func(w http.ResponseWriter, r *http.Request) {
 			t.LimitOutcome(r.Context(), kind, LimitAdmitted)
 			next.ServeHTTP(w, r)
 		})

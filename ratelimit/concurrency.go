@@ -115,7 +115,7 @@ func (c *ConcurrencyLimiter) Acquire(ctx context.Context, key string) (release f
 // Middleware holds a slot while the next handler runs and releases it when
 // the handler returns or panics.
 func (c *ConcurrencyLimiter) Middleware(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return apierr.RaisingHandler(next, c.failure.raises(apierr.CondConcurrencyLimited), func(w http.ResponseWriter, r *http.Request) {
 		key := c.cfg.Key(r)
 		if key == "" {
 			next.ServeHTTP(w, r)

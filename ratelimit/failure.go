@@ -48,6 +48,15 @@ type rlFailure struct {
 	what   string // "rate", "concurrency" or "quota", for the log record
 }
 
+// raises lists cond, and the unavailable condition when a store failure
+// fails closed: what a limiter's middleware may answer with (apierr.Raiser).
+func (f rlFailure) raises(cond apierr.Condition) []apierr.Condition {
+	if f.policy.Mode == apierr.FailClosed {
+		return []apierr.Condition{cond, apierr.CondUnavailable}
+	}
+	return []apierr.Condition{cond}
+}
+
 func newRLFailure(p apierr.FailurePolicy, count *atomic.Int64, what string) rlFailure {
 	p = p.Resolve(apierr.FailOpen, DefaultFailureRetryAfter)
 	if what == "quota" && p.Mode == apierr.FailLocal {

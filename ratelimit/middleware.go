@@ -18,7 +18,7 @@ import (
 // nothing here when its RateLimit value was formatted recently (see
 // rlFieldCache).
 func (l *Limiter) Middleware(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return apierr.RaisingHandler(next, l.failure.raises(apierr.CondRateLimited), func(w http.ResponseWriter, r *http.Request) {
 		// The key is built after the Prefix in a buffer on the stack: the
 		// Memory store hashes it where it lies; any other store gets it as
 		// a string.

@@ -186,7 +186,7 @@ func (q *Quota) Release(ctx context.Context, key string, n int64) error {
 // count only work that succeeds (an inbox created, a fax sent), call Use
 // from the handler instead, and Release when the work is undone.
 func (q *Quota) Middleware(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return apierr.RaisingHandler(next, q.failure.raises(apierr.CondQuotaExceeded), func(w http.ResponseWriter, r *http.Request) {
 		key := q.cfg.Key(r)
 		if key == "" {
 			next.ServeHTTP(w, r)
