@@ -60,6 +60,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET "+s.docsPath(), docs)
 	mux.Handle("GET "+strings.TrimSuffix(s.docsPath(), "/"), docs)
 	mux.Handle("GET /llms.txt", docs)
+	mux.HandleFunc("GET /openapi.json", s.serveOpenAPI)
 	var opts []middleware.Option
 	if s.cfg.Logger != nil {
 		opts = append(opts, middleware.WithLogger(s.cfg.Logger))

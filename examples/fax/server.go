@@ -137,6 +137,7 @@ type Server struct {
 	outcome Outcome
 	handler http.Handler
 	flaky   flakyKeys // SandboxFlakySuffix's first attempts
+	openapi []byte    // GET /openapi.json: the document with every operation's errors
 }
 
 // New returns a Server with no workspaces; add them with AddWorkspace.
@@ -152,6 +153,11 @@ func New(cfg Config) (*Server, error) {
 	s := &Server{cfg: cfg, cat: cat, store: newStore(cfg.Now, cfg.Retention),
 		keys: auth.NewMemoryKeyStore(), outcome: cfg.Outcome}
 	s.handler = s.routes()
+	doc, err := OpenAPI(cat, nil)
+	if err != nil {
+		return nil, err
+	}
+	s.openapi = doc
 	return s, nil
 }
 
