@@ -18,20 +18,22 @@ const userAgent = "apierr-probe/1"
 
 // exchange is one request of the battery and what its answer must be.
 type exchange struct {
-	name    string
-	method  string
-	path    string // relative to BASE_URL
-	header  http.Header
-	body    func() (io.Reader, int64) // nil: no body
-	expect  []int                     // statuses that fit the case
-	what    string                    // the case, for the report: "an unknown endpoint"
-	authed  bool                      // the valid key was sent
-	allow   string                    // on 405, Allow must list this method
-	cond    apierr.Condition          // the condition the case raises; a catalog's status for it replaces expect[0]
-	lenient string                    // when set, any status below 500 fits, for this reason
-	guessed bool                      // the route was guessed (BASE_URL itself): a public answer is a skip
-	secrets []secret                  // credentials sent, which the body must not echo
-	sent    string                    // full path sent, set by send
+	name     string
+	method   string
+	path     string // relative to BASE_URL
+	header   http.Header
+	body     func() (io.Reader, int64) // nil: no body
+	expect   []int                     // statuses that fit the case
+	what     string                    // the case, for the report: "an unknown endpoint"
+	authed   bool                      // the valid key was sent
+	allow    string                    // on 405, Allow must list this method
+	cond     apierr.Condition          // the condition the case raises; a catalog's status for it replaces expect[0]
+	lenient  string                    // when set, any status below 500 fits, for this reason
+	guessed  bool                      // the route was guessed (BASE_URL itself): a public answer is a skip
+	secrets  []secret                  // credentials sent, which the body must not echo
+	sent     string                    // full path sent, set by send
+	op       string                    // the OpenAPI operation, "POST /fax", for --openapi's requests
+	declared []string                  // the codes op declares
 }
 
 // secret is a credential the probe sent and what to call it in the report.
@@ -159,6 +161,7 @@ func (p *prober) steps() []step {
 			header: hdr("Accept", a.accept), expect: []int{http.StatusNotFound, http.StatusNotAcceptable},
 			what: "an unknown endpoint with Accept: " + a.accept})))
 	}
+	s = append(s, p.openAPISteps(authed)...)
 	if p.cfg.Idempotency {
 		s = append(s, step{"idempotency_reuse", func(ctx context.Context, p *prober) { p.idempotency(ctx, authed) }})
 	}
@@ -196,6 +199,9 @@ func (p *prober) checkResponse(ctx context.Context, x *exchange, r *response) {
 	p.checkStatus(x, r)
 	if r.status >= 400 {
 		p.checkError(ctx, x, r)
+	}
+	if x.op != "" {
+		p.checkDeclared(x, r)
 	}
 	p.checkLeaks(x, r)
 }

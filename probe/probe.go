@@ -80,6 +80,14 @@ type Config struct {
 	Transport http.RoundTripper
 	// Progress, when set, is called before each step of the battery.
 	Progress func(Progress)
+	// Operations, when set (ReadOpenAPI reads them from an OpenAPI
+	// document), each get the requests that must fail: no credentials
+	// (when the operation is secured), a malformed JSON body and a
+	// text/plain body (when it reads JSON), an unknown id (when its path
+	// has a parameter); each answer's code must be one the operation
+	// declares (CheckDeclared). All but the first need Key on a secured
+	// operation.
+	Operations []Operation
 }
 
 // Progress describes the step about to run.
@@ -204,7 +212,7 @@ func newProber(cfg Config) (*prober, error) {
 	p := &prober{cfg: cfg, base: u, origin: origin(u), report: &Report{BaseURL: u.String()},
 		docsSeen: map[string]docsResult{}, requestIDs: map[string]string{}, carries: map[string]carried{}}
 	p.guard = &guard{origin: p.origin, next: next,
-		budget: int64(len(battery)) + 3 + int64(cfg.Burst) + maxDocsLookups*2}
+		budget: int64(len(battery)) + 3 + int64(cfg.Burst) + maxDocsLookups*2 + int64(min(4*len(cfg.Operations), maxOpenAPIRequests+4))}
 	p.client = &http.Client{Transport: p.guard, CheckRedirect: noRedirect}
 	p.docs = &http.Client{Transport: p.guard, CheckRedirect: sameOriginRedirects(p.origin)}
 	p.nonce = randomHex(6)

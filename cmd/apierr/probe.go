@@ -7,6 +7,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/http"
+	"net/url"
 	"os"
 	"strings"
 
@@ -14,6 +16,7 @@ import (
 )
 
 const probeHelp = `usage: apierr probe BASE_URL [options]
+       apierr probe [BASE_URL] --openapi URL|FILE [options]
 
 Sends a bounded battery of requests that must fail (unknown endpoint, wrong
 method, missing or malformed credentials, unknown key, malformed JSON, wrong
@@ -22,6 +25,15 @@ reused Idempotency-Key when asked: --flood, --idempotency) and checks every answ
 content type, decodable body, code in the catalog, docs URL, request ID in
 header and body, Retry-After / WWW-Authenticate / Allow, and no stack trace,
 file path, SQL or echoed key.
+
+With --openapi (the API's OpenAPI 3.0 or 3.1 document, as apierr openapi
+--merge writes it: a URL or a file, - for stdin), each operation of the
+document also gets the requests that must fail: no credentials (when it is
+secured), malformed JSON and a text/plain body (when it reads JSON), an
+unknown id (when its path has a parameter); the answer's code must be one
+the operation declares (the enums of its error responses' code member).
+Without BASE_URL, the API is the document's first server, read relative to
+the document's URL.
 
 The probe talks to BASE_URL's scheme and host only: it follows no redirect
 and fetches docs URLs only on that host (others are checked for form).
@@ -49,9 +61,27 @@ func runProbe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	idem := fs.Bool("idempotency", false, "reuse an Idempotency-Key with another body on --post (the first POST may create a resource)")
 	timeout := fs.Duration("timeout", probe.DefaultTimeout, "bound on the whole run")
 	reqTimeout := fs.Duration("request-timeout", probe.DefaultRequestTimeout, "bound on each request, body included")
-	pos, err := preamble(fs, probeHelp, args, 1, "BASE_URL", stdout, stderr)
+	openapi := fs.String("openapi", "", "the API's OpenAPI `document` (URL, file or -): probe each operation and check its codes are declared")
+	pos, err := parseFlags(fs, probeHelp, args, stdout, stderr)
 	if err != nil {
 		return err
+	}
+	if len(pos) > 1 || len(pos) == 0 && *openapi == "" {
+		return usageError("probe needs exactly one BASE_URL (or --openapi URL), got %d arguments (see apierr probe --help)", len(pos))
+	}
+	var ops []probe.Operation
+	if *openapi != "" {
+		var base string
+		ops, base, err = readOpenAPIOps(ctx, *openapi, stdin)
+		if err != nil {
+			return err
+		}
+		if len(pos) == 0 {
+			if base == "" {
+				return usageError("--openapi %s: give BASE_URL: a document read from a file names no server to probe", *openapi)
+			}
+			pos = []string{base}
+		}
 	}
 	switch {
 	case *burst < 0 || *burst > probe.MaxBurst:
@@ -67,6 +97,7 @@ func runProbe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		Idempotency:    *idem,
 		Timeout:        *timeout,
 		RequestTimeout: *reqTimeout,
+		Operations:     ops,
 	}
 	if cfg.Key == "" {
 		cfg.Key = os.Getenv("APIERR_PROBE_KEY")
@@ -156,4 +187,53 @@ func isTerminal(w io.Writer) bool {
 	}
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// readOpenAPIOps reads the operations of the OpenAPI document at src (an
+// http(s) URL, a file or -) and, for a URL, the base URL of the API it
+// describes (its first server, read relative to the document's URL).
+func readOpenAPIOps(ctx context.Context, src string, stdin io.Reader) ([]probe.Operation, string, error) {
+	var doc []byte
+	isURL := strings.HasPrefix(src, "http://") || strings.HasPrefix(src, "https://")
+	if isURL {
+		ctx, cancel := context.WithTimeout(ctx, probe.DefaultRequestTimeout)
+		defer cancel()
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, src, nil)
+		if err != nil {
+			return nil, "", usageError("--openapi %q: %v", src, err)
+		}
+		req.Header.Set("Accept", "application/json, application/yaml;q=0.9, */*;q=0.1")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return nil, "", &exitError{code: 2, err: fmt.Errorf("--openapi: %v", err)}
+		}
+		defer resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			return nil, "", &exitError{code: 2, err: fmt.Errorf("--openapi %s: answered %s", src, resp.Status)}
+		}
+		doc, err = io.ReadAll(io.LimitReader(resp.Body, 16<<20))
+		if err != nil {
+			return nil, "", &exitError{code: 2, err: fmt.Errorf("--openapi %s: %v", src, err)}
+		}
+	} else {
+		var err error
+		if doc, err = readInput(src, stdin); err != nil {
+			return nil, "", usageError("--openapi: %v", err)
+		}
+	}
+	ops, server, err := probe.ReadOpenAPI(doc)
+	if err != nil {
+		return nil, "", usageError("--openapi %s: %s", inputName(src), strings.TrimPrefix(err.Error(), "probe: "))
+	}
+	if !isURL {
+		if u, err := url.Parse(server); err != nil || !u.IsAbs() {
+			server = ""
+		}
+		return ops, server, nil
+	}
+	base, err := probe.ResolveServer(src, server)
+	if err != nil {
+		return nil, "", usageError("--openapi %s: %v", src, err)
+	}
+	return ops, base, nil
 }
