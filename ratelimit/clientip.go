@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/netip"
 	"strings"
+	"unsafe"
 )
 
 // ClientIP finds the address of a request's client behind trusted
@@ -123,6 +124,8 @@ func (c *ClientIP) Key(r *http.Request) string {
 		}
 		return "ip:" + r.RemoteAddr
 	}
+	b := make([]byte, 0, 48)
+	b = append(b, "ip:"...)
 	if a.Is6() {
 		bits := c.IPv6Bits
 		if bits <= 0 || bits > 128 {
@@ -130,10 +133,12 @@ func (c *ClientIP) Key(r *http.Request) string {
 		}
 		if bits < 128 {
 			p, _ := a.Prefix(bits)
-			return "ip:" + p.String()
+			b = p.AppendTo(b)
+			return unsafe.String(unsafe.SliceData(b), len(b))
 		}
 	}
-	return "ip:" + a.String()
+	b = a.AppendTo(b)
+	return unsafe.String(unsafe.SliceData(b), len(b)) // b is never written again
 }
 
 // ByClientIP returns ClientIP{Trusted: trusted}.Key: the client address
@@ -157,13 +162,18 @@ func (c *ClientIP) trusts(a netip.Addr) bool {
 // or "[2001:db8::1]:443". An IPv4-mapped address is unmapped and a zone
 // dropped, so one client has one key.
 func parseNode(s string) (netip.Addr, bool) {
+	// With a port first (RemoteAddr always has one): a failed parse
+	// allocates its error.
+	if strings.HasPrefix(s, "[") || strings.Count(s, ":") == 1 {
+		if ap, err := netip.ParseAddrPort(s); err == nil {
+			return ap.Addr().Unmap().WithZone(""), true
+		}
+	}
 	a, err := netip.ParseAddr(s)
 	if err != nil {
-		if ap, err2 := netip.ParseAddrPort(s); err2 == nil {
-			a, err = ap.Addr(), nil
-		} else if len(s) > 2 && s[0] == '[' && s[len(s)-1] == ']' {
+		if len(s) > 2 && s[0] == '[' && s[len(s)-1] == ']' {
 			a, err = netip.ParseAddr(s[1 : len(s)-1])
-		} else if host, _, err3 := net.SplitHostPort(s); err3 == nil {
+		} else if host, _, err2 := net.SplitHostPort(s); err2 == nil {
 			a, err = netip.ParseAddr(host) // a port that is not a number (an obfuscated one)
 		}
 	}

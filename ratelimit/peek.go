@@ -95,9 +95,14 @@ func (l *Limiter) requestError(r *http.Request, peek bool) error {
 		cost = l.cfg.Cost(r)
 	}
 	var res Result
-	var buf [4]Status
+	var buf *[4]Status
 	if len(l.cfg.Policies) <= len(buf) {
+		buf = rlStatusPool.Get().(*[4]Status)
 		res.Statuses = buf[:len(l.cfg.Policies)]
+		defer func() {
+			*buf = [4]Status{}
+			rlStatusPool.Put(buf)
+		}()
 	} else {
 		res.Statuses = make([]Status, len(l.cfg.Policies))
 	}
