@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/apierr/apierr"
@@ -54,21 +55,30 @@ func firstDiff(want, got []byte) string {
 	return ""
 }
 
-// firstPermalink returns the page of the catalog's first code.
-func firstPermalink(t *testing.T, cat *apierr.Catalog) []byte {
+// firstPermalink returns the page of the catalog's first code: the
+// language-neutral one (the shortest path) when the catalog has
+// translations, or the one in language lang.
+func firstPermalink(t *testing.T, cat *apierr.Catalog, lang string) []byte {
 	t.Helper()
 	files, err := docgen.Files(cat, "html")
 	if err != nil {
 		t.Fatal(err)
 	}
 	slug := cat.Slug().Apply(cat.Codes()[0].ID)
-	for _, f := range files {
-		if filepath.Base(filepath.Dir(f.Path)) == slug || filepath.Base(f.Path) == slug+".html" {
-			return f.Data
+	var found *docgen.File
+	for i, f := range files {
+		if filepath.Base(filepath.Dir(f.Path)) != slug && filepath.Base(f.Path) != slug+".html" {
+			continue
+		}
+		inLang := strings.Contains("/"+f.Path, "/"+lang+"/")
+		if lang != "" && inLang || lang == "" && (found == nil || len(f.Path) < len(found.Path)) {
+			found = &files[i]
 		}
 	}
-	t.Fatalf("no permalink page for %s", slug)
-	return nil
+	if found == nil {
+		t.Fatalf("no permalink page for %s", slug)
+	}
+	return found.Data
 }
 
 func TestGolden(t *testing.T) {
@@ -78,7 +88,18 @@ func TestGolden(t *testing.T) {
 			golden(t, ex.name+"/reference.html", docgen.HTML(cat))
 			golden(t, ex.name+"/reference.md", docgen.Markdown(cat))
 			golden(t, ex.name+"/llms.txt", docgen.LLMsTxt(cat))
-			golden(t, ex.name+"/permalink.html", firstPermalink(t, cat))
+			golden(t, ex.name+"/permalink.html", firstPermalink(t, cat, ""))
+			// A catalog with translations: each language's pages too.
+			for _, lang := range cat.Languages()[1:] {
+				view, ok := cat.Localized(lang)
+				if !ok {
+					t.Fatalf("Localized(%q) failed", lang)
+				}
+				golden(t, ex.name+"/reference."+lang+".html", docgen.HTML(view))
+				golden(t, ex.name+"/reference."+lang+".md", docgen.Markdown(view))
+				golden(t, ex.name+"/llms."+lang+".txt", docgen.LLMsTxt(view))
+				golden(t, ex.name+"/permalink."+lang+".html", firstPermalink(t, cat, lang))
+			}
 		})
 	}
 }

@@ -16,6 +16,8 @@ type resource struct {
 	contentType string
 	etag        string
 	html        bool
+	lang        string      // Content-Language, for a catalog with translations
+	variants    []*resource // a language-neutral page: one per language, base first
 }
 
 // Handler serves cat's docs from memory, so the docs URL in every error body
@@ -35,48 +37,115 @@ type resource struct {
 // rendered by the catalog like every other error of the API. Pages carry an
 // ETag and a Content-Security-Policy that allows nothing but their own
 // stylesheet. The handler is safe for concurrent use.
+//
+// A catalog with translations is served in every language it speaks: each
+// page above also under /docs/errors/<lang>/ (/docs/errors/de/<slug>,
+// /docs/errors/de/index.md, /docs/errors/de/llms.txt …, the base language's
+// too), sent with Content-Language. The language-neutral paths, which are
+// the docs URLs in error bodies, answer in the language the request's
+// Accept-Language prefers, as the API's errors do (the base language when
+// it names none the catalog speaks), with Content-Language and
+// Vary: Accept-Language. Every HTML page links to itself in each language.
+// A docs_url without a placeholder (/errors) has its translations at
+// /de/errors: mount those paths too.
 func Handler(cat *apierr.Catalog) http.Handler {
-	h := &handler{cat: cat, pages: map[string]*resource{}}
-	l := layoutOf(cat)
-	p := newPage(cat)
-	add := func(path string, data []byte, contentType string) {
-		if _, ok := h.pages[path]; ok {
-			return
-		}
-		sum := sha256.Sum256(data)
-		h.pages[path] = &resource{data: data, contentType: contentType,
-			etag: `"` + hex.EncodeToString(sum[:12]) + `"`, html: strings.HasPrefix(contentType, "text/html")}
+	s := siteOf(cat)
+	h := &handler{cat: s.root(), pages: map[string]*resource{}, langs: map[string]int{}}
+	for i, l := range s.langs {
+		h.langs[l] = i
 	}
 	const (
 		htmlType = "text/html; charset=utf-8"
 		mdType   = "text/markdown; charset=utf-8"
 		textType = "text/plain; charset=utf-8"
 	)
-	ref := HTML(cat)
-	base := l.referencePath()
-	add(base, ref, htmlType)
-	if b := strings.TrimSuffix(base, "/"); b != "" {
-		add(b, ref, htmlType)
-		add(b+"/", ref, htmlType)
-		add(b+"/index.html", ref, htmlType)
-		add(b+"/index.md", Markdown(cat), mdType)
-	} else {
-		add("/index.html", ref, htmlType)
-		add("/index.md", Markdown(cat), mdType)
+	// pages collects what each path serves, per site: "" is the
+	// language-neutral site, which negotiates when there are languages.
+	type sitePages map[string]*resource
+	build := func(lang string) sitePages {
+		out := sitePages{}
+		contentLang := lang
+		if s.multilingual() && lang == "" {
+			contentLang = s.langs[0]
+		}
+		add := func(path string, data []byte, contentType string) {
+			if _, ok := out[path]; ok {
+				return
+			}
+			sum := sha256.Sum256(data)
+			out[path] = &resource{data: data, contentType: contentType, lang: contentLang,
+				etag: `"` + hex.EncodeToString(sum[:12]) + `"`, html: strings.HasPrefix(contentType, "text/html")}
+		}
+		view := s.in(lang)
+		p := s.sitePage(view, lang)
+		base := s.referencePath(lang)
+		ref := referenceHTML(p, s.links(p.T, view.Language(), s.referencePath, servedLink))
+		md := markdownPage(p, s.mdLinks(p, view.Language(), s.referencePath))
+		add(base, ref, htmlType)
+		if b := strings.TrimSuffix(base, "/"); b != "" {
+			add(b, ref, htmlType)
+			add(b+"/", ref, htmlType)
+			add(b+"/index.html", ref, htmlType)
+			add(b+"/index.md", md, mdType)
+		} else {
+			add("/index.html", ref, htmlType)
+			add("/index.md", md, mdType)
+		}
+		llms := llmsTxt(p)
+		if lang == "" {
+			add("/llms.txt", llms, textType)
+			add(strings.TrimSuffix(base, "/")+"/llms.txt", llms, textType)
+		} else {
+			add(s.llmsPath(lang), llms, textType)
+		}
+		for _, c := range p.all() {
+			if c.Permalink == "" {
+				continue
+			}
+			served := s.path(lang, c.Permalink)
+			target := func(l string) string { return s.path(l, c.Permalink) }
+			nav := func(t string) string { return s.path(lang, t) }
+			page := permalinkHTML(p, c, base+"#"+c.Slug, nav, s.links(p.T, view.Language(), target, servedLink))
+			add(served, page, htmlType)
+			if !strings.HasSuffix(served, "/") && s.suffix == "" {
+				add(served+"/", page, htmlType)
+			}
+			add(strings.TrimSuffix(served, "/")+".md", codeMarkdown(p, c, s.mdLinks(p, view.Language(), target)), mdType)
+		}
+		return out
 	}
-	llms := LLMsTxt(cat)
-	add("/llms.txt", llms, textType)
-	add(strings.TrimSuffix(base, "/")+"/llms.txt", llms, textType)
-	for _, c := range p.all() {
-		if c.Permalink == "" {
-			continue
+	neutral := build("")
+	if !s.multilingual() {
+		for path, r := range neutral {
+			r.lang = ""
+			h.pages[path] = r
 		}
-		page := permalinkHTML(p, c, base+"#"+c.Slug, servedLink)
-		add(c.Permalink, page, htmlType)
-		if !strings.HasSuffix(c.Permalink, "/") && l.suffix == "" {
-			add(c.Permalink+"/", page, htmlType)
+		return h
+	}
+	// The language-neutral pages first, so that a code whose slug is a
+	// language tag keeps its page at its docs URL.
+	perLang := make([]sitePages, len(s.langs))
+	for i, l := range s.langs {
+		perLang[i] = build(l)
+	}
+	for path, r := range neutral {
+		v := make([]*resource, len(s.langs))
+		v[0] = r
+		for i := 1; i < len(s.langs); i++ {
+			// The same page in language i is at its own path there.
+			v[i] = perLang[i][s.translatedPath(path, s.langs[i])]
+			if v[i] == nil {
+				v[i] = r
+			}
 		}
-		add(strings.TrimSuffix(c.Permalink, "/")+".md", codeMarkdown(p, c), mdType)
+		h.pages[path] = &resource{variants: v}
+	}
+	for _, pages := range perLang {
+		for path, r := range pages {
+			if _, ok := h.pages[path]; !ok {
+				h.pages[path] = r
+			}
+		}
 	}
 	return h
 }
@@ -84,6 +153,7 @@ func Handler(cat *apierr.Catalog) http.Handler {
 type handler struct {
 	cat   *apierr.Catalog
 	pages map[string]*resource
+	langs map[string]int // language tag → index in a resource's variants
 }
 
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -97,6 +167,15 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	hd := w.Header()
+	if res.variants != nil {
+		// A language-neutral page: the language the API's errors would
+		// be in for this request.
+		hd.Add("Vary", "Accept-Language")
+		res = res.variants[h.langs[h.cat.ForAcceptLanguage(r.Header.Get("Accept-Language")).Language()]]
+	}
+	if res.lang != "" {
+		hd.Set("Content-Language", res.lang)
+	}
 	hd.Set("Content-Type", res.contentType)
 	hd.Set("ETag", res.etag)
 	hd.Set("Cache-Control", "no-cache")

@@ -13,33 +13,38 @@ import (
 // and one link per code to its permalink with the facts an agent needs to
 // decide what to do (status, action, retryable, next step).
 func LLMsTxt(cat *apierr.Catalog) []byte {
-	p := newPage(cat)
+	s := siteOf(cat)
+	return llmsTxt(s.sitePage(cat, s.siteLang(cat)))
+}
+
+// llmsTxt is the llms.txt of page p, in its language.
+func llmsTxt(p *page) []byte {
+	t := p.T
 	var b bytes.Buffer
-	fmt.Fprintf(&b, "# %s errors\n\n", p.Name)
+	fmt.Fprintf(&b, "# %s\n\n", fmt.Sprintf(t.Errors, p.Name))
 	if p.Description != "" {
 		fmt.Fprintf(&b, "> %s\n\n", strings.Join(strings.Fields(p.Description), " "))
 	}
-	fmt.Fprintf(&b, "Errors are `%s` bodies. Match on the code; retry only codes marked retryable, with backoff, honouring Retry-After; log the request ID", p.ContentType)
+	fmt.Fprintf(&b, t.LLMsErrorsAre, p.ContentType)
 	if p.RequestID != "" {
-		fmt.Fprintf(&b, " (header `%s`)", p.RequestID)
+		fmt.Fprintf(&b, t.LLMsHeader, p.RequestID)
 	}
 	var ms []string
 	for _, m := range p.Members {
 		ms = append(ms, "`"+m.Name+"` ("+m.Type+")")
 	}
 	if len(ms) == 0 {
-		ms = append(ms, "the API's own format `"+p.Format+"`, not described here")
+		ms = append(ms, fmt.Sprintf(t.LLMsOwn, p.Format))
 	}
-	b.WriteString(".\n\nBody members: ")
+	b.WriteString(".\n\n" + t.LLMsMembers)
 	b.WriteString(strings.Join(ms, ", "))
-	b.WriteString(".\n\n## Codes\n\n")
+	fmt.Fprintf(&b, ".\n\n## %s\n\n", t.Codes)
 	for _, c := range p.Codes {
 		writeLLMsLine(&b, p, c)
 	}
-	b.WriteString("\n## Reference\n\n")
-	fmt.Fprintf(&b, "- [%s error reference](%s): every code with its example body and a status summary\n", p.Name, p.Reference)
+	fmt.Fprintf(&b, "\n## %s\n\n- "+t.LLMsReferenceDesc+"\n", t.LLMsReference, p.Name, p.Reference)
 	if len(p.Builtins) > 0 {
-		b.WriteString("\n## Optional\n\n")
+		fmt.Fprintf(&b, "\n## %s\n\n", t.LLMsOptional)
 		for _, c := range p.Builtins {
 			writeLLMsLine(&b, p, c)
 		}
@@ -48,18 +53,22 @@ func LLMsTxt(cat *apierr.Catalog) []byte {
 }
 
 func writeLLMsLine(b *bytes.Buffer, p *page, c *codeDoc) {
-	link := c.Docs
+	t := p.T
+	link := c.Link
+	if link == "" {
+		link = c.Docs
+	}
 	if link == "" {
 		link = p.Reference + "#" + c.Slug
 	}
 	fmt.Fprintf(b, "- [%s](%s): %d, %s", c.ID, link, c.Status, c.Title)
 	if c.Action != "" {
-		fmt.Fprintf(b, "; action %s", c.Action)
+		fmt.Fprintf(b, t.LLMsAction, c.Action)
 	}
 	if c.Retryable {
-		b.WriteString("; retryable")
+		b.WriteString(t.LLMsRetryable)
 	} else {
-		b.WriteString("; not retryable")
+		b.WriteString(t.LLMsNotRetryable)
 	}
 	if c.Next != "" {
 		fmt.Fprintf(b, ". %s", strings.Join(strings.Fields(c.Next), " "))

@@ -12,6 +12,8 @@ import (
 // page is everything the reference page shows, computed once from a catalog
 // so the HTML, Markdown and llms.txt renderers agree.
 type page struct {
+	Lang        string  // the language of the catalog's text: <html lang>
+	T           *uiText // the wording docgen adds, in that language when it has it
 	Name        string
 	Description string
 	Reference   string // link to the reference page
@@ -52,7 +54,9 @@ type codeDoc struct {
 	Example     string // the example body, indented
 	Docs        string // the permalink, as in error bodies
 	Permalink   string // the served path of the code's page ("" in anchors mode)
+	Link        string // the link to the code's page in the page's language, when it is not Docs
 	ContentType string
+	T           *uiText
 }
 
 // statusRow is one line of the status summary.
@@ -66,6 +70,8 @@ func newPage(cat *apierr.Catalog) *page {
 	l := layoutOf(cat)
 	f := cat.Formats()[0]
 	p := &page{
+		Lang:        cat.Language(),
+		T:           uiFor(cat.Language()),
 		Name:        cat.Name(),
 		Description: cat.Description(),
 		Reference:   l.reference(),
@@ -101,6 +107,7 @@ func newPage(cat *apierr.Catalog) *page {
 			Docs:        cat.DocsFor(c.ID),
 			Permalink:   l.permalink(cat, c),
 			ContentType: f.ContentType(),
+			T:           p.T,
 		}
 		if d.Title == "" {
 			d.Title = c.ID

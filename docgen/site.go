@@ -1,6 +1,7 @@
 package docgen
 
 import (
+	"bytes"
 	"fmt"
 	"path/filepath"
 	"sort"
@@ -34,34 +35,78 @@ type File struct {
 // .md appended, as llms.txt suggests). Permalink pages link to each other
 // and to the reference page with relative URLs naming the file itself
 // (…/index.html), so the site works opened from disk as well as served. Files are sorted by path; the output is deterministic.
+//
+// A catalog with translations gets the same pages once more per language
+// it speaks, base language included, under <base>/<lang>/ (see the layout
+// in locale.go): <base>/de/index.html, <base>/de/<slug>/index.html,
+// <base>/de/llms.txt, … The language-neutral pages are in the base
+// language, since a static host cannot negotiate; every page links to its
+// translations. Two pages that would land on one file (a code whose slug is
+// a language tag) are an error.
 func Files(cat *apierr.Catalog, format string) ([]File, error) {
-	l := layoutOf(cat)
-	p := newPage(cat)
-	files := map[string][]byte{"llms.txt": LLMsTxt(cat)}
-	switch format {
-	case "html", "":
-		ref := HTML(cat)
-		files["index.html"] = ref
-		files[file(l.referencePath(), ".html")] = ref
-		refFile := file(l.referencePath(), ".html")
-		for _, c := range p.all() {
-			if c.Permalink != "" {
-				page := file(c.Permalink, ".html")
-				link := func(target string) string { return relLink(page, file(target, ".html")) }
-				files[page] = permalinkHTML(p, c, relLink(page, refFile)+"#"+c.Slug, link)
-			}
-		}
-	case "md", "markdown":
-		ref := Markdown(cat)
-		files["index.md"] = ref
-		files[file(l.referencePath(), ".md")] = ref
-		for _, c := range p.all() {
-			if c.Permalink != "" {
-				files[strings.TrimPrefix(c.Permalink, "/")+".md"] = codeMarkdown(p, c)
-			}
-		}
-	default:
+	if format != "html" && format != "" && format != "md" && format != "markdown" {
 		return nil, fmt.Errorf("docgen: unknown docs format %q (html or md)", format)
+	}
+	s := siteOf(cat)
+	files := map[string][]byte{}
+	var clash error
+	put := func(path string, data []byte) {
+		if old, ok := files[path]; ok && !bytes.Equal(old, data) && clash == nil {
+			clash = fmt.Errorf("docgen: two pages would be written to %s: a code's slug is one of the catalog's languages (%s); rename the code or its slug", path, strings.Join(s.langs, ", "))
+		}
+		files[path] = data
+	}
+	sites := []string{""}
+	if s.multilingual() {
+		sites = append(sites, s.langs...)
+	}
+	for _, lang := range sites {
+		view := s.in(lang)
+		p := s.sitePage(view, lang)
+		refServed := s.referencePath(lang)
+		llms := llmsTxt(p)
+		if lang == "" {
+			put("llms.txt", llms)
+		} else {
+			put(strings.TrimPrefix(s.llmsPath(lang), "/"), llms)
+		}
+		refLinks := func(from string) langLinks {
+			return s.links(p.T, view.Language(), s.referencePath, func(t string) string { return relLink(from, file(t, ".html")) })
+		}
+		switch format {
+		case "html", "":
+			refFile := file(refServed, ".html")
+			put(refFile, referenceHTML(p, refLinks(refFile)))
+			if lang == "" {
+				put("index.html", referenceHTML(p, refLinks("index.html")))
+			}
+			for _, c := range p.all() {
+				if c.Permalink == "" {
+					continue
+				}
+				page := file(s.path(lang, c.Permalink), ".html")
+				link := func(target string) string { return relLink(page, file(target, ".html")) }
+				nav := func(target string) string { return link(s.path(lang, target)) }
+				target := func(l string) string { return s.path(l, c.Permalink) }
+				put(page, permalinkHTML(p, c, relLink(page, refFile)+"#"+c.Slug, nav,
+					s.links(p.T, view.Language(), target, link)))
+			}
+		case "md", "markdown":
+			ref := markdownPage(p, s.mdLinks(p, view.Language(), s.referencePath))
+			put(file(refServed, ".md"), ref)
+			if lang == "" {
+				put("index.md", ref)
+			}
+			for _, c := range p.all() {
+				if c.Permalink != "" {
+					target := func(l string) string { return s.path(l, c.Permalink) }
+					put(strings.TrimPrefix(s.path(lang, c.Permalink), "/")+".md", codeMarkdown(p, c, s.mdLinks(p, view.Language(), target)))
+				}
+			}
+		}
+	}
+	if clash != nil {
+		return nil, clash
 	}
 	out := make([]File, 0, len(files))
 	for path, data := range files {

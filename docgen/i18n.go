@@ -1,0 +1,165 @@
+package docgen
+
+import "strings"
+
+// uiText is the wording of the pages around the catalog's own words: the
+// headings, labels and sentences docgen writes itself. The catalog's text
+// (name, description, titles, messages, docs sections) comes translated from
+// the catalog (apierr.Catalog.Localized); this is the rest. Languages
+// without wording here get the English, so a page in any language the
+// catalog speaks is complete. The English must stay as it is: single-language
+// catalogs' pages are compared byte for byte with golden files.
+type uiText struct {
+	Errors     string // the page's title and heading, "%s errors" with the API's name
+	LinkTo     string // an anchor's label, "Link to %s" with the code
+	Contents   string
+	Language   string // the heading of the language switcher
+	Languages  string // its accessible label
+	ErrorBody  string
+	Statuses   string
+	Codes      string
+	Builtins   string
+	AllCodes   string
+	Member     string
+	Type       string
+	Desc       string
+	Status     string
+	Meaning    string
+	Key        string
+	ContextKey string // the Markdown context table's first column
+	Any        string // the type of a context key without one
+	HTTPStatus string
+	Action     string
+	Retryable  string
+	Yes, No    string
+	Condition  string
+	When       string
+	Cause      string
+	Next       string
+	Context    string
+	Example    string // "Example body", before the content type
+	Permalink  string // "Permalink:", before the URL
+
+	// The body sentence, in pieces around the code spans:
+	// BodyIs <ct> BodySent [BodyRID <header> BodyRIDEnd] "." [Send <accept> ToGet (Problem|ThatFormat) Instead] MatchCode
+	BodyIs, BodySent, BodyRID, BodyRIDEnd string
+	Send, ToGet, Problem, ThatFormat      string
+	Instead, MatchCode                    string
+	// OwnFormat <format> OwnFormatEnd: a body whose members are not known.
+	OwnFormat, OwnFormatEnd string
+	BuiltinsIntro           string
+	AllErrors               string // Markdown permalink pages' last line: "All %s errors: %s"
+	ExampleMD               string // Markdown: "Example body (`%s`):"
+
+	// llms.txt
+	LLMsErrorsAre, LLMsHeader, LLMsMembers, LLMsOwn string
+	LLMsReference, LLMsReferenceDesc, LLMsOptional  string
+	LLMsAction, LLMsRetryable, LLMsNotRetryable     string
+}
+
+var uiEnglish = &uiText{
+	Errors: "%s errors", LinkTo: "Link to %s", Contents: "Contents", Language: "Language", Languages: "Languages",
+	ErrorBody: "Error body", Statuses: "Status codes", Codes: "Codes", Builtins: "Built-in errors", AllCodes: "All codes",
+	Member: "Member", Type: "Type", Desc: "Description", Status: "Status", Meaning: "Meaning", Key: "Key",
+	ContextKey: "Context key", Any: "any", HTTPStatus: "HTTP status", Action: "Action", Retryable: "Retryable",
+	Yes: "yes", No: "no", Condition: "Condition", When: "When it fires", Cause: "What caused it", Next: "Next step",
+	Context: "Context", Example: "Example body", Permalink: "Permalink:",
+	BodyIs: "Every error body is ", BodySent: ", sent with the HTTP status of its code",
+	BodyRID: " and the request ID in the ", BodyRIDEnd: " header",
+	Send: " Send ", ToGet: " to get ", Problem: "RFC 9457 problem details", ThatFormat: "that format",
+	Instead: " instead.", MatchCode: " Match on the code, never on the message.",
+	OwnFormat:     "The body is the API's own format ",
+	OwnFormatEnd:  ", whose members this reference does not describe; the example bodies below are not in that shape.",
+	BuiltinsIntro: "The catalog binds no code of its own to these conditions, so apierr's defaults answer them.",
+	AllErrors:     "All %s errors: %s", ExampleMD: "Example body (`%s`):",
+	LLMsErrorsAre: "Errors are `%s` bodies. Match on the code; retry only codes marked retryable, with backoff, honouring Retry-After; log the request ID",
+	LLMsHeader:    " (header `%s`)", LLMsMembers: "Body members: ",
+	LLMsOwn:       "the API's own format `%s`, not described here",
+	LLMsReference: "Reference", LLMsReferenceDesc: "[%s error reference](%s): every code with its example body and a status summary",
+	LLMsOptional: "Optional", LLMsAction: "; action %s", LLMsRetryable: "; retryable", LLMsNotRetryable: "; not retryable",
+}
+
+var uiGerman = &uiText{
+	Errors: "%s – Fehlerreferenz", LinkTo: "Link zu %s", Contents: "Inhalt", Language: "Sprache", Languages: "Sprachen",
+	ErrorBody: "Fehler-Body", Statuses: "Statuscodes", Codes: "Codes", Builtins: "Eingebaute Fehler", AllCodes: "Alle Codes",
+	Member: "Feld", Type: "Typ", Desc: "Beschreibung", Status: "Status", Meaning: "Bedeutung", Key: "Schlüssel",
+	ContextKey: "Kontext-Schlüssel", Any: "beliebig", HTTPStatus: "HTTP-Status", Action: "Aktion", Retryable: "Wiederholbar",
+	Yes: "ja", No: "nein", Condition: "Bedingung", When: "Wann er auftritt", Cause: "Ursache", Next: "Nächster Schritt",
+	Context: "Kontext", Example: "Beispiel-Body", Permalink: "Permalink:",
+	BodyIs: "Jeder Fehler-Body ist ", BodySent: " und kommt mit dem HTTP-Status seines Codes",
+	BodyRID: ", die Request-ID steht im Header ", BodyRIDEnd: "",
+	Send: " Senden Sie ", ToGet: ", um stattdessen ", Problem: "RFC-9457-Problem-Details", ThatFormat: "dieses Format",
+	Instead: " zu erhalten.", MatchCode: " Werten Sie den Code aus, nie die Meldung.",
+	OwnFormat:     "Der Body ist das eigene Format der API, ",
+	OwnFormatEnd:  "; diese Referenz beschreibt seine Felder nicht, und die Beispiel-Bodys unten haben nicht seine Form.",
+	BuiltinsIntro: "Der Katalog bindet an diese Bedingungen keinen eigenen Code, daher antworten die Vorgaben von apierr.",
+	AllErrors:     "Alle Fehler der %s: %s", ExampleMD: "Beispiel-Body (`%s`):",
+	LLMsErrorsAre: "Fehler sind `%s`-Bodys. Werten Sie den Code aus; wiederholen Sie nur Codes, die als wiederholbar markiert sind, mit Backoff und unter Beachtung von Retry-After; protokollieren Sie die Request-ID",
+	LLMsHeader:    " (Header `%s`)", LLMsMembers: "Felder des Bodys: ",
+	LLMsOwn:       "das eigene Format der API, `%s`, hier nicht beschrieben",
+	LLMsReference: "Referenz", LLMsReferenceDesc: "[Fehlerreferenz der %s](%s): jeder Code mit seinem Beispiel-Body und eine Übersicht der Statuscodes",
+	LLMsOptional: "Optional", LLMsAction: "; Aktion %s", LLMsRetryable: "; wiederholbar", LLMsNotRetryable: "; nicht wiederholbar",
+}
+
+var uiFrench = &uiText{
+	Errors: "%s — référence des erreurs", LinkTo: "Lien vers %s", Contents: "Sommaire", Language: "Langue", Languages: "Langues",
+	ErrorBody: "Corps d’erreur", Statuses: "Codes de statut", Codes: "Codes", Builtins: "Erreurs intégrées", AllCodes: "Tous les codes",
+	Member: "Membre", Type: "Type", Desc: "Description", Status: "Statut", Meaning: "Signification", Key: "Clé",
+	ContextKey: "Clé de contexte", Any: "quelconque", HTTPStatus: "Statut HTTP", Action: "Action", Retryable: "Réessayable",
+	Yes: "oui", No: "non", Condition: "Condition", When: "Quand elle survient", Cause: "Cause", Next: "Étape suivante",
+	Context: "Contexte", Example: "Exemple de corps", Permalink: "Lien permanent\u00a0:",
+	BodyIs: "Chaque corps d’erreur est au format ", BodySent: ", envoyé avec le statut HTTP de son code",
+	BodyRID: ", et l’identifiant de requête figure dans l’en-tête ", BodyRIDEnd: "",
+	Send: " Envoyez ", ToGet: " pour obtenir ", Problem: "des détails de problème RFC 9457", ThatFormat: "ce format",
+	Instead: " à la place.", MatchCode: " Fiez-vous au code, jamais au message.",
+	OwnFormat:     "Le corps suit le format propre à l’API, ",
+	OwnFormatEnd:  ", dont cette référence ne décrit pas les membres\u00a0; les exemples de corps ci-dessous n’ont pas cette forme.",
+	BuiltinsIntro: "Le catalogue n’associe aucun code propre à ces conditions\u00a0; ce sont donc les valeurs par défaut d’apierr qui y répondent.",
+	AllErrors:     "Toutes les erreurs (%s)\u00a0: %s", ExampleMD: "Exemple de corps (`%s`)\u00a0:",
+	LLMsErrorsAre: "Les erreurs sont des corps `%s`. Fiez-vous au code\u00a0; ne réessayez que les codes marqués réessayables, avec un délai croissant et en respectant Retry-After\u00a0; journalisez l’identifiant de requête",
+	LLMsHeader:    " (en-tête `%s`)", LLMsMembers: "Membres du corps\u00a0: ",
+	LLMsOwn:       "le format propre à l’API, `%s`, non décrit ici",
+	LLMsReference: "Référence", LLMsReferenceDesc: "[Référence des erreurs (%s)](%s)\u00a0: chaque code avec son exemple de corps, et un récapitulatif des statuts",
+	LLMsOptional: "Facultatif", LLMsAction: "\u00a0; action %s", LLMsRetryable: "\u00a0; réessayable", LLMsNotRetryable: "\u00a0; non réessayable",
+}
+
+// uiFor returns the wording for a BCP 47 tag, by its primary language
+// ("de-CH" reads German), or the English.
+func uiFor(tag string) *uiText {
+	switch primary(tag) {
+	case "de":
+		return uiGerman
+	case "fr":
+		return uiFrench
+	}
+	return uiEnglish
+}
+
+// languageNames are languages' names in themselves, for the language
+// switcher; a language not listed shows its tag.
+var languageNames = map[string]string{
+	"ar": "العربية", "cs": "Čeština", "da": "Dansk", "de": "Deutsch", "el": "Ελληνικά", "en": "English",
+	"es": "Español", "fi": "Suomi", "fr": "Français", "he": "עברית", "hi": "हिन्दी", "hu": "Magyar",
+	"id": "Bahasa Indonesia", "it": "Italiano", "ja": "日本語", "ko": "한국어", "nb": "Norsk bokmål",
+	"nl": "Nederlands", "pl": "Polski", "pt": "Português", "ro": "Română", "ru": "Русский", "sv": "Svenska",
+	"th": "ไทย", "tr": "Türkçe", "uk": "Українська", "vi": "Tiếng Việt", "zh": "中文",
+}
+
+// languageName is tag's name in itself: "Deutsch" for de, "Deutsch (CH)"
+// for de-CH, the tag itself for a language without a listed name.
+func languageName(tag string) string {
+	name, ok := languageNames[primary(tag)]
+	if !ok {
+		return tag
+	}
+	if rest := tag[len(primary(tag)):]; rest != "" {
+		return name + " (" + strings.TrimPrefix(rest, "-") + ")"
+	}
+	return name
+}
+
+// primary is a tag's language subtag, lower case.
+func primary(tag string) string {
+	p, _, _ := strings.Cut(tag, "-")
+	return strings.ToLower(p)
+}
