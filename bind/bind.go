@@ -135,7 +135,7 @@ func (b *Binder) JSON(r *http.Request, v any, opts ...Option) error {
 	if err != nil {
 		return decodeError(body, err)
 	}
-	return b.Validate(v)
+	return b.check(v, apierr.CatalogFor(r))
 }
 
 var errBodyTooLarge = errors.New("bind: body too large")

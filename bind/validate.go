@@ -5,11 +5,11 @@ import (
 	"fmt"
 	"reflect"
 	"regexp"
-	"strconv"
 	"strings"
 	"sync"
 
 	"github.com/apierr/apierr"
+	ut "github.com/go-playground/universal-translator"
 	"github.com/go-playground/validator/v10"
 )
 
@@ -46,9 +46,10 @@ type Config struct {
 // (canonical 8-4-4-4-12 hex, any version), go-playground/validator's own and
 // those of its Config, and names fields by their JSON names.
 type Binder struct {
-	validate *validator.Validate
-	enums    map[string][]string
-	defaults options
+	validate    *validator.Validate
+	enums       map[string][]string
+	defaults    options
+	translators map[string]ut.Translator // by BCP 47 tag: see validatorLanguages
 }
 
 // New returns a Binder configured by cfg. It fails when a rule cannot be
@@ -94,6 +95,10 @@ func New(cfg Config) (*Binder, error) {
 		}
 		b.enums[tag] = append([]string(nil), values...)
 	}
+	var err error
+	if b.translators, err = registerTranslations(v); err != nil {
+		return nil, fmt.Errorf("bind: register the validator's translations: %w", err)
+	}
 	if b.defaults.maxBytes <= 0 {
 		b.defaults.maxBytes = DefaultMaxBytes
 	}
@@ -138,7 +143,11 @@ func Validate(v any) error { return defaultBinder().Validate(v) }
 // CondValidationFailed with every violation. JSON calls it after decoding;
 // call it directly for values that do not come from a JSON body (query
 // parameters bound by hand, for example).
-func (b *Binder) Validate(v any) error {
+func (b *Binder) Validate(v any) error { return b.check(v, nil) }
+
+// check is Validate with messages worded for the catalog lc (nil:
+// English, the Binder's own).
+func (b *Binder) check(v any, lc *apierr.Catalog) error {
 	rv := reflect.ValueOf(v)
 	for rv.Kind() == reflect.Pointer {
 		if rv.IsNil() {
@@ -164,15 +173,13 @@ func (b *Binder) Validate(v any) error {
 		if _, rest, ok := strings.Cut(path, "."); ok {
 			path = rest
 		}
-		e.Fields = append(e.Fields, apierr.FieldError{Field: path, Rule: fe.Tag(), Message: b.ruleMessage(path, fe)})
+		e.Fields = append(e.Fields, apierr.FieldError{Field: path, Rule: fe.Tag(), Message: b.fieldMessage(lc, path, fe)})
 	}
 	// The message is the first violation, as seed 000 shows it; the others
 	// are in the fields.
 	e.Message = e.Fields[0].Message
-	if n := len(e.Fields) - 1; n == 1 {
-		e.Message += " (and 1 more error)"
-	} else if n > 1 {
-		e.Message += " (and " + strconv.Itoa(n) + " more errors)"
+	if n := len(e.Fields) - 1; n > 0 {
+		e.Message += moreErrors(lc, n)
 	}
 	return e
 }
