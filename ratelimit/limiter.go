@@ -128,14 +128,19 @@ func (l *Limiter) Failures() int64 { return l.failures.Load() }
 // closed). res is filled either way.
 func (l *Limiter) Allow(ctx context.Context, key string, cost int64) (res Result, err error) {
 	res.Statuses = make([]Status, len(l.cfg.Policies))
+	return res, l.allow(ctx, key, cost, &res)
+}
+
+// allow checks key (without the Prefix) for cost.
+func (l *Limiter) allow(ctx context.Context, key string, cost int64, res *Result) error {
 	if cost <= 0 {
 		cost = 1
 	}
-	return res, l.allow(ctx, l.prefix+key, cost, &res)
+	return l.allowPrefixed(ctx, l.prefix+key, cost, res)
 }
 
-// allow checks key (the Prefix already in it) for cost (at least 1).
-func (l *Limiter) allow(ctx context.Context, key string, cost int64, res *Result) error {
+// allowPrefixed checks key (the Prefix already in it) for cost (at least 1).
+func (l *Limiter) allowPrefixed(ctx context.Context, key string, cost int64, res *Result) error {
 	ok, err := l.cfg.Store.Allow(ctx, key, cost, l.cfg.Policies, res.Statuses)
 	if err != nil && l.local != nil {
 		l.failure.handle(ctx, err)

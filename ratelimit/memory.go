@@ -129,31 +129,36 @@ func (m *Memory) allowBytes(key []byte, cost int64, policies []Policy, out []Sta
 	return m.allowHash(maphash.Bytes(m.seed, key), cost, policies, out)
 }
 
-// allowHash is Allow for the key whose hash is h.
+// allowHash is Allow for the key whose hash is h. Each policy's emission
+// interval is worked out once (a division) and its table looked up once
+// before the lock is taken.
 func (m *Memory) allowHash(h uint64, cost int64, policies []Policy, out []Status) bool {
-	now := m.now()
 	var slotBuf [4]int
-	slots := slotBuf[:0]
+	var ivBuf, tatBuf, oldBuf [4]int64
+	slots, ivs := slotBuf[:0], ivBuf[:0]
+	top := -1
 	for i := range policies {
-		slots = append(slots, m.slot(policies[i].Name))
+		s := m.slot(policies[i].Name)
+		slots = append(slots, s)
+		ivs = append(ivs, policies[i].Interval())
+		top = max(top, s)
 	}
-	var tatBuf [4]int64
-	tats := tatBuf[:0]
+	tats, olds := tatBuf[:0], oldBuf[:0]
 
 	sh := &m.shards[h>>32&m.mask]
+	now := m.now()
 	sh.mu.Lock()
-	for len(sh.tabs) <= maxInt(slots) {
+	for len(sh.tabs) <= top {
 		sh.tabs = append(sh.tabs, make(map[uint64]int64))
 		sh.peak = append(sh.peak, 0)
 	}
-	var oldBuf [4]int64
-	olds := oldBuf[:0]
 	allowed := true
 	for i := range policies {
 		old := sh.tabs[slots[i]][h]
 		olds = append(olds, old)
-		ok, nt := policies[i].GCRA(now, old, cost)
-		allowed = allowed && ok
+		tat := max(old, now)
+		nt := tat + cost*ivs[i]
+		allowed = allowed && nt-policies[i].Capacity()*ivs[i] <= now // Policy.GCRA
 		tats = append(tats, nt)
 	}
 	if allowed && cost > 0 {
@@ -173,7 +178,7 @@ func (m *Memory) allowHash(h uint64, cost int64, policies []Policy, out []Status
 	sh.mu.Unlock()
 
 	for i := range policies {
-		out[i] = policies[i].StatusAt(now, tats[i], cost, allowed)
+		out[i] = policies[i].statusAt(now, tats[i], cost, allowed, ivs[i])
 	}
 	return allowed
 }
@@ -224,16 +229,6 @@ func (m *Memory) Len() int {
 		sh.mu.Unlock()
 	}
 	return n
-}
-
-func maxInt(s []int) int {
-	m := -1
-	for _, v := range s {
-		if v > m {
-			m = v
-		}
-	}
-	return m
 }
 
 // rlMicros returns the clock in µs: now's, or by default one that reads

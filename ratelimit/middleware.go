@@ -69,7 +69,7 @@ func (l *Limiter) allowPooled(r *http.Request, key string, cost int64, h http.He
 	} else {
 		res.Statuses = make([]Status, len(l.cfg.Policies))
 	}
-	err := l.allow(r.Context(), key, cost, &res)
+	err := l.allowPrefixed(r.Context(), key, cost, &res)
 	l.setHeaders(h, &res)
 	if buf != nil {
 		*buf = [rlStackStatuses]Status{}

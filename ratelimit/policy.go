@@ -120,10 +120,14 @@ func (p *Policy) GCRA(now, tat, cost int64) (ok bool, newTAT int64) {
 // (µs) is tat after the check: the new tat when the request was admitted, the
 // unchanged one when it was not. cost is the refused request's cost.
 func (p *Policy) StatusAt(now, tat, cost int64, allowed bool) Status {
+	return p.statusAt(now, tat, cost, allowed, p.Interval())
+}
+
+// statusAt is StatusAt given the policy's Interval.
+func (p *Policy) statusAt(now, tat, cost int64, allowed bool, iv int64) Status {
 	if tat < now {
 		tat = now
 	}
-	iv := p.Interval()
 	capacity := p.Capacity() * iv
 	s := Status{Policy: p, Allowed: true}
 	s.Remaining = (now + capacity - tat) / iv
