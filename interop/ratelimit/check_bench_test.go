@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sethvargo/go-limiter"
 	"github.com/sethvargo/go-limiter/memorystore"
 
 	"github.com/apierr/apierr"
@@ -42,113 +43,118 @@ func BenchmarkCheck(b *testing.B) {
 	// by one on every check, so the RateLimit value is new every time.
 	two := []ratelimit.Policy{policy[0], ratelimit.PerDay(1_000_000_000)}
 	ctx := context.Background()
+	ip := httptest.NewRequest(http.MethodGet, "/", nil) // RemoteAddr 192.0.2.1:1234
 
-	for _, n := range []int{1, 1_000_000} {
-		keys := rlKeys(n)
-		prefix := "keys=" + rlCount(n) + "/"
-		if n == 1 {
-			b.Run(prefix+"middleware", func(b *testing.B) {
-				m := ratelimit.NewMemory(ratelimit.MemoryConfig{})
-				h := ratelimit.New(ratelimit.Config{Policies: policy, Store: m}).Middleware(rlNoop)
-				rlServeLoop(b, h, httptest.NewRequest(http.MethodGet, "/", nil))
-			})
-			b.Run(prefix+"middleware-keyid", func(b *testing.B) {
-				m := ratelimit.NewMemory(ratelimit.MemoryConfig{})
-				h := ratelimit.New(ratelimit.Config{Policies: policy, Store: m, Key: ratelimit.ByKeyID}).Middleware(rlNoop)
-				r := httptest.NewRequest(http.MethodGet, "/", nil)
-				st := apierr.NewState(nil, "req-1")
-				st.SetPrincipal(&apierr.Principal{Tenant: "ws_acme", KeyID: "key_4f9c2b7e"})
-				rlServeLoop(b, h, r.WithContext(apierr.NewContext(r.Context(), st)))
-			})
-			b.Run(prefix+"middleware-2policies", func(b *testing.B) {
-				m := ratelimit.NewMemory(ratelimit.MemoryConfig{})
-				h := ratelimit.New(ratelimit.Config{Policies: two, Store: m}).Middleware(rlNoop)
-				rlServeLoop(b, h, httptest.NewRequest(http.MethodGet, "/", nil))
-			})
-			b.Run(prefix+"store", func(b *testing.B) {
-				m := ratelimit.NewMemory(ratelimit.MemoryConfig{})
-				var out [1]ratelimit.Status
-				b.ReportAllocs()
-				for b.Loop() {
-					m.Allow(ctx, "rl:ip:192.0.2.1", 1, policy, out[:])
-				}
-			})
-			b.Run(prefix+"store-2policies", func(b *testing.B) {
-				m := ratelimit.NewMemory(ratelimit.MemoryConfig{})
-				var out [2]ratelimit.Status
-				b.ReportAllocs()
-				for b.Loop() {
-					m.Allow(ctx, "rl:ip:192.0.2.1", 1, two, out[:])
-				}
-			})
-		} else {
-			b.Run(prefix+"middleware", func(b *testing.B) {
-				m := ratelimit.NewMemory(ratelimit.MemoryConfig{})
-				i := 0
-				key := func(*http.Request) string { return keys[i] }
-				h := ratelimit.New(ratelimit.Config{Policies: policy, Store: m, Key: key}).Middleware(rlNoop)
-				r := httptest.NewRequest(http.MethodGet, "/", nil)
-				w := &rlDiscard{h: http.Header{}}
-				for i = range keys {
-					h.ServeHTTP(w, r)
-				}
-				rlGC()
-				b.ReportAllocs()
-				for i = 0; b.Loop(); i = (i + 7919) % n {
-					clear(w.h)
-					h.ServeHTTP(w, r)
-				}
-			})
-			b.Run(prefix+"store", func(b *testing.B) {
-				m := ratelimit.NewMemory(ratelimit.MemoryConfig{})
-				var out [1]ratelimit.Status
-				for _, k := range keys {
-					m.Allow(ctx, "rl:"+k, 1, policy, out[:])
-				}
-				pk := make([]string, n)
-				for i, k := range keys {
-					pk[i] = "rl:" + k
-				}
-				rlGC()
-				b.ReportAllocs()
-				for i := 0; b.Loop(); i = (i + 7919) % n {
-					m.Allow(ctx, pk[i], 1, policy, out[:])
-				}
-			})
+	b.Run("keys=1/middleware", func(b *testing.B) {
+		h := ratelimit.New(ratelimit.Config{Policies: policy}).Middleware(rlNoop)
+		rlServeLoop(b, h, ip, nil)
+	})
+	b.Run("keys=1/middleware-keyid", func(b *testing.B) {
+		h := ratelimit.New(ratelimit.Config{Policies: policy, Key: ratelimit.ByKeyID}).Middleware(rlNoop)
+		st := apierr.NewState(nil, "req-1")
+		st.SetPrincipal(&apierr.Principal{Tenant: "ws_acme", KeyID: "key_4f9c2b7e"})
+		rlServeLoop(b, h, ip.WithContext(apierr.NewContext(ip.Context(), st)), nil)
+	})
+	b.Run("keys=1/middleware-2policies", func(b *testing.B) {
+		h := ratelimit.New(ratelimit.Config{Policies: two}).Middleware(rlNoop)
+		rlServeLoop(b, h, ip, nil)
+	})
+	b.Run("keys=1/store", func(b *testing.B) {
+		m := ratelimit.NewMemory(ratelimit.MemoryConfig{})
+		var out [1]ratelimit.Status
+		rlLoop(b, func(int) { m.Allow(ctx, "rl:ip:192.0.2.1", 1, policy, out[:]) }, 1)
+	})
+	b.Run("keys=1/store-2policies", func(b *testing.B) {
+		m := ratelimit.NewMemory(ratelimit.MemoryConfig{})
+		var out [2]ratelimit.Status
+		rlLoop(b, func(int) { m.Allow(ctx, "rl:ip:192.0.2.1", 1, two, out[:]) }, 1)
+	})
+	b.Run("keys=1/go-limiter", func(b *testing.B) {
+		s := rlGoLimiter(b)
+		rlLoop(b, func(int) { s.Take(ctx, "ip:192.0.2.1") }, 1)
+	})
+
+	const n = 1_000_000
+	var keys, prefixed []string
+	build := func() {
+		if keys == nil {
+			keys = rlKeys(n)
+			prefixed = make([]string, n)
+			for i, k := range keys {
+				prefixed[i] = "rl:" + k
+			}
 		}
-		b.Run(prefix+"go-limiter", func(b *testing.B) {
-			s, err := memorystore.New(&memorystore.Config{Tokens: rlBenchRate, Interval: time.Second})
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer s.Close(ctx)
-			for _, k := range keys {
-				s.Take(ctx, k)
-			}
-			rlGC()
-			b.ReportAllocs()
-			for i := 0; b.Loop(); i = (i + 7919) % n {
-				s.Take(ctx, keys[i])
-			}
-		})
 	}
+	b.Run("keys=1M/middleware", func(b *testing.B) {
+		build()
+		i := 0
+		key := func(*http.Request) string { return keys[i] }
+		h := ratelimit.New(ratelimit.Config{Policies: policy, Key: key}).Middleware(rlNoop)
+		rlServeLoop(b, h, ip, func(next int) { i = next })
+	})
+	b.Run("keys=1M/store", func(b *testing.B) {
+		build()
+		m := ratelimit.NewMemory(ratelimit.MemoryConfig{})
+		var out [1]ratelimit.Status
+		rlLoop(b, func(i int) { m.Allow(ctx, prefixed[i], 1, policy, out[:]) }, n)
+	})
+	b.Run("keys=1M/go-limiter", func(b *testing.B) {
+		build()
+		s := rlGoLimiter(b)
+		rlLoop(b, func(i int) { s.Take(ctx, keys[i]) }, n)
+	})
+}
+
+func rlGoLimiter(b *testing.B) limiter.Store {
+	s, err := memorystore.New(&memorystore.Config{Tokens: rlBenchRate, Interval: time.Second})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = s.Close(context.Background()) })
+	return s
 }
 
 var rlNoop = http.HandlerFunc(func(http.ResponseWriter, *http.Request) {})
 
-func rlServeLoop(b *testing.B, h http.Handler, r *http.Request) {
+// rlLoop warms every one of n keys with check(i), collects the heap, then
+// times check over the keys in a scattered order (a stride prime to n).
+// Besides wall time it reports cpu-ns/op, the process's CPU time per check
+// (the GC's included): on a shared machine, the figure to compare.
+func rlLoop(b *testing.B, check func(i int), n int) {
+	b.Helper()
+	for i := range n {
+		check(i)
+	}
+	runtime.GC()
+	b.ReportAllocs()
+	cpu0 := rlCPU()
+	for i := 0; b.Loop(); i = (i + 7919) % n {
+		check(i)
+	}
+	if cpu := rlCPU() - cpu0; cpu > 0 {
+		b.ReportMetric(float64(cpu)/float64(b.N), "cpu-ns/op")
+	}
+}
+
+// rlServeLoop is rlLoop through a handler: the response's header map is
+// cleared every op, as a fresh response's is, so every field is set anew.
+// pick, when set, selects the i-th of 1M keys before each request.
+func rlServeLoop(b *testing.B, h http.Handler, r *http.Request, pick func(i int)) {
 	b.Helper()
 	w := &rlDiscard{h: http.Header{}}
 	h.ServeHTTP(w, r)
 	if w.h.Get("RateLimit") == "" {
 		b.Fatalf("no RateLimit field: %v", w.h)
 	}
-	b.ReportAllocs()
-	for b.Loop() {
+	n := 1
+	if pick != nil {
+		n = 1_000_000
+	}
+	rlLoop(b, func(i int) {
+		if pick != nil {
+			pick(i)
+		}
 		clear(w.h)
 		h.ServeHTTP(w, r)
-	}
+	}, n)
 }
-
-// rlGC collects the warm-up's garbage before timing.
-func rlGC() { runtime.GC() }
