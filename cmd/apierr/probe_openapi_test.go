@@ -13,6 +13,7 @@ import (
 
 	"github.com/apierr/apierr"
 	"github.com/apierr/apierr/docgen"
+	"github.com/apierr/apierr/examples/fax"
 	"github.com/apierr/apierr/middleware"
 	"github.com/apierr/apierr/probe"
 )
@@ -125,5 +126,36 @@ func TestProbeOpenAPIUndeclaredCode(t *testing.T) {
 	}
 	if code, _, errs := runProbeCLI(t, bad.URL, "--openapi", file+"x"); code != 2 {
 		t.Errorf("missing file: exit %d, %s", code, errs)
+	}
+}
+
+// TestProbeOpenAPIDemo: apierr probe --openapi against the demo over real
+// HTTP, its document fetched from /openapi.json and the API found from it:
+// every operation answers the requests that must fail with a code it
+// declares, and the whole battery passes (exit 0).
+func TestProbeOpenAPIDemo(t *testing.T) {
+	base := startDemo(t, "--rate", "-1", "--auth-failures", "1000")
+	code, rows, out := declaredRows(t, "--openapi", base+"/openapi.json", "--key", fax.DemoSandboxKey,
+		"--post", "/fax", "--catalog", "../../examples/fax/errors.yaml")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, out)
+	}
+	want := []string{
+		"POST /fax no_credentials", "POST /fax malformed_json", "POST /fax wrong_content_type",
+		"GET /fax/{id} no_credentials", "GET /fax/{id} unknown_id",
+		"DELETE /fax/{id} unknown_id", "POST /fax/{id}/resend unknown_id", "GET /fax/{id}/image unknown_id",
+		"GET /account/balance no_credentials",
+	}
+	seen := map[string]bool{}
+	for _, r := range rows {
+		if r.Result != probe.Pass {
+			t.Errorf("%s: %s %s", r.Request, r.Result, r.Why)
+		}
+		seen[r.Request] = true
+	}
+	for _, w := range want {
+		if !seen[w] {
+			t.Errorf("no declared check of %q", w)
+		}
 	}
 }

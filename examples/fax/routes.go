@@ -47,15 +47,20 @@ func (s *Server) routes() http.Handler {
 		idem = o.ObserveIdempotency(idemCfg.Header, idem)
 	}
 	limit := s.rateLimit()
-	api := func(next http.Handler) http.Handler { return auth(limit(next)) }
+	secured := func(next http.Handler) http.Handler { return auth(limit(next)) }
 
 	mux := http.NewServeMux()
-	mux.Handle("POST /fax", api(s.submissionLimit()(idem(h(s.createFax)))))
-	mux.Handle("GET /fax/{id}", api(h(s.getFax)))
-	mux.Handle("DELETE /fax/{id}", api(h(s.deleteFax)))
-	mux.Handle("POST /fax/{id}/resend", api(idem(h(s.resendFax))))
-	mux.Handle("GET /fax/{id}/image", api(h(s.faxImage)))
-	mux.Handle("GET /account/balance", api(h(s.accountBalance)))
+	// The API's routes are recorded (apierr.Routes): each operation's codes
+	// are those errors.yaml declares for it plus those its middleware
+	// raise, which GET /openapi.json lists per operation.
+	api := apierr.NewRoutes(s.cat, mux)
+	api.Handle("POST /fax", secured(s.submissionLimit()(idem(h(s.createFax)))))
+	api.Handle("GET /fax/{id}", secured(h(s.getFax)))
+	api.Handle("DELETE /fax/{id}", secured(h(s.deleteFax)))
+	api.Handle("POST /fax/{id}/resend", secured(idem(h(s.resendFax))))
+	api.Handle("GET /fax/{id}/image", secured(h(s.faxImage)))
+	api.Handle("GET /account/balance", secured(h(s.accountBalance)))
+	s.ops = api.Operations()
 	docs := docgen.Handler(s.cat)
 	mux.Handle("GET "+s.docsPath(), docs)
 	mux.Handle("GET "+strings.TrimSuffix(s.docsPath(), "/"), docs)

@@ -136,8 +136,9 @@ type Server struct {
 	keys    *auth.MemoryKeyStore
 	outcome Outcome
 	handler http.Handler
-	flaky   flakyKeys // SandboxFlakySuffix's first attempts
-	openapi []byte    // GET /openapi.json: the document with every operation's errors
+	flaky   flakyKeys          // SandboxFlakySuffix's first attempts
+	ops     []apierr.Operation // the API's operations, as its routes declare them
+	openapi []byte             // GET /openapi.json: the document with every operation's errors
 }
 
 // New returns a Server with no workspaces; add them with AddWorkspace.
@@ -153,7 +154,7 @@ func New(cfg Config) (*Server, error) {
 	s := &Server{cfg: cfg, cat: cat, store: newStore(cfg.Now, cfg.Retention),
 		keys: auth.NewMemoryKeyStore(), outcome: cfg.Outcome}
 	s.handler = s.routes()
-	doc, err := OpenAPI(cat, nil)
+	doc, err := OpenAPI(cat, s.ops)
 	if err != nil {
 		return nil, err
 	}
