@@ -8,11 +8,12 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/apierr/apierr/docgen"
 )
 
-const docsHelp = `usage: apierr docs FILE -o DIR [--format html|md]
+const docsHelp = `usage: apierr docs FILE -o DIR [--format html|md] [--lang TAG]
 
 Writes the error reference of the catalog FILE (- for stdin) into DIR, laid
 out as the API serves it with docgen.Handler, ready for any static host:
@@ -32,6 +33,15 @@ are Markdown: index.md, <docs path>/index.md and <docs path>/<slug>.md.
 With -o - the reference page alone is written to stdout. Output is
 deterministic. Pages are self-contained: no script, no remote asset.
 
+Translations beside FILE (errors.de.yaml, errors.fr.yaml beside errors.yaml)
+are read too, and every page is then written once more per language under
+<docs path>/<lang>/ (docs/errors/de/index.html,
+docs/errors/de/<slug>/index.html, docs/errors/de/llms.txt, …; the base
+language's as well). The language-neutral pages are in the base language:
+a static host cannot negotiate Accept-Language, as the API's own
+docgen.Handler does. Every page has <html lang>, hreflang alternates and a
+language switcher. --lang TAG picks the language of the page -o - writes.
+
 Exit status: 0 on success, 1 when the catalog does not load or DIR cannot be
 written, 2 on a usage error.
 
@@ -41,6 +51,7 @@ func runDocs(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	fs := flag.NewFlagSet("docs", flag.ContinueOnError)
 	out := fs.String("o", "", "output `DIR` (- writes the reference page to stdout)")
 	format := fs.String("format", "html", "`html` or md")
+	lang := fs.String("lang", "", "with -o -: the `language` of the page (one the catalog has a translation into)")
 	pos, err := preamble(fs, docsHelp, args, 1, "catalog FILE", stdout, stderr)
 	if err != nil {
 		return err
@@ -54,6 +65,16 @@ func runDocs(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	cat, err := loadFile(pos[0], stdin, stderr)
 	if err != nil {
 		return err
+	}
+	if *lang != "" {
+		if *out != "-" {
+			return usageError("docs: --lang picks the page -o - writes; with -o DIR every language is written")
+		}
+		view, ok := cat.Localized(*lang)
+		if !ok {
+			return usageError("docs: %s has no translation into %q (it has %s)", pos[0], *lang, strings.Join(cat.Languages(), ", "))
+		}
+		cat = view
 	}
 	if *out == "-" {
 		page := docgen.HTML(cat)

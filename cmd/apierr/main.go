@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 
@@ -240,12 +241,52 @@ func loadFile(path string, stdin io.Reader, stderr io.Writer) (*apierr.Catalog, 
 	if err != nil {
 		return nil, usageError("%v", err)
 	}
-	cat, err := apierr.Load(data, inputName(path), loadOptions(inputName(path), stderr)...)
+	opts := loadOptions(inputName(path), stderr)
+	if path != "-" {
+		tr, err := siblingTranslations(path)
+		if err != nil {
+			return nil, usageError("%v", err)
+		}
+		opts = append(opts, tr...)
+	}
+	cat, err := apierr.Load(data, inputName(path), opts...)
 	if err != nil {
 		printLoadErrors(stderr, err)
 		return nil, findings()
 	}
 	return cat, nil
+}
+
+// siblingTranslations loads the translations beside the catalog file path,
+// as apierr.LoadFile does (errors.de.yaml beside errors.yaml), each named
+// by its path in load errors.
+func siblingTranslations(path string) ([]apierr.Option, error) {
+	dir, base := filepath.Split(path)
+	ext := filepath.Ext(base)
+	stem := strings.TrimSuffix(base, ext)
+	if ext == "" {
+		return nil, nil
+	}
+	entries, err := os.ReadDir(filepath.Clean(dir + "."))
+	if err != nil {
+		return nil, fmt.Errorf("cannot read the translations beside %s: %v", path, unwrapPath(err))
+	}
+	var opts []apierr.Option
+	for _, e := range entries {
+		name := e.Name()
+		tag := strings.TrimSuffix(strings.TrimPrefix(name, stem+"."), ext)
+		if e.IsDir() || !strings.HasPrefix(name, stem+".") || !strings.HasSuffix(name, ext) ||
+			tag == "" || strings.Contains(tag, ".") || len(name) <= len(stem)+len(ext)+1 {
+			continue
+		}
+		file := filepath.Join(dir, name)
+		data, err := os.ReadFile(file)
+		if err != nil {
+			return nil, fmt.Errorf("cannot read %s: %v", file, unwrapPath(err))
+		}
+		opts = append(opts, apierr.WithTranslation(data, file))
+	}
+	return opts, nil
 }
 
 // printLoadErrors writes each load problem on its own line, as compilers do.
