@@ -145,7 +145,9 @@ func humaMux() http.Handler {
 //     own 404 (goal ≤ 1.3);
 //   - 402/jsonlog-file-vs-nolog: the stack logging each record as JSON to an
 //     *os.File against the stack with slog.DiscardHandler: x-ref − 1 is the
-//     log line's cost in responses (goal ≤ 1, so x-ref ≤ 2).
+//     log line's cost in responses (goal ≤ 1, so x-ref ≤ 2);
+//   - 402/jsonlog-discard-vs-nolog: the same with the JSON handler writing
+//     io.Discard: the record's formatting without the write(2).
 func BenchmarkHotPathRatio(b *testing.B) {
 	cat := faxCatalog(b)
 	discard := slog.New(slog.DiscardHandler)
@@ -155,12 +157,14 @@ func BenchmarkHotPathRatio(b *testing.B) {
 	}
 	defer f.Close()
 	file := slog.New(slog.NewJSONHandler(f, nil))
+	jsonDiscard := slog.New(slog.NewJSONHandler(io.Discard, nil))
 	stack := func(l *slog.Logger) http.Handler { return middleware.Stack(cat, middleware.WithLogger(l))(apierrMux()) }
 	floor := floorMux()
 	b.Run("402/stack-vs-floor", func(b *testing.B) { runPair(b, stack(discard), floor, "/fax", 402) })
 	b.Run("402/stack-vs-huma", func(b *testing.B) { runPair(b, stack(discard), humaMux(), "/fax", 402) })
 	b.Run("404/stack-vs-servemux", func(b *testing.B) { runPair(b, stack(discard), floor, "/nowhere", 404) })
 	b.Run("402/jsonlog-file-vs-nolog", func(b *testing.B) { runPair(b, stack(file), stack(discard), "/fax", 402) })
+	b.Run("402/jsonlog-discard-vs-nolog", func(b *testing.B) { runPair(b, stack(jsonDiscard), stack(discard), "/fax", 402) })
 }
 
 // runPair serves path with a and ref alternately, a fresh recorder per
