@@ -288,9 +288,19 @@ func (s *stack) logResponse(rw *responseWriter, r *http.Request) {
 	_ = h.Handle(ctx, rec) // as Logger.LogAttrs: a handler's error has nowhere to go
 }
 
-// logEnabled reports whether an error record for r would be written at
-// either of its levels.
+// recordLevels are the levels logEnabled asks the handler about: a record's
+// level depends on the response (WithLevels), unknown when it starts.
+var recordLevels = [...]slog.Level{slog.LevelError, slog.LevelInfo, slog.LevelWarn, slog.LevelDebug, LevelOff - 1}
+
+// logEnabled reports whether the logger's handler takes records at all (at
+// any of recordLevels): when it takes none, as slog.DiscardHandler, no
+// record is built and the clock is not read.
 func (s *stack) logEnabled(r *http.Request) bool {
 	h := s.logger().Handler()
-	return h.Enabled(r.Context(), slog.LevelWarn) || h.Enabled(r.Context(), slog.LevelError)
+	for _, l := range recordLevels {
+		if h.Enabled(r.Context(), l) {
+			return true
+		}
+	}
+	return false
 }
