@@ -1,6 +1,7 @@
 package ratelimit
 
 import (
+	"math/rand/v2"
 	"net/http"
 	"strconv"
 	"sync/atomic"
@@ -111,21 +112,25 @@ func (l *Limiter) setHeaders(h http.Header, res *Result) {
 	}
 }
 
-// rlFieldCache keeps the RateLimit field values a Limiter formatted last,
-// by what they say: a key checked below its rate gets the same value on
-// every request ("second";r=19;t=1 for a burst of 20), and so do all keys
-// idle since their last request, so most requests find their value here and
-// allocate nothing. A value that changes on every check (a day policy's
-// remaining count, a key spending its burst) costs one allocation, the
-// entry that holds it. Each slot is replaced whole (entries are immutable
-// once stored), so readers need no lock. Header values taken from here are
-// shared between responses: len == cap, so an Add copies instead of writing
-// into them.
+// rlFieldCache keeps the RateLimit field values a Limiter formatted
+// recently, by what they say: a key checked below its rate gets the same
+// value on every request ("second";r=19;t=1 for a burst of 20), and so do
+// all keys idle since their last request, so most requests find their value
+// here and allocate nothing. A value missing from the cache is formatted
+// into a string of its own, as without a cache, and kept (in place of the
+// slot's value) one time in rlFieldAdmit: a value that changes on every
+// check (a day policy's remaining count, a key spending its burst) then
+// costs what it did without a cache plus a few percent, and a value seen
+// again and again is kept after a few requests. Each slot is replaced whole
+// (entries are immutable once stored), so readers take no lock. Header
+// values taken from here are shared between responses: len == cap, so an
+// Add copies instead of writing into them.
 type rlFieldCache [rlFieldSlots]atomic.Pointer[rlFieldEntry]
 
 const (
 	rlFieldSlots    = 256 // a power of two
 	rlFieldPolicies = 4   // limiters with more policies format every time
+	rlFieldAdmit    = 8   // one miss in 8 (at random) is kept
 )
 
 type rlFieldEntry struct {
@@ -151,6 +156,10 @@ func (c *rlFieldCache) value(statuses []Status) []string {
 	slot := &c[(h^h>>29^h>>47)&(rlFieldSlots-1)]
 	if e := slot.Load(); e != nil && e.n == len(statuses) && e.rt == rt {
 		return e.hv[:]
+	}
+	if rand.Uint32()%rlFieldAdmit != 0 {
+		var buf [128]byte
+		return []string{string(AppendRateLimitField(buf[:0], statuses))}
 	}
 	e := &rlFieldEntry{n: len(statuses), rt: rt}
 	b := AppendRateLimitField(e.buf[:0], statuses)

@@ -54,6 +54,7 @@ type Limiter struct {
 	local    *Memory  // FailLocal's store; nil under the other policies
 	localPol []Policy // the policies scaled by LocalShare
 	mem      *Memory  // the Store when it is a Memory store: the middleware checks it without a key string
+	memPlan  rlPlan   // the policies' slots and intervals in mem
 	keyKind  rlKeyKind
 	fields   rlFieldCache
 }
@@ -99,7 +100,9 @@ func New(cfg Config) *Limiter {
 	}
 	l.failure = newRLFailure(cfg.FailurePolicy, &l.failures, "rate")
 	l.policyHV = []string{string(AppendPolicyField(nil, cfg.Policies))}
-	l.mem, _ = cfg.Store.(*Memory)
+	if l.mem, _ = cfg.Store.(*Memory); l.mem != nil {
+		l.memPlan = l.mem.plan(cfg.Policies, nil, nil)
+	}
 	l.keyKind = rlKeyKindOf(cfg.Key)
 	if l.failure.policy.Mode == apierr.FailLocal {
 		l.local = NewMemory(MemoryConfig{})

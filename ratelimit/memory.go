@@ -122,27 +122,52 @@ func (m *Memory) Allow(_ context.Context, key string, cost int64, policies []Pol
 	return m.allowHash(maphash.String(m.seed, key), cost, policies, out), nil
 }
 
-// allowBytes is Allow for a key held in bytes (the Limiter's middleware
-// builds it in a buffer of its own): the same hash as Allow of the same
-// key as a string, without making that string.
-func (m *Memory) allowBytes(key []byte, cost int64, policies []Policy, out []Status) bool {
-	return m.allowHash(maphash.Bytes(m.seed, key), cost, policies, out)
+// rlPlan is what a check needs of its policies besides the policies
+// themselves: each one's table slot in the store and emission interval
+// (Policy.Interval, a division). A Limiter works it out once; Allow per call.
+type rlPlan struct {
+	slots []int
+	ivs   []int64
+	top   int // the largest slot
 }
 
-// allowHash is Allow for the key whose hash is h. Each policy's emission
-// interval is worked out once (a division) and its table looked up once
-// before the lock is taken.
+func (m *Memory) plan(policies []Policy, slotBuf []int, ivBuf []int64) rlPlan {
+	p := rlPlan{slots: slotBuf[:0], ivs: ivBuf[:0], top: -1}
+	for i := range policies {
+		s := m.slot(policies[i].Name)
+		p.slots = append(p.slots, s)
+		p.ivs = append(p.ivs, policies[i].Interval())
+		p.top = max(p.top, s)
+	}
+	return p
+}
+
+// allowBytes is Allow for a key held in bytes (the Limiter's middleware
+// builds it in a buffer of its own) and policies planned beforehand: the
+// same hash as Allow of the same key as a string, without making that
+// string.
+func (m *Memory) allowBytes(key []byte, cost int64, policies []Policy, p *rlPlan, out []Status) bool {
+	return m.allowPlanned(maphash.Bytes(m.seed, key), cost, policies, p.slots, p.ivs, p.top, out)
+}
+
+// allowHash is Allow for the key whose hash is h.
 func (m *Memory) allowHash(h uint64, cost int64, policies []Policy, out []Status) bool {
 	var slotBuf [4]int
-	var ivBuf, tatBuf, oldBuf [4]int64
-	slots, ivs := slotBuf[:0], ivBuf[:0]
-	top := -1
+	var ivBuf [4]int64
+	slots, ivs, top := slotBuf[:0], ivBuf[:0], -1
 	for i := range policies {
 		s := m.slot(policies[i].Name)
 		slots = append(slots, s)
 		ivs = append(ivs, policies[i].Interval())
 		top = max(top, s)
 	}
+	return m.allowPlanned(h, cost, policies, slots, ivs, top, out)
+}
+
+// allowPlanned is Allow for the key whose hash is h, given each policy's
+// slot and interval, and the largest slot.
+func (m *Memory) allowPlanned(h uint64, cost int64, policies []Policy, slots []int, ivs []int64, top int, out []Status) bool {
+	var tatBuf, oldBuf [4]int64
 	tats, olds := tatBuf[:0], oldBuf[:0]
 
 	sh := &m.shards[h>>32&m.mask]

@@ -39,7 +39,7 @@ func (l *Limiter) Middleware(next http.Handler) http.Handler {
 		if n := len(l.cfg.Policies); l.mem != nil && n <= rlStackStatuses {
 			var buf [rlStackStatuses]Status
 			res := Result{Statuses: buf[:n]}
-			res.Allowed = l.mem.allowBytes(key, cost, l.cfg.Policies, res.Statuses)
+			res.Allowed = l.mem.allowBytes(key, cost, l.cfg.Policies, &l.memPlan, res.Statuses)
 			err = l.refusal(&res)
 			l.setHeaders(w.Header(), &res)
 		} else {
