@@ -20,19 +20,20 @@ import (
 // Config.Throttle works so.
 func (l *Limiter) Peek(ctx context.Context, key string, cost int64) (res Result, err error) {
 	res.Statuses = make([]Status, len(l.cfg.Policies))
-	return res, l.peek(ctx, key, cost, &res)
+	return res, l.peek(ctx, l.prefix+key, cost, &res)
 }
 
+// peek checks key (the Prefix already in it), as allow does.
 func (l *Limiter) peek(ctx context.Context, key string, cost int64, res *Result) error {
 	if cost <= 0 {
 		cost = 1
 	}
 	pols := l.cfg.Policies
-	_, err := l.cfg.Store.Allow(ctx, l.prefix+key, 0, pols, res.Statuses)
+	_, err := l.cfg.Store.Allow(ctx, key, 0, pols, res.Statuses)
 	if err != nil && l.local != nil {
 		l.failure.handle(ctx, err)
 		pols = l.localPol
-		_, err = l.local.Allow(ctx, l.prefix+key, 0, pols, res.Statuses)
+		_, err = l.local.Allow(ctx, key, 0, pols, res.Statuses)
 	}
 	if err != nil {
 		res.Statuses = res.Statuses[:0]
@@ -90,6 +91,7 @@ func (l *Limiter) requestError(r *http.Request, peek bool) error {
 	if key == "" {
 		return nil
 	}
+	key = l.prefix + key
 	var cost int64 = 1
 	if l.cfg.Cost != nil {
 		cost = l.cfg.Cost(r)
