@@ -1,3 +1,5 @@
+//go:build unix
+
 package middleware_test
 
 import (
@@ -9,6 +11,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"syscall"
 	"testing"
 	"time"
 
@@ -30,7 +33,11 @@ import (
 //     apierr-stack logs its record to slog.DiscardHandler,
 //     apierr-stack-jsonlog-discard to a JSON handler writing io.Discard (the
 //     record's formatting) and apierr-stack-jsonlog-file to one writing an
-//     *os.File (formatting and the write(2) of every record).
+//     *os.File, with the default sampling (a flood of one code: after the
+//     first five records of a window, the rest are counted, not written);
+//     apierr-stack-jsonlog-file-every writes every record (sampling off:
+//     the formatting and the write(2) of each). apierr-stack-de asks for
+//     the catalog's German text (Accept-Language).
 //   - 404/*: a path no route matches. servemux is ServeMux's own plain-text
 //     404; apierr-stack renders endpoint_not_found in its place.
 //
@@ -46,8 +53,9 @@ func BenchmarkHotPath(b *testing.B) {
 	file := slog.New(slog.NewJSONHandler(f, nil))
 	jsonDiscard := slog.New(slog.NewJSONHandler(io.Discard, nil))
 
-	stack := func(l *slog.Logger, mux http.Handler) http.Handler {
-		return middleware.Stack(cat, middleware.WithLogger(l))(mux)
+	every := middleware.WithSampling(middleware.Sampling{First: -1})
+	stack := func(l *slog.Logger, mux http.Handler, opts ...middleware.Option) http.Handler {
+		return middleware.Stack(cat, append(opts, middleware.WithLogger(l))...)(mux)
 	}
 	floor := floorMux()
 	app := apierrMux()
@@ -55,6 +63,8 @@ func BenchmarkHotPath(b *testing.B) {
 	b.Run("402/apierr-stack", func(b *testing.B) { runRecorder(b, stack(discard, app), "/fax", 402) })
 	b.Run("402/apierr-stack-jsonlog-discard", func(b *testing.B) { runRecorder(b, stack(jsonDiscard, app), "/fax", 402) })
 	b.Run("402/apierr-stack-jsonlog-file", func(b *testing.B) { runRecorder(b, stack(file, app), "/fax", 402) })
+	b.Run("402/apierr-stack-jsonlog-file-every", func(b *testing.B) { runRecorder(b, stack(file, app, every), "/fax", 402) })
+	b.Run("402/apierr-stack-de", func(b *testing.B) { runRecorder(b, stack(discard, app), "/fax", 402, "Accept-Language", "de") })
 	b.Run("402/huma-default", func(b *testing.B) { runRecorder(b, humaMux(), "/fax", 402) })
 	b.Run("404/servemux", func(b *testing.B) { runRecorder(b, floor, "/nowhere", 404) })
 	b.Run("404/apierr-stack", func(b *testing.B) { runRecorder(b, stack(discard, app), "/nowhere", 404) })
@@ -63,9 +73,12 @@ func BenchmarkHotPath(b *testing.B) {
 
 // runRecorder serves one reused POST request to path per iteration into a
 // fresh httptest.ResponseRecorder and checks the first answer's status.
-func runRecorder(b *testing.B, h http.Handler, path string, want int) {
+func runRecorder(b *testing.B, h http.Handler, path string, want int, header ...string) {
 	b.Helper()
 	req := httptest.NewRequest("POST", "http://api.test"+path, nil)
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
 	w := httptest.NewRecorder()
 	h.ServeHTTP(w, req)
 	if w.Code != want {
@@ -133,21 +146,25 @@ func humaMux() http.Handler {
 
 // BenchmarkHotPathRatio runs each path of BenchmarkHotPath against its
 // reference in alternating blocks of requests (ABBA) inside one benchmark and
-// reports the ratio of the time they took as x-ref: on a shared machine whose
-// load changes from one second to the next, both sides of a ratio see the
-// same load. ns/op is the first side's alone. Take the median of x-ref over
-// -count rounds (BENCHMARKS.md, hot path).
+// reports the ratio of the time they took as x-ref (wall) and x-ref-cpu
+// (process CPU time): on a shared machine whose load changes from one second
+// to the next, both sides of a ratio see the same load. ns/op is the first
+// side's alone; B/op and allocs/op, if asked for, are of both sides
+// together. Take the median over -count rounds (BENCHMARKS.md, hot path).
 //
 //   - 402/stack-vs-floor: Stack + ServeMux against net/http + json.Encoder
 //     (goal ≤ 1.2);
 //   - 402/stack-vs-huma: the same against huma's default error (goal ≤ 0.5);
 //   - 404/stack-vs-servemux: an unknown path through Stack against ServeMux's
 //     own 404 (goal ≤ 1.3);
-//   - 402/jsonlog-file-vs-nolog: the stack logging each record as JSON to an
-//     *os.File against the stack with slog.DiscardHandler: x-ref − 1 is the
-//     log line's cost in responses (goal ≤ 1, so x-ref ≤ 2);
+//   - 402/jsonlog-file-vs-nolog: the stack logging every record (sampling
+//     off) as JSON to an *os.File against the stack with
+//     slog.DiscardHandler: x-ref − 1 is the log line's cost in responses
+//     (goal ≤ 1, so x-ref ≤ 2);
 //   - 402/jsonlog-discard-vs-nolog: the same with the JSON handler writing
-//     io.Discard: the record's formatting without the write(2).
+//     io.Discard: the record's formatting without the write(2);
+//   - 402/jsonlog-file-sampled-vs-nolog: the file with the default
+//     sampling, as a flood of one code is logged.
 func BenchmarkHotPathRatio(b *testing.B) {
 	cat := faxCatalog(b)
 	discard := slog.New(slog.DiscardHandler)
@@ -158,17 +175,23 @@ func BenchmarkHotPathRatio(b *testing.B) {
 	defer f.Close()
 	file := slog.New(slog.NewJSONHandler(f, nil))
 	jsonDiscard := slog.New(slog.NewJSONHandler(io.Discard, nil))
-	stack := func(l *slog.Logger) http.Handler { return middleware.Stack(cat, middleware.WithLogger(l))(apierrMux()) }
+	every := middleware.WithSampling(middleware.Sampling{First: -1})
+	stack := func(l *slog.Logger, opts ...middleware.Option) http.Handler {
+		return middleware.Stack(cat, append(opts, middleware.WithLogger(l))...)(apierrMux())
+	}
 	floor := floorMux()
 	b.Run("402/stack-vs-floor", func(b *testing.B) { runPair(b, stack(discard), floor, "/fax", 402) })
 	b.Run("402/stack-vs-huma", func(b *testing.B) { runPair(b, stack(discard), humaMux(), "/fax", 402) })
 	b.Run("404/stack-vs-servemux", func(b *testing.B) { runPair(b, stack(discard), floor, "/nowhere", 404) })
-	b.Run("402/jsonlog-file-vs-nolog", func(b *testing.B) { runPair(b, stack(file), stack(discard), "/fax", 402) })
-	b.Run("402/jsonlog-discard-vs-nolog", func(b *testing.B) { runPair(b, stack(jsonDiscard), stack(discard), "/fax", 402) })
+	b.Run("402/jsonlog-file-vs-nolog", func(b *testing.B) { runPair(b, stack(file, every), stack(discard), "/fax", 402) })
+	b.Run("402/jsonlog-discard-vs-nolog", func(b *testing.B) { runPair(b, stack(jsonDiscard, every), stack(discard), "/fax", 402) })
+	b.Run("402/jsonlog-file-sampled-vs-nolog", func(b *testing.B) { runPair(b, stack(file), stack(discard), "/fax", 402) })
 }
 
 // runPair serves path with a and ref alternately, a fresh recorder per
-// request, and reports a's ns/op and a's time over ref's as x-ref.
+// request, and reports a's ns/op, a's wall time over ref's as x-ref and a's
+// process CPU time (user + system, getrusage: the GC's work included, the
+// time other processes held the CPU excluded) over ref's as x-ref-cpu.
 func runPair(b *testing.B, a, ref http.Handler, path string, want int) {
 	b.Helper()
 	req := httptest.NewRequest("POST", "http://api.test"+path, nil)
@@ -179,26 +202,35 @@ func runPair(b *testing.B, a, ref http.Handler, path string, want int) {
 			b.Fatalf("status %d, want %d: %s", w.Code, want, w.Body)
 		}
 	}
-	const block = 32
-	run := func(h http.Handler) time.Duration {
-		start := time.Now()
+	const block = 128
+	var wall, cpu [2]time.Duration
+	run := func(i int, h http.Handler) {
+		c0, t0 := cpuTime(), time.Now()
 		for range block {
 			h.ServeHTTP(httptest.NewRecorder(), req)
 		}
-		return time.Since(start)
+		wall[i] += time.Since(t0)
+		cpu[i] += cpuTime() - c0
 	}
-	var ta, tr time.Duration
 	b.ResetTimer()
 	for i := 0; i*block < b.N; i++ {
 		if i%2 == 0 {
-			ta += run(a)
-			tr += run(ref)
+			run(0, a)
+			run(1, ref)
 		} else {
-			tr += run(ref)
-			ta += run(a)
+			run(1, ref)
+			run(0, a)
 		}
 	}
 	n := (b.N + block - 1) / block * block
-	b.ReportMetric(float64(ta.Nanoseconds())/float64(n), "ns/op")
-	b.ReportMetric(float64(ta)/float64(tr), "x-ref")
+	b.ReportMetric(float64(wall[0].Nanoseconds())/float64(n), "ns/op")
+	b.ReportMetric(float64(wall[0])/float64(wall[1]), "x-ref")
+	b.ReportMetric(float64(cpu[0])/float64(cpu[1]), "x-ref-cpu")
+}
+
+// cpuTime is the process's user + system CPU time so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
