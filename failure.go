@@ -4,6 +4,8 @@ import (
 	"context"
 	"log/slog"
 	"time"
+
+	"github.com/apierr/apierr/internal/logsample"
 )
 
 // FailureMode says what a layer does with a request when the store it
@@ -62,7 +64,7 @@ type FailurePolicy struct {
 	// closed (default: the layer's; DefaultUnavailableRetryAfter where it
 	// names none).
 	UnavailableRetryAfter time.Duration
-	// Logger receives one record per store failure and the layer's other
+	// Logger receives the records of store failures and the layer's other
 	// operational records. Nil means slog.Default() as it is when the
 	// layer is built.
 	Logger *slog.Logger
@@ -70,12 +72,73 @@ type FailurePolicy struct {
 	// applies: a counter hook for metrics or tracing. It must be safe for
 	// concurrent use and quick.
 	OnError func(ctx context.Context, err error)
+	// LogInterval bounds the records of an outage: the first failure of
+	// each interval is logged in full, the others only counted, and when
+	// the interval ends one record says how many there were and the last
+	// one's error ("ratelimit: store failed 1,234 more times in the last
+	// 10s; …"). Default DefaultFailureLogInterval; negative logs every
+	// failure. OnError still hears of each one.
+	LogInterval time.Duration
+	// Now is LogInterval's clock (default time.Now); AfterFunc runs f after
+	// d and returns a function that cancels it (default time.AfterFunc and
+	// its Timer's Stop), the timer that writes an interval's count when no
+	// failure follows. They are the seams tests move time with.
+	Now       func() time.Time
+	AfterFunc func(d time.Duration, f func()) (stop func() bool)
+
+	sampler *failureSampler // made by Resolve; nil: log every failure
+}
+
+// DefaultFailureLogInterval is FailurePolicy.LogInterval's default: a
+// failing store writes about one record per layer every 10 seconds.
+const DefaultFailureLogInterval = 10 * time.Second
+
+// failureNote is what a sampled-out failure leaves for its interval's
+// record: enough to write it without the request.
+type failureNote struct {
+	layer  string
+	mode   FailureMode
+	err    error
+	logger *slog.Logger
+}
+
+type failureSampler = logsample.Sampler[struct{}, failureNote]
+
+func (n failureNote) level() (slog.Level, string) {
+	switch n.mode {
+	case FailOpen:
+		return slog.LevelError, "request let through unprotected"
+	case FailLocal:
+		return slog.LevelWarn, "deciding in this process"
+	}
+	return slog.LevelWarn, "request refused"
+}
+
+func logFailureSummary(sum logsample.Summary[struct{}, failureNote]) {
+	n := sum.Last
+	if n.logger == nil {
+		return
+	}
+	level, what := n.level()
+	times := " more times"
+	if sum.Suppressed == 1 {
+		times = " more time"
+	}
+	msg := n.layer + ": store failed " + logsample.Thousands(sum.Suppressed) + times + " in the last " + sum.Interval.String() + "; each " + what
+	n.logger.LogAttrs(context.Background(), level, msg,
+		slog.String("layer", n.layer),
+		slog.String("policy", n.mode.String()),
+		slog.Int64("failures", sum.Suppressed),
+		slog.Duration("interval", sum.Interval),
+		slog.Time("since", sum.Start),
+		slog.String("error", n.err.Error()))
 }
 
 // Resolve returns p with the defaults of the layer that embeds it filled
 // in: mode for FailDefault, retryAfter for a zero UnavailableRetryAfter
 // (DefaultUnavailableRetryAfter if that is zero too), slog.Default() for a
-// nil Logger. A layer that cannot decide without its store passes
+// nil Logger, and the state LogInterval keeps, which the copies of the
+// result share. A layer that cannot decide without its store passes
 // FailClosed and maps FailLocal to it itself.
 func (p FailurePolicy) Resolve(mode FailureMode, retryAfter time.Duration) FailurePolicy {
 	if p.Mode == FailDefault {
@@ -90,29 +153,37 @@ func (p FailurePolicy) Resolve(mode FailureMode, retryAfter time.Duration) Failu
 	if p.Logger == nil {
 		p.Logger = slog.Default()
 	}
+	if p.Now == nil {
+		p.Now = time.Now
+	}
+	if p.LogInterval == 0 {
+		p.LogInterval = DefaultFailureLogInterval
+	}
+	p.sampler = nil
+	if p.LogInterval > 0 {
+		p.sampler = logsample.New(logsample.Config{First: 1, Interval: p.LogInterval, AfterFunc: p.AfterFunc}, logFailureSummary)
+	}
 	return p
 }
 
 // Fail applies a resolved policy to err, a failure of the store behind
-// layer ("ratelimit", "idempotency", "auth"…): it calls OnError, logs one
-// record and returns nil when the request goes on (FailOpen) or the layer
-// decides locally (FailLocal), else CondUnavailable with Retry-After and
-// err as its cause (logged by the runtime, never sent). The record is at
-// error level when the request goes on unprotected (nothing else will show
-// it), warning otherwise (the 503, or the local decision, shows it). attrs
-// are added to the record; they must not carry secrets.
+// layer ("ratelimit", "idempotency", "auth"…): it calls OnError, logs a
+// record (the first failure of each LogInterval; the interval's count
+// follows at its end) and returns nil when the request goes on (FailOpen)
+// or the layer decides locally (FailLocal), else CondUnavailable with
+// Retry-After and err as its cause (logged by the runtime, never sent).
+// The record is at error level when the request goes on unprotected
+// (nothing else will show it), warning otherwise (the 503, or the local
+// decision, shows it). attrs are added to the record; they must not carry
+// secrets. A failure left out of the log costs no allocation.
 func (p *FailurePolicy) Fail(ctx context.Context, layer string, err error, attrs ...slog.Attr) *Error {
 	if p.OnError != nil {
 		p.OnError(ctx, err)
 	}
-	level, msg := slog.LevelWarn, ": store failed; request refused"
-	switch p.Mode {
-	case FailOpen:
-		level, msg = slog.LevelError, ": store failed; request let through unprotected"
-	case FailLocal:
-		msg = ": store failed; deciding in this process"
-	}
-	if p.Logger != nil && p.Logger.Enabled(ctx, level) {
+	note := failureNote{layer: layer, mode: p.Mode, err: err, logger: p.Logger}
+	level, what := note.level()
+	if p.Logger != nil && p.Logger.Enabled(ctx, level) && (p.sampler == nil || p.sampler.Allow(struct{}{}, p.Now(), note)) {
+		msg := ": store failed; " + what
 		all := make([]slog.Attr, 0, 4+len(attrs))
 		all = append(all,
 			slog.String("layer", layer),

@@ -106,7 +106,7 @@ func newLogSampler(cfg *config) *logSampler {
 			if sum.Key.status < 500 {
 				lvl = level(sum.Key.status, sum.Key.code)
 			}
-			msg := "apierr: " + thousands(sum.Suppressed) + " more " + strconv.Itoa(sum.Key.status) + " " + sum.Key.code +
+			msg := "apierr: " + logsample.Thousands(sum.Suppressed) + " more " + strconv.Itoa(sum.Key.status) + " " + sum.Key.code +
 				" responses in the last " + sum.Interval.String()
 			logger.LogAttrs(context.Background(), lvl, msg,
 				slog.String("code", sum.Key.code),
@@ -124,21 +124,4 @@ func (s *stack) levelOf(status int, code string) slog.Level {
 		return slog.LevelError
 	}
 	return s.cfg.level(status, code)
-}
-
-// thousands formats n with commas: 12,345.
-func thousands(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	start := 0
-	if n < 0 {
-		start = 1
-	}
-	var b []byte
-	for i := start; i < len(s); i++ {
-		if i > start && (len(s)-i)%3 == 0 {
-			b = append(b, ',')
-		}
-		b = append(b, s[i])
-	}
-	return s[:start] + string(b)
 }

@@ -16,6 +16,7 @@
 package logsample
 
 import (
+	"strconv"
 	"sync"
 	"time"
 )
@@ -167,4 +168,21 @@ func (s *Sampler[K, V]) send(due []Summary[K, V]) {
 	for _, d := range due {
 		s.emit(d)
 	}
+}
+
+// Thousands formats n with a comma every three digits: 12,345.
+func Thousands(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	sign := ""
+	if n < 0 {
+		sign, s = "-", s[1:]
+	}
+	b := make([]byte, 0, len(s)+len(s)/3)
+	for i := range len(s) {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b = append(b, ',')
+		}
+		b = append(b, s[i])
+	}
+	return sign + string(b)
 }
