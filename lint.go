@@ -111,11 +111,77 @@ func (c *Catalog) Lint() []Finding {
 			add(code, "unbound-429", SeverityInfo, "code %q has status 429 but no condition; the rate limiter will not use it", code.ID)
 		}
 	}
+	out = append(out, c.lintOperations(c.ops, c.opPos)...)
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].Line != out[j].Line {
 			return out[i].Line < out[j].Line
 		}
 		return out[i].Column < out[j].Column
 	})
+	return out
+}
+
+// LintOperations reports what is wrong with a set of operations against
+// the catalog, e.g. those a program collected with Routes: an operation
+// that names a code the catalog lacks (unknown-code), one declared twice
+// (duplicate-operation), and the catalog's own codes that no operation
+// returns (unreturned-code; codes bound to endpoint_not_found or
+// method_not_allowed are exempt: they answer requests that match no
+// operation). Lint applies it to the catalog's declared operations, when
+// it declares any; there a code bound to a condition that no operation
+// lists is only an info finding, since middleware may raise it.
+func (c *Catalog) LintOperations(ops []Operation) []Finding {
+	return c.lintOperations(ops, nil)
+}
+
+func (c *Catalog) lintOperations(ops []Operation, at []pos) []Finding {
+	if len(ops) == 0 {
+		return nil
+	}
+	var out []Finding
+	add := func(i int, code, rule string, format string, args ...any) {
+		f := Finding{File: c.file, Code: code, Rule: rule, Severity: SeverityWarning, Message: fmt.Sprintf(format, args...)}
+		if i >= 0 && i < len(at) {
+			f.Line, f.Column = at[i].line, at[i].col
+		} else if k := c.byID[code]; code != "" && k != nil && i < 0 {
+			f.Line, f.Column = k.pos.line, k.pos.col
+		}
+		out = append(out, f)
+	}
+	returned := map[string]bool{}
+	seen := map[string]int{}
+	for i, o := range ops {
+		key := o.Method + " " + pathShape(o.Path)
+		if o.Method == "" {
+			key = "id " + o.ID
+		}
+		if first, dup := seen[key]; dup {
+			add(i, "", "duplicate-operation", "operation %s is declared twice (first as %s)", o, ops[first])
+		} else {
+			seen[key] = i
+		}
+		for _, id := range o.Codes {
+			returned[id] = true
+			if c.byID[id] == nil {
+				add(i, id, "unknown-code", "operation %s returns %q, which is not in the catalog", o, id)
+			}
+		}
+	}
+	for _, code := range c.codes {
+		if code.Fallback || returned[code.ID] {
+			continue
+		}
+		if code.Condition == CondEndpointNotFound || code.Condition == CondMethodNotAllowed {
+			continue
+		}
+		if code.Condition != "" && at != nil {
+			// A file cannot see the middleware that raise it; apierr.Routes can.
+			f := Finding{File: c.file, Code: code.ID, Rule: "unreturned-code", Severity: SeverityInfo, Line: code.pos.line, Column: code.pos.col,
+				Message: fmt.Sprintf("code %q (condition %s) is returned by no declared operation: middleware may raise it (apierr.Routes adds what they raise), or list it under operations or common_codes", code.ID, code.Condition)}
+			out = append(out, f)
+			continue
+		}
+		add(-1, code.ID, "unreturned-code", "code %q is returned by no operation: list it under the operations that return it, or in common_codes", code.ID)
+	}
 	return out
 }

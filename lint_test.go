@@ -51,3 +51,59 @@ func TestExampleCatalogLintsWithoutWarnings(t *testing.T) {
 		}
 	}
 }
+
+func TestLintOperations(t *testing.T) {
+	c := MustLoad([]byte(opsCatalog+"  gone:\n    status: 404\n    message: g\n    condition: endpoint_not_found\noperations:\n  POST /fax: [insufficient_balance]\n"), "t.yaml")
+	var got []string
+	for _, f := range c.Lint() {
+		if strings.HasPrefix(f.Rule, "unreturned") {
+			got = append(got, f.String())
+		}
+	}
+	want := []string{`t.yaml:6:3: warning: code "fax_not_terminal" is returned by no operation: list it under the operations that return it, or in common_codes [unreturned-code]`}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("findings\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	// Without operations, a catalog is not asked which codes are returned.
+	for _, f := range MustLoad([]byte(opsCatalog), "t.yaml").Lint() {
+		if f.Rule == "unreturned-code" {
+			t.Errorf("catalog without operations: %s", f)
+		}
+	}
+	// Operations collected in Go: unknown codes and duplicates.
+	ops := []Operation{
+		{Method: "POST", Path: "/fax", Codes: []string{"insufficient_balance", "teapot"}},
+		{Method: "POST", Path: "/fax", Codes: []string{"fax_not_terminal"}},
+		{ID: "x"}, {ID: "x"},
+	}
+	got = nil
+	for _, f := range c.LintOperations(ops) {
+		got = append(got, f.Rule+": "+f.Message)
+	}
+	want = []string{
+		`unknown-code: operation POST /fax returns "teapot", which is not in the catalog`,
+		`duplicate-operation: operation POST /fax is declared twice (first as POST /fax)`,
+		`duplicate-operation: operation x is declared twice (first as x)`,
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("LintOperations\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+func TestLintUnreturnedConditionCodeIsInfo(t *testing.T) {
+	c := MustLoad([]byte(opsCatalog+"  slow_down:\n    status: 429\n    message: s\n    condition: rate_limited\noperations:\n  POST /fax: [insufficient_balance, fax_not_terminal]\n"), "t.yaml")
+	var got []string
+	for _, f := range c.Lint() {
+		if f.Rule == "unreturned-code" {
+			got = append(got, f.String())
+		}
+	}
+	want := `t.yaml:9:3: info: code "slow_down" (condition rate_limited) is returned by no declared operation: middleware may raise it (apierr.Routes adds what they raise), or list it under operations or common_codes [unreturned-code]`
+	if len(got) != 1 || got[0] != want {
+		t.Errorf("findings %q, want %q", got, want)
+	}
+	// Given the operations a program collected, it is a warning.
+	if fs := c.LintOperations(c.Operations()); len(fs) != 1 || fs[0].Severity != SeverityWarning {
+		t.Errorf("LintOperations = %v", fs)
+	}
+}

@@ -48,8 +48,10 @@ type resource struct {
 // Vary: Accept-Language. Every HTML page links to itself in each language.
 // A docs_url without a placeholder (/errors) has its translations at
 // /de/errors: mount those paths too.
-func Handler(cat *apierr.Catalog) http.Handler {
-	s := siteOf(cat)
+//
+// Options apply to the reference page (WithOperations).
+func Handler(cat *apierr.Catalog, opts ...Option) http.Handler {
+	s := siteOf(cat, opts...)
 	h := &handler{cat: s.root(), pages: map[string]*resource{}, langs: map[string]int{}}
 	for i, l := range s.langs {
 		h.langs[l] = i

@@ -158,6 +158,9 @@ var htmlTemplates = template.Must(template.New("html").Funcs(funcs).Parse(`
 <ul>
 <li><a href="#_body">{{.T.ErrorBody}}</a></li>
 <li><a href="#_statuses">{{.T.Statuses}}</a></li>
+{{- if .Endpoints}}
+<li><a href="#_endpoints">{{.T.ByEndpoint}}</a></li>
+{{- end}}
 </ul>
 {{- template "langs" .Links}}
 <h2>{{.T.Codes}}</h2>
@@ -199,6 +202,29 @@ var htmlTemplates = template.Must(template.New("html").Funcs(funcs).Parse(`
 </tbody>
 </table>
 </section>
+{{- if .Endpoints}}
+<section id="_endpoints">
+<h2>{{.T.ByEndpoint}}</h2>
+{{- $t := .T}}
+{{- range .Endpoints}}
+<section id="{{.Anchor}}">
+<h3><code>{{.Name}}</code>{{if .ID}} <small>{{$t.OperationID}} <code>{{.ID}}</code></small>{{end}}</h3>
+{{- if .Codes}}
+<table>
+<thead><tr><th>{{$t.Status}}</th><th>{{$t.CodeCol}}</th><th>{{$t.CodeTitle}}</th></tr></thead>
+<tbody>
+{{- range .Codes}}
+<tr><td>{{.Status}}</td><td><a href="#{{.Slug}}"><code>{{.ID}}</code></a></td><td>{{.Title}}</td></tr>
+{{- end}}
+</tbody>
+</table>
+{{- else}}
+<p>{{$t.NoErrors}}</p>
+{{- end}}
+</section>
+{{- end}}
+</section>
+{{- end}}
 <section id="_codes">
 <h2>{{.T.Codes}}</h2>
 {{- range .Codes}}
@@ -254,8 +280,12 @@ var htmlTemplates = template.Must(template.New("html").Funcs(funcs).Parse(`
 // cat.Localized gives the page in that language. When the catalog speaks
 // more than one language the page links to itself in each of them (see
 // Files for where those pages live), with the links Handler serves.
-func HTML(cat *apierr.Catalog) []byte {
-	s := siteOf(cat)
+//
+// When the catalog declares operations (or WithOperations gives them), a
+// section per endpoint lists the errors it returns, each linked to its
+// code's entry.
+func HTML(cat *apierr.Catalog, opts ...Option) []byte {
+	s := siteOf(cat, opts...)
 	p := s.sitePage(cat, s.siteLang(cat))
 	return referenceHTML(p, s.links(p.T, cat.Language(), s.referencePath, servedLink))
 }

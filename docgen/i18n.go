@@ -50,6 +50,9 @@ type uiText struct {
 	BuiltinsIntro           string
 	AllErrors               string // Markdown permalink pages' last line: "All %s errors: %s"
 	ExampleMD               string // Markdown: "Example body (`%s`):"
+	// The per-endpoint section: its heading, the code table's title column,
+	// the operationId label and the line of an endpoint without errors.
+	ByEndpoint, CodeCol, CodeTitle, OperationID, NoErrors string
 
 	// llms.txt
 	LLMsErrorsAre, LLMsHeader, LLMsMembers, LLMsOwn string
@@ -58,6 +61,7 @@ type uiText struct {
 }
 
 var uiEnglish = &uiText{
+	ByEndpoint: "Errors by endpoint", CodeCol: "Code", CodeTitle: "Title", OperationID: "operationId", NoErrors: "No error is declared for this endpoint.",
 	Errors: "%s errors", LinkTo: "Link to %s", Contents: "Contents", Language: "Language", Languages: "Languages",
 	ErrorBody: "Error body", Statuses: "Status codes", Codes: "Codes", Builtins: "Built-in errors", AllCodes: "All codes",
 	Member: "Member", Type: "Type", Desc: "Description", Status: "Status", Meaning: "Meaning", Key: "Key",
@@ -80,6 +84,7 @@ var uiEnglish = &uiText{
 }
 
 var uiGerman = &uiText{
+	ByEndpoint: "Fehler je Endpunkt", CodeCol: "Code", CodeTitle: "Titel", OperationID: "operationId", NoErrors: "Für diesen Endpunkt ist kein Fehler deklariert.",
 	Errors: "%s – Fehlerreferenz", LinkTo: "Link zu %s", Contents: "Inhalt", Language: "Sprache", Languages: "Sprachen",
 	ErrorBody: "Fehler-Body", Statuses: "Statuscodes", Codes: "Codes", Builtins: "Eingebaute Fehler", AllCodes: "Alle Codes",
 	Member: "Feld", Type: "Typ", Desc: "Beschreibung", Status: "Status", Meaning: "Bedeutung", Key: "Schlüssel",
@@ -102,6 +107,7 @@ var uiGerman = &uiText{
 }
 
 var uiFrench = &uiText{
+	ByEndpoint: "Erreurs par point d’accès", CodeCol: "Code", CodeTitle: "Titre", OperationID: "operationId", NoErrors: "Aucune erreur n’est déclarée pour ce point d’accès.",
 	Errors: "%s — référence des erreurs", LinkTo: "Lien vers %s", Contents: "Sommaire", Language: "Langue", Languages: "Langues",
 	ErrorBody: "Corps d’erreur", Statuses: "Codes de statut", Codes: "Codes", Builtins: "Erreurs intégrées", AllCodes: "Tous les codes",
 	Member: "Membre", Type: "Type", Desc: "Description", Status: "Statut", Meaning: "Signification", Key: "Clé",

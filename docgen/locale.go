@@ -33,10 +33,11 @@ type site struct {
 	layout
 	langs []string // the catalog's languages, base first; one means no language directories
 	cat   *apierr.Catalog
+	opts  options
 }
 
-func siteOf(cat *apierr.Catalog) site {
-	return site{layout: layoutOf(cat), langs: cat.Languages(), cat: cat}
+func siteOf(cat *apierr.Catalog, opts ...Option) site {
+	return site{layout: layoutOf(cat), langs: cat.Languages(), cat: cat, opts: newOptions(opts)}
 }
 
 // multilingual reports whether the catalog has translations.
@@ -126,6 +127,10 @@ func (s site) links(t *uiText, current string, target func(lang string) string, 
 // reference link and each code's link point into that directory.
 func (s site) sitePage(cat *apierr.Catalog, lang string) *page {
 	p := newPage(cat)
+	if s.opts.opsSet {
+		p.Endpoints = nil
+		p.endpoints(s.opts.ops)
+	}
 	if lang == "" {
 		return p
 	}

@@ -12,8 +12,11 @@ import (
 // tables, fenced code, and an HTML anchor before each code's heading so the
 // slug anchors match the HTML page's). Like HTML, it is in cat's language,
 // and links to its translations when the catalog has some.
-func Markdown(cat *apierr.Catalog) []byte {
-	s := siteOf(cat)
+//
+// When the catalog declares operations (or WithOperations gives them), a
+// section per endpoint lists the errors it returns.
+func Markdown(cat *apierr.Catalog, opts ...Option) []byte {
+	s := siteOf(cat, opts...)
 	lang := s.siteLang(cat)
 	p := s.sitePage(cat, lang)
 	return markdownPage(p, s.mdLinks(p, cat.Language(), s.referencePath))
@@ -53,6 +56,23 @@ func markdownPage(p *page, links langLinks) []byte {
 			links = append(links, fmt.Sprintf("[`%s`](#%s)", c.ID, c.Slug))
 		}
 		fmt.Fprintf(&b, "| %d | %s | %s |\n", s.Status, s.Text, strings.Join(links, ", "))
+	}
+	if len(p.Endpoints) > 0 {
+		fmt.Fprintf(&b, "\n## %s\n", t.ByEndpoint)
+		for _, e := range p.Endpoints {
+			fmt.Fprintf(&b, "\n<a id=\"%s\"></a>\n### `%s`\n\n", e.Anchor, e.Name)
+			if e.ID != "" {
+				fmt.Fprintf(&b, "%s `%s`\n\n", t.OperationID, e.ID)
+			}
+			if len(e.Codes) == 0 {
+				fmt.Fprintf(&b, "%s\n", t.NoErrors)
+				continue
+			}
+			fmt.Fprintf(&b, "| %s | %s | %s |\n|---|---|---|\n", t.Status, t.CodeCol, t.CodeTitle)
+			for _, c := range e.Codes {
+				fmt.Fprintf(&b, "| %d | [`%s`](#%s) | %s |\n", c.Status, c.ID, c.Slug, cell(c.Title))
+			}
+		}
 	}
 	fmt.Fprintf(&b, "\n## %s\n", t.Codes)
 	for _, c := range p.Codes {

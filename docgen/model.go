@@ -3,8 +3,10 @@ package docgen
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"sort"
+	"strings"
 
 	"github.com/apierr/apierr"
 )
@@ -25,6 +27,7 @@ type page struct {
 	Builtins    []*codeDoc // fallback codes for conditions the catalog leaves unbound
 	Statuses    []statusRow
 	RequestID   string // the request-ID header
+	Endpoints   []endpoint
 }
 
 // member is one member of the error body.
@@ -64,6 +67,92 @@ type statusRow struct {
 	Status int
 	Text   string
 	Codes  []*codeDoc
+}
+
+// endpoint is one operation's section: the errors it returns.
+type endpoint struct {
+	Name   string // "POST /fax", or the operationId alone
+	ID     string // the operationId, beside a method and path
+	Anchor string
+	Codes  []*codeDoc // by status, then id
+}
+
+// Option configures the reference page.
+type Option func(*options)
+
+type options struct {
+	ops    []apierr.Operation
+	opsSet bool
+}
+
+// WithOperations lists ops in the page's per-endpoint section instead of
+// the catalog's declared operations: e.g. those apierr.Routes collected,
+// which add the codes the routes' middleware raise.
+func WithOperations(ops []apierr.Operation) Option {
+	return func(o *options) { o.ops, o.opsSet = ops, true }
+}
+
+func newOptions(opts []Option) options {
+	var o options
+	for _, f := range opts {
+		f(&o)
+	}
+	return o
+}
+
+// endpoints builds the per-endpoint sections from ops.
+func (p *page) endpoints(ops []apierr.Operation) {
+	byID := map[string]*codeDoc{}
+	for _, c := range p.all() {
+		byID[c.ID] = c
+	}
+	used := map[string]bool{}
+	for i, o := range ops {
+		e := endpoint{Name: o.String(), Anchor: opAnchor(o, 0)}
+		if used[e.Anchor] {
+			e.Anchor = opAnchor(o, i)
+		}
+		used[e.Anchor] = true
+		if o.Method != "" {
+			e.ID = o.ID
+		}
+		for _, id := range o.Codes {
+			if c := byID[id]; c != nil {
+				e.Codes = append(e.Codes, c)
+			}
+		}
+		sort.SliceStable(e.Codes, func(i, j int) bool {
+			if e.Codes[i].Status != e.Codes[j].Status {
+				return e.Codes[i].Status < e.Codes[j].Status
+			}
+			return e.Codes[i].ID < e.Codes[j].ID
+		})
+		p.Endpoints = append(p.Endpoints, e)
+	}
+}
+
+// opAnchor is the anchor of an operation's section: "_op-delete-fax-id"
+// for DELETE /fax/{id}; an index i > 0 keeps two that differ only in
+// punctuation apart.
+func opAnchor(o apierr.Operation, i int) string {
+	var b strings.Builder
+	b.WriteString("_op")
+	dash := true
+	for _, r := range strings.ToLower(o.String()) {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+			if dash {
+				b.WriteByte('-')
+			}
+			b.WriteRune(r)
+			dash = false
+		} else {
+			dash = true
+		}
+	}
+	if i > 0 {
+		fmt.Fprintf(&b, "-%d", i+1)
+	}
+	return b.String()
 }
 
 func newPage(cat *apierr.Catalog) *page {
@@ -128,6 +217,7 @@ func newPage(cat *apierr.Catalog) *page {
 		p.Statuses = append(p.Statuses, *row)
 	}
 	sort.Slice(p.Statuses, func(i, j int) bool { return p.Statuses[i].Status < p.Statuses[j].Status })
+	p.endpoints(cat.Operations())
 	return p
 }
 
