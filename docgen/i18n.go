@@ -1,6 +1,10 @@
 package docgen
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/apierr/apierr"
+)
 
 // uiText is the wording of the pages around the catalog's own words: the
 // headings, labels and sentences docgen writes itself. The catalog's text
@@ -168,4 +172,81 @@ func languageName(tag string) string {
 func primary(tag string) string {
 	p, _, _ := strings.Cut(tag, "-")
 	return strings.ToLower(p)
+}
+
+// memberTexts describe the members of the built-in formats' bodies in other
+// languages, by format and member; %[1]s is an action of the catalog and
+// %[2]s its request-ID header, as in the English the formats give
+// (apierr.Describer). A member without one keeps the format's English.
+var memberTexts = map[string]map[apierr.Format]map[string]string{
+	"de": {
+		apierr.Envelope: {
+			"error":      "Der Fehlercode: stabil und maschinenlesbar, einer der Codes unten. Werten Sie ihn aus.",
+			"message":    "Eine Meldung für Menschen. Zeigen Sie sie an; sie kann sich ändern, werten Sie sie also nie aus.",
+			"action":     "Der programmatische nächste Schritt, z. B. %[1]s.",
+			"docs":       "Der Permalink zum Eintrag des Codes in dieser Referenz.",
+			"detail":     "Optionale Erläuterung dieses Vorkommens.",
+			"context":    "Dokumentierte, codespezifische Daten (siehe die einzelnen Codes). Bei Validierungsfehlern ordnet context.errors jedem Feld seine Meldungen zu.",
+			"request_id": "Die ID der Anfrage, auch im Header %[2]s. Geben Sie sie beim Support an.",
+		},
+		apierr.Problem: {
+			"type":        "Der Permalink zum Eintrag des Codes in dieser Referenz (about:blank, wenn es keinen gibt).",
+			"title":       "Eine kurze Zusammenfassung des Codes; für jedes Vorkommen gleich.",
+			"status":      "Der HTTP-Statuscode.",
+			"detail":      "Eine Erläuterung dieses Vorkommens für Menschen.",
+			"instance":    "Der Anfragepfad, den dieses Vorkommen betrifft.",
+			"code":        "Der Fehlercode: stabil und maschinenlesbar, einer der Codes unten. Werten Sie ihn aus.",
+			"action":      "Der programmatische nächste Schritt, z. B. %[1]s.",
+			"request_id":  "Die ID der Anfrage, auch im Header %[2]s.",
+			"retry_after": "Sekunden bis zum nächsten Versuch, wie im Header Retry-After.",
+			"errors":      "Feldfehler einer fehlgeschlagenen Validierung: Objekte mit field, rule und message.",
+			"context":     "Dokumentierte, codespezifische Daten (siehe die einzelnen Codes).",
+		},
+	},
+	"fr": {
+		apierr.Envelope: {
+			"error":      "Le code d’erreur\u00a0: stable et lisible par une machine, l’un des codes ci-dessous. Fiez-vous à lui.",
+			"message":    "Un message destiné aux personnes. Affichez-le\u00a0; il peut changer, ne vous y fiez donc jamais.",
+			"action":     "L’étape suivante à exécuter par le programme, par exemple %[1]s.",
+			"docs":       "Le lien permanent vers l’entrée du code dans cette référence.",
+			"detail":     "Explication facultative de cette occurrence.",
+			"context":    "Données documentées propres au code (voir chaque code). Pour les erreurs de validation, context.errors associe à chaque champ ses messages.",
+			"request_id": "L’identifiant de la requête, également envoyé dans l’en-tête %[2]s. Communiquez-le au support.",
+		},
+		apierr.Problem: {
+			"type":        "Le lien permanent vers l’entrée du code dans cette référence (about:blank s’il n’y en a pas).",
+			"title":       "Un bref résumé du code, identique pour chaque occurrence.",
+			"status":      "Le code de statut HTTP.",
+			"detail":      "Une explication de cette occurrence, destinée aux personnes.",
+			"instance":    "Le chemin de la requête concernée par cette occurrence.",
+			"code":        "Le code d’erreur\u00a0: stable et lisible par une machine, l’un des codes ci-dessous. Fiez-vous à lui.",
+			"action":      "L’étape suivante à exécuter par le programme, par exemple %[1]s.",
+			"request_id":  "L’identifiant de la requête, également envoyé dans l’en-tête %[2]s.",
+			"retry_after": "Secondes à attendre avant de réessayer, comme dans l’en-tête Retry-After.",
+			"errors":      "Erreurs de champ d’un échec de validation\u00a0: objets avec field, rule et message.",
+			"context":     "Données documentées propres au code (voir chaque code).",
+		},
+	},
+}
+
+// localizeMembers rewrites the descriptions of the built-in formats'
+// members in lang, where memberTexts has them.
+func localizeMembers(ms []member, lang string, cat *apierr.Catalog) {
+	texts := memberTexts[primary(lang)][cat.Formats()[0]]
+	if texts == nil {
+		return
+	}
+	action := "retry" // as the formats' own descriptions pick it
+	for _, c := range cat.Codes() {
+		if c.Action != "" && !c.Fallback {
+			action = c.Action
+			break
+		}
+	}
+	r := strings.NewReplacer("%[1]s", action, "%[2]s", cat.RequestIDHeader())
+	for i := range ms {
+		if t, ok := texts[ms[i].Name]; ok {
+			ms[i].Description = r.Replace(t)
+		}
+	}
 }

@@ -300,3 +300,38 @@ func TestLanguageSlugClash(t *testing.T) {
 	}
 }
 
+// TestTranslatedTextIsEscaped: a translation's words are catalog text like
+// any other: they cannot inject markup into any language's pages.
+func TestTranslatedTextIsEscaped(t *testing.T) {
+	cat, err := apierr.Load([]byte("name: Shop\ncodes:\n  out_of_stock: {status: 409, title: Out, message: Gone.}\n"), "x.yaml",
+		apierr.WithTranslation([]byte(`language: de
+name: "<script>alert(1)</script>"
+description: "<img src=x onerror=alert(1)>"
+codes:
+  out_of_stock:
+    title: "\"><script>alert(3)</script>"
+    message: "</pre><script>alert(2)</script>"
+    docs: {when: "<b>bold</b>"}
+`), "x.de.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := docgen.Files(cat, "html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages := 0
+	for _, f := range files {
+		if !strings.HasSuffix(f.Path, ".html") {
+			continue
+		}
+		pages++
+		s := string(f.Data)
+		if strings.Contains(s, "<script") || strings.Contains(s, "<img") || strings.Contains(s, "<b>") {
+			t.Errorf("%s: translated text is not escaped", f.Path)
+		}
+	}
+	if pages < 9 {
+		t.Errorf("%d pages, want the reference and permalink in neutral, en and de", pages)
+	}
+}

@@ -172,6 +172,7 @@ func newPage(cat *apierr.Catalog) *page {
 	if p.Name == "" {
 		p.Name = "API"
 	}
+	localizeMembers(p.Members, p.Lang, cat)
 	for _, o := range cat.Formats()[1:] {
 		p.Others = append(p.Others, o.ContentType())
 	}
