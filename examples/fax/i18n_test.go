@@ -95,3 +95,89 @@ func sprintJSON(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
 }
+
+// TestLocalizedFieldErrors sends POST /fax bodies that fail validation in
+// German and French over real HTTP: the field messages are errors.yaml's
+// field_messages as errors.<tag>.yaml words them, the message is the
+// first field's; the seed's English is unchanged without Accept-Language.
+func TestLocalizedFieldErrors(t *testing.T) {
+	e := newEnv(t, Config{})
+	seedBody := `{"file":"aGVsbG8="}` // seed 000's example: to missing, file not a document
+	for _, tc := range []struct {
+		name, lang string
+		send       func(h map[string]string) response
+		want       map[string]string
+	}{
+		{"the seed's example in German", "de", func(h map[string]string) response {
+			return e.do("POST", "/fax", DemoSandboxKey, strings.NewReader(seedBody), h)
+		}, map[string]string{"to": "Das Feld to ist erforderlich.", "file": "Die Datei muss ein PDF, TIFF oder JPEG sein."}},
+		{"the seed's example in French", "fr", func(h map[string]string) response {
+			return e.do("POST", "/fax", DemoSandboxKey, strings.NewReader(seedBody), h)
+		}, map[string]string{"to": "Le champ to est obligatoire.", "file": "Le fichier doit être au format PDF, TIFF ou JPEG."}},
+		{"the seed's example in English", "", func(h map[string]string) response {
+			return e.do("POST", "/fax", DemoSandboxKey, strings.NewReader(seedBody), h)
+		}, map[string]string{"to": msgToRequired, "file": msgFileType}},
+		{"a number that is not E.164, in German", "de", func(h map[string]string) response {
+			h["Content-Type"] = "application/json"
+			return e.do("POST", "/fax", DemoSandboxKey, strings.NewReader(`{"to":"555-0123","file":"JVBERi0xLjQK"}`), h)
+		}, map[string]string{"to": "Das Feld to muss eine Telefonnummer im E.164-Format sein, zum Beispiel +14155550123."}},
+		{"a file over 10 MB, in German", "de", func(h map[string]string) response {
+			return e.sendJSON(DemoSandboxKey, "+14155550123", append(pdf(1), make([]byte, 10<<20)...), h)
+		}, map[string]string{"file": "Die Datei darf nicht größer als 10 MB sein."}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := map[string]string{"Content-Type": "application/json"}
+			if tc.lang != "" {
+				h["Accept-Language"] = tc.lang
+			}
+			r := tc.send(h)
+			if r.Status != 422 {
+				t.Fatalf("status %d: %s", r.Status, r.Body)
+			}
+			b := r.json(t)
+			ctx, _ := b["context"].(map[string]any)
+			errs, _ := ctx["errors"].(map[string]any)
+			first := ""
+			for field, want := range tc.want {
+				l, _ := errs[field].([]any)
+				if len(l) != 1 || l[0] != want {
+					t.Errorf("%s: %v, want [%s]", field, errs[field], want)
+				}
+			}
+			if _, ok := tc.want["to"]; ok {
+				first = tc.want["to"]
+			} else {
+				first = tc.want["file"]
+			}
+			if b["message"] != first {
+				t.Errorf("message %q, want the first field's %q", b["message"], first)
+			}
+			if b["error"] != "validation_failed" || b["action"] != "fix_request" {
+				t.Errorf("error %q action %q", b["error"], b["action"])
+			}
+		})
+	}
+}
+
+// TestFieldMessagesAreTheCatalogs keeps the Go fallbacks equal to
+// errors.yaml's field_messages, and every field message translated.
+func TestFieldMessagesAreTheCatalogs(t *testing.T) {
+	cat, err := NewCatalog("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for key, want := range map[string]string{"to.required": msgToRequired, "to.e164": msgToE164,
+		"file.required": msgFileRequired, "file.base64": msgFileBase64, "file.file_type": msgFileType} {
+		if got := cat.FieldMessages()[key]; got != want {
+			t.Errorf("errors.yaml field_messages %s = %q, the code says %q", key, got, want)
+		}
+	}
+	for _, lang := range cat.Languages()[1:] {
+		v, _ := cat.Localized(lang)
+		for key, en := range cat.FieldMessages() {
+			if v.FieldMessages()[key] == en {
+				t.Errorf("%s: field message %s is not translated", lang, key)
+			}
+		}
+	}
+}

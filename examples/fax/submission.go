@@ -46,7 +46,9 @@ func (d *document) UnmarshalText(text []byte) error {
 // present reports whether the request carried a non-empty file.
 func (d *document) present() bool { return d != nil && (d.invalid || len(d.data) > 0) }
 
-// Field messages, in the wording of seed 000's example body.
+// Field messages, in the wording of seed 000's example body: the English
+// of errors.yaml's field_messages, which word them in the client's language
+// (fieldText), kept for a catalog that words none.
 const (
 	msgToRequired   = "The to field is required."
 	msgToE164       = "The to field must be a phone number in E.164 format, such as +14155550123."
@@ -55,25 +57,42 @@ const (
 	msgFileType     = "The file must be a PDF, TIFF, or JPEG."
 )
 
-func (s *Server) msgFileSize() string {
-	mb := s.cfg.MaxFileSize >> 20
-	if mb<<20 == s.cfg.MaxFileSize {
-		return "The file may not be greater than " + strconv.FormatInt(mb, 10) + " MB."
+// fieldText words a field error in the language of lc (the request's
+// catalog, apierr.CatalogFor) from its field_messages, or as fallback when
+// the catalog words none.
+func fieldText(lc *apierr.Catalog, field, rule, fallback string, args ...string) apierr.FieldError {
+	if msg, ok := lc.FieldMessage(field, rule, args...); ok {
+		return apierr.FieldError{Field: field, Rule: rule, Message: msg}
 	}
-	return "The file may not be greater than " + strconv.FormatInt(s.cfg.MaxFileSize, 10) + " bytes."
+	return apierr.FieldError{Field: field, Rule: rule, Message: fallback}
 }
 
-// fieldMessage rewords a validation rule in the API's voice.
-func fieldMessage(field, rule string) string {
+// fileTooLarge is the field error of a file over the limit.
+func (s *Server) fileTooLarge(lc *apierr.Catalog) apierr.FieldError {
+	mb := s.cfg.MaxFileSize >> 20
+	if mb<<20 == s.cfg.MaxFileSize {
+		n := strconv.FormatInt(mb, 10)
+		return fieldText(lc, "file", "max_size", "The file may not be greater than "+n+" MB.", "mb", n)
+	}
+	n := strconv.FormatInt(s.cfg.MaxFileSize, 10)
+	f := fieldText(lc, "file", "max_size_bytes", "The file may not be greater than "+n+" bytes.", "bytes", n)
+	f.Rule = "max_size"
+	return f
+}
+
+// fieldMessage rewords a validation rule of the to field in the API's voice.
+func fieldMessage(lc *apierr.Catalog, field, rule string) apierr.FieldError {
 	switch {
 	case field == "to" && rule == "required":
-		return msgToRequired
+		return fieldText(lc, "to", "required", msgToRequired)
 	case field == "to":
-		return msgToE164
+		f := fieldText(lc, "to", "e164", msgToE164)
+		f.Rule = rule
+		return f
 	case field == "file" && rule == "required":
-		return msgFileRequired
+		return fieldText(lc, "file", "required", msgFileRequired)
 	}
-	return "The " + field + " field is invalid."
+	return apierr.FieldError{Field: field, Rule: rule, Message: "The " + field + " field is invalid."}
 }
 
 // maxJSONBody is the largest JSON body POST /fax reads: base64 makes it a
@@ -85,6 +104,7 @@ func (s *Server) maxJSONBody() int64 { return (s.cfg.MaxFileSize+2)/3*4 + 64<<10
 // validation_failed, whose message is the first field's.
 func (s *Server) readSubmission(w http.ResponseWriter, r *http.Request) (submission, error) {
 	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	lc := apierr.CatalogFor(r) // the catalog in the client's language
 	var (
 		sub      submission
 		fields   []apierr.FieldError
@@ -98,16 +118,16 @@ func (s *Server) readSubmission(w http.ResponseWriter, r *http.Request) (submiss
 		// the idempotency middleware already holds: no MaxBytesReader
 		// around it, which would hide it and cost a second copy.
 		err := bind.JSON(r, &req, bind.MaxBytes(s.maxJSONBody()))
-		if tooLarge, err = s.fieldErrors(err, &fields); err != nil {
+		if tooLarge, err = s.fieldErrors(lc, err, &fields); err != nil {
 			return sub, err
 		}
 		sub.to = req.To
 		switch {
 		case tooLarge:
 		case !req.File.present():
-			fields = append(fields, apierr.FieldError{Field: "file", Rule: "required", Message: msgFileRequired})
+			fields = append(fields, fieldText(lc, "file", "required", msgFileRequired))
 		case req.File.invalid:
-			fields = append(fields, apierr.FieldError{Field: "file", Rule: "base64", Message: msgFileBase64})
+			fields = append(fields, fieldText(lc, "file", "base64", msgFileBase64))
 		default:
 			sub.doc, hasFile = req.File.data, true
 		}
@@ -126,11 +146,11 @@ func (s *Server) readSubmission(w http.ResponseWriter, r *http.Request) (submiss
 		sub.to, sub.doc, hasFile, tooLarge = to, doc, gotFile, large
 		// The form is checked by the same rules as the JSON body.
 		req.To = to
-		if _, err := s.fieldErrors(bind.Validate(&req), &fields); err != nil {
+		if _, err := s.fieldErrors(lc, bind.ValidateFor(r, &req), &fields); err != nil {
 			return sub, err
 		}
 		if !gotFile && !large {
-			fields = append(fields, apierr.FieldError{Field: "file", Rule: "required", Message: msgFileRequired})
+			fields = append(fields, fieldText(lc, "file", "required", msgFileRequired))
 		}
 	default:
 		return sub, apierr.Cond(apierr.CondUnsupportedMediaType).
@@ -138,10 +158,10 @@ func (s *Server) readSubmission(w http.ResponseWriter, r *http.Request) (submiss
 	}
 	switch {
 	case tooLarge || int64(len(sub.doc)) > s.cfg.MaxFileSize:
-		fields = append(fields, apierr.FieldError{Field: "file", Rule: "max_size", Message: s.msgFileSize()})
+		fields = append(fields, s.fileTooLarge(lc))
 	case hasFile:
 		if sub.mediaType = sniff(sub.doc); sub.mediaType == "" {
-			fields = append(fields, apierr.FieldError{Field: "file", Rule: "file_type", Message: msgFileType})
+			fields = append(fields, fieldText(lc, "file", "file_type", msgFileType))
 		}
 	}
 	if len(fields) > 0 {
@@ -162,15 +182,15 @@ func validationFailed(fields []apierr.FieldError) *apierr.Error {
 // same whether the handler or the idempotency middleware (which reads a
 // keyed request's body first, to fingerprint it) finds it so: the file is
 // what makes a body big.
-func (s *Server) bodyTooLarge(*http.Request, int64) error {
-	return validationFailed([]apierr.FieldError{{Field: "file", Rule: "max_size", Message: s.msgFileSize()}})
+func (s *Server) bodyTooLarge(r *http.Request, _ int64) error {
+	return validationFailed([]apierr.FieldError{s.fileTooLarge(apierr.CatalogFor(r))})
 }
 
 // fieldErrors sorts the error of bind.JSON or bind.Validate:
 // field violations are appended to fields in the API's wording, a body over
 // the limit reports tooLarge (the file is what makes a body big), anything
 // else (a malformed body) is returned.
-func (s *Server) fieldErrors(err error, fields *[]apierr.FieldError) (tooLarge bool, _ error) {
+func (s *Server) fieldErrors(lc *apierr.Catalog, err error, fields *[]apierr.FieldError) (tooLarge bool, _ error) {
 	var e *apierr.Error
 	switch {
 	case err == nil:
@@ -178,7 +198,7 @@ func (s *Server) fieldErrors(err error, fields *[]apierr.FieldError) (tooLarge b
 	case errors.As(err, &e) && e.Condition == apierr.CondValidationFailed:
 		for _, f := range e.Fields {
 			if f.Field == "to" || f.Field == "file" {
-				f.Message = fieldMessage(f.Field, f.Rule)
+				f = fieldMessage(lc, f.Field, f.Rule)
 			}
 			*fields = append(*fields, f)
 		}
