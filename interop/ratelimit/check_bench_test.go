@@ -158,3 +158,118 @@ func rlServeLoop(b *testing.B, h http.Handler, r *http.Request, pick func(i int)
 		h.ServeHTTP(w, r)
 	}, n)
 }
+
+// BenchmarkCheckRatio runs each pair of BenchmarkCheck against each other
+// in alternating blocks of checks (ABBA) inside one benchmark and reports
+// the ratio of the time they took as x-ref (wall) and x-ref-cpu (process
+// CPU time): on a shared machine whose load changes from one second to the
+// next, both sides of a ratio see the same load. ns/op is the first side's
+// alone. Take the median over -count rounds (BENCHMARKS.md, "The limiter's
+// hot path").
+//
+//   - keys=1/middleware-vs-store: the middleware's check (key, check,
+//     both fields) against the Memory store's Allow (goal ≤ 1.5);
+//   - keys=1/store-vs-go-limiter and keys=1M/store-vs-go-limiter: the
+//     Memory store against go-limiter's memorystore (goal ≤ 1);
+//   - keys=1M/middleware-vs-store: the middleware over 1M keys;
+//   - keys=1/middleware-2policies-vs-store-2policies: a day policy whose
+//     RateLimit value is new on every check (the cache's worst case).
+func BenchmarkCheckRatio(b *testing.B) {
+	policy := []ratelimit.Policy{ratelimit.PerSecond(1_000_000).WithBurst(1 << 40)}
+	two := []ratelimit.Policy{policy[0], ratelimit.PerDay(1_000_000_000)}
+	ctx := context.Background()
+	ip := httptest.NewRequest(http.MethodGet, "/", nil) // RemoteAddr 192.0.2.1:1234
+
+	serve := func(policies []ratelimit.Policy) func(int) {
+		h := ratelimit.New(ratelimit.Config{Policies: policies}).Middleware(rlNoop)
+		w := &rlDiscard{h: http.Header{}}
+		return func(int) { clear(w.h); h.ServeHTTP(w, ip) }
+	}
+	store := func(policies []ratelimit.Policy, keys []string) func(int) {
+		m := ratelimit.NewMemory(ratelimit.MemoryConfig{})
+		out := make([]ratelimit.Status, len(policies))
+		return func(i int) { m.Allow(ctx, keys[i], 1, policies, out) }
+	}
+	goLimiter := func(b *testing.B, keys []string) func(int) {
+		s := rlGoLimiter(b)
+		return func(i int) { s.Take(ctx, keys[i]) }
+	}
+	one := []string{"rl:ip:192.0.2.1"}
+
+	b.Run("keys=1/middleware-vs-store", func(b *testing.B) {
+		rlPair(b, serve(policy), store(policy, one), 1)
+	})
+	b.Run("keys=1/store-vs-go-limiter", func(b *testing.B) {
+		rlPair(b, store(policy, one), goLimiter(b, one), 1)
+	})
+	b.Run("keys=1/middleware-2policies-vs-store-2policies", func(b *testing.B) {
+		rlPair(b, serve(two), store(two, one), 1)
+	})
+	const n = 1_000_000
+	var keys, prefixed []string
+	build := func() {
+		if keys == nil {
+			keys = rlKeys(n)
+			prefixed = make([]string, n)
+			for i, k := range keys {
+				prefixed[i] = "rl:" + k
+			}
+		}
+	}
+	b.Run("keys=1M/store-vs-go-limiter", func(b *testing.B) {
+		build()
+		rlPair(b, store(policy, prefixed), goLimiter(b, keys), n)
+	})
+	b.Run("keys=1M/middleware-vs-store", func(b *testing.B) {
+		build()
+		k := 0
+		h := ratelimit.New(ratelimit.Config{Policies: policy, Key: func(*http.Request) string { return keys[k] }}).Middleware(rlNoop)
+		w := &rlDiscard{h: http.Header{}}
+		rlPair(b, func(i int) { k = i; clear(w.h); h.ServeHTTP(w, ip) }, store(policy, prefixed), n)
+	})
+}
+
+// rlPair warms a and ref with each of n keys, then runs them in
+// alternating blocks (a ref, ref a, …) of checks over the keys in a
+// scattered order, and reports a's ns/op, a's wall time over ref's (x-ref)
+// and a's process CPU time over ref's (x-ref-cpu).
+func rlPair(b *testing.B, a, ref func(i int), n int) {
+	b.Helper()
+	for i := range n {
+		a(i)
+		ref(i)
+	}
+	runtime.GC()
+	const block = 1024
+	var wall, cpu [2]int64
+	k := 0
+	run := func(side int, f func(int)) {
+		c0, t0 := rlCPU(), time.Now()
+		j := k
+		for range block {
+			f(j)
+			if j += 7919; j >= n {
+				j %= n
+			}
+		}
+		wall[side] += int64(time.Since(t0))
+		cpu[side] += rlCPU() - c0
+	}
+	b.ResetTimer()
+	for i := 0; i*block < b.N; i++ {
+		if i%2 == 0 {
+			run(0, a)
+			run(1, ref)
+		} else {
+			run(1, ref)
+			run(0, a)
+		}
+		k = (k + block*7919) % n
+	}
+	ops := (b.N + block - 1) / block * block
+	b.ReportMetric(float64(wall[0])/float64(ops), "ns/op")
+	b.ReportMetric(float64(wall[0])/float64(wall[1]), "x-ref")
+	if cpu[1] > 0 {
+		b.ReportMetric(float64(cpu[0])/float64(cpu[1]), "x-ref-cpu")
+	}
+}
