@@ -112,7 +112,7 @@ func (l *Limiter) requestError(r *http.Request, peek bool) error {
 	if peek {
 		err = l.peek(r.Context(), key, cost, &res)
 	} else {
-		err = l.allow(r.Context(), key, cost, &res)
+		err = l.allowPrefixed(r.Context(), key, max(cost, 1), &res)
 	}
 	if err == nil {
 		return nil
