@@ -165,6 +165,18 @@ func New(cfg Config) (*Server, error) {
 // ServeHTTP serves the API.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
 
+// Operations returns the API's operations as its routes declare them
+// (apierr.Routes): each with the codes errors.yaml lists for it and those
+// its middleware raise. A copy.
+func (s *Server) Operations() []apierr.Operation {
+	out := make([]apierr.Operation, len(s.ops))
+	for i, o := range s.ops {
+		o.Codes = append([]string(nil), o.Codes...)
+		out[i] = o
+	}
+	return out
+}
+
 // Catalog returns the catalog the server renders errors with.
 func (s *Server) Catalog() *apierr.Catalog { return s.cat }
 
