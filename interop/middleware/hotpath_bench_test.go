@@ -29,7 +29,8 @@ import (
 // httptest.ResponseRecorder (allocs/op counts it: 3 of the floor's).
 //
 //   - 402/*: the catalog's insufficient_balance with two context fields.
-//     nethttp-encoder is the floor: json.Encoder of an equivalent struct.
+//     nethttp-encoder is the floor: json.Encoder of an equivalent struct;
+//     nethttp-encoder-6headers also sets the six headers apierr sends.
 //     apierr-stack logs its record to slog.DiscardHandler,
 //     apierr-stack-jsonlog-discard to a JSON handler writing io.Discard (the
 //     record's formatting) and apierr-stack-jsonlog-file to one writing an
@@ -60,6 +61,7 @@ func BenchmarkHotPath(b *testing.B) {
 	floor := floorMux()
 	app := apierrMux()
 	b.Run("402/nethttp-encoder", func(b *testing.B) { runRecorder(b, floor, "/fax", 402) })
+	b.Run("402/nethttp-encoder-6headers", func(b *testing.B) { runRecorder(b, floorHeadersMux(), "/fax", 402) })
 	b.Run("402/apierr-stack", func(b *testing.B) { runRecorder(b, stack(discard, app), "/fax", 402) })
 	b.Run("402/apierr-stack-jsonlog-discard", func(b *testing.B) { runRecorder(b, stack(jsonDiscard, app), "/fax", 402) })
 	b.Run("402/apierr-stack-jsonlog-file", func(b *testing.B) { runRecorder(b, stack(file, app), "/fax", 402) })
@@ -119,6 +121,29 @@ func floorMux() *http.ServeMux {
 	return mux
 }
 
+// floorHeadersMux is floorMux setting the six headers the catalog error
+// carries (Content-Type, X-Request-Id, Cache-Control, X-Content-Type-Options,
+// Content-Language, Vary): what those headers cost on their own.
+func floorHeadersMux() *http.ServeMux {
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /fax", func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Type", "application/json")
+		h.Set("X-Request-Id", "7h6tge3y7y6y32a8kgsybx86m4")
+		h.Set("Cache-Control", "no-store")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Content-Language", "en")
+		h.Set("Vary", "Accept, Accept-Language")
+		w.WriteHeader(http.StatusPaymentRequired)
+		_ = json.NewEncoder(w).Encode(floorError{
+			Error: "insufficient_balance", Message: "Not enough credits to complete this operation.",
+			Action: "top_up_balance", Docs: "https://mintfax.com/docs/errors/insufficient-balance",
+			Context: floorContext{Available: 3, Required: 5},
+		})
+	})
+	return mux
+}
+
 // apierrMux is the same route returning the catalog error.
 func apierrMux() *http.ServeMux {
 	mux := http.NewServeMux()
@@ -154,6 +179,8 @@ func humaMux() http.Handler {
 //
 //   - 402/stack-vs-floor: Stack + ServeMux against net/http + json.Encoder
 //     (goal ≤ 1.2);
+//   - 402/floor-6headers-vs-floor: the floor setting the catalog error's six
+//     headers against the floor's one (what the headers alone cost);
 //   - 402/stack-vs-huma: the same against huma's default error (goal ≤ 0.5);
 //   - 404/stack-vs-servemux: an unknown path through Stack against ServeMux's
 //     own 404 (goal ≤ 1.3);
@@ -181,6 +208,7 @@ func BenchmarkHotPathRatio(b *testing.B) {
 	}
 	floor := floorMux()
 	b.Run("402/stack-vs-floor", func(b *testing.B) { runPair(b, stack(discard), floor, "/fax", 402) })
+	b.Run("402/floor-6headers-vs-floor", func(b *testing.B) { runPair(b, floorHeadersMux(), floor, "/fax", 402) })
 	b.Run("402/stack-vs-huma", func(b *testing.B) { runPair(b, stack(discard), humaMux(), "/fax", 402) })
 	b.Run("404/stack-vs-servemux", func(b *testing.B) { runPair(b, stack(discard), floor, "/nowhere", 404) })
 	b.Run("402/jsonlog-file-vs-nolog", func(b *testing.B) { runPair(b, stack(file, every), stack(discard), "/fax", 402) })
