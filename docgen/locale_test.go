@@ -5,6 +5,7 @@ import (
 	"net/http/httptest"
 	"path"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -334,4 +335,55 @@ codes:
 	if pages < 9 {
 		t.Errorf("%d pages, want the reference and permalink in neutral, en and de", pages)
 	}
+}
+
+// FuzzTranslatedDocs feeds translation files to the docs of a small
+// catalog: whatever loads must give every language's pages, from Files
+// (html and md) and from the handler, whose language-neutral permalink
+// answers in a language the catalog speaks. The seed corpus is
+// testdata/fuzz/FuzzTranslatedDocs.
+func FuzzTranslatedDocs(f *testing.F) {
+	const catalog = "name: Shop\ndocs_url: /docs/errors/{slug}\ncodes:\n" +
+		"  out_of_stock: {status: 409, title: Out of stock, message: Gone., docs: {when: Always.}}\n" +
+		"  card_declined: {status: 402, message: Declined., example: {message: No.}}\n"
+	f.Fuzz(func(t *testing.T, data []byte) {
+		cat, err := apierr.Load([]byte(catalog), "shop.yaml", apierr.WithTranslation(data, "translation.yaml"))
+		if err != nil {
+			return
+		}
+		for _, format := range []string{"html", "md"} {
+			files, err := docgen.Files(cat, format)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, lang := range cat.Languages() {
+				want := "docs/errors/" + lang + "/out-of-stock/index.html"
+				if format == "md" {
+					want = "docs/errors/" + lang + "/out-of-stock.md"
+				}
+				found := false
+				for _, f := range files {
+					found = found || f.Path == want
+				}
+				if !found && len(cat.Languages()) > 1 {
+					t.Fatalf("%s: %s not written", format, want)
+				}
+			}
+		}
+		h := docgen.Handler(cat)
+		for _, lang := range append([]string{""}, cat.Languages()...) {
+			req := httptest.NewRequest("GET", "/docs/errors/out-of-stock", nil)
+			if lang != "" {
+				req.Header.Set("Accept-Language", lang)
+			}
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			if rec.Code != 200 {
+				t.Fatalf("Accept-Language %q: %d", lang, rec.Code)
+			}
+			if len(cat.Languages()) > 1 && !slices.Contains(cat.Languages(), rec.Header().Get("Content-Language")) {
+				t.Fatalf("Accept-Language %q: Content-Language %q", lang, rec.Header().Get("Content-Language"))
+			}
+		}
+	})
 }
