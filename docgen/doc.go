@@ -16,4 +16,13 @@
 //
 // The same pages are written to disk by `apierr docs FILE -o DIR`, laid out
 // as the handler serves them (see Files).
+//
+// A catalog with translations (errors.de.yaml beside errors.yaml) has its
+// docs in every language it speaks: each page again under the docs path's
+// language directory (/docs/errors/de/insufficient-balance), with
+// <html lang>, hreflang alternates and a language switcher, and the wording
+// docgen adds in German or French where the catalog is. The handler answers
+// the docs URLs in error bodies in the reader's Accept-Language, as the API
+// answers its errors. A catalog with one language gets exactly the pages it
+// got before translations existed.
 package docgen
