@@ -61,7 +61,7 @@ func (s *Server) routes() http.Handler {
 	api.Handle("GET /fax/{id}/image", secured(h(s.faxImage)))
 	api.Handle("GET /account/balance", secured(h(s.accountBalance)))
 	s.ops = api.Operations()
-	docs := docgen.Handler(s.cat)
+	docs := docgen.Handler(s.cat, docgen.WithOperations(s.ops)) // per endpoint, the middleware's codes too
 	mux.Handle("GET "+s.docsPath(), docs)
 	mux.Handle("GET "+strings.TrimSuffix(s.docsPath(), "/"), docs)
 	mux.Handle("GET /llms.txt", docs)
