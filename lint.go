@@ -112,7 +112,12 @@ func (c *Catalog) Lint() []Finding {
 		}
 	}
 	out = append(out, c.lintOperations(c.ops, c.opPos)...)
+	c.lintTranslations(func(f Finding) { out = append(out, f) })
 	sort.SliceStable(out, func(i, j int) bool {
+		if fi, fj := out[i].File, out[j].File; fi != fj {
+			// The catalog's own findings first, then each translation's.
+			return fi == c.file || (fj != c.file && fi < fj)
+		}
 		if out[i].Line != out[j].Line {
 			return out[i].Line < out[j].Line
 		}

@@ -67,10 +67,11 @@ type ExampleText struct {
 // translationPositions remembers where a translation file said what, for
 // load errors and lint findings.
 type translationPositions struct {
-	language pos
-	codesKey pos
-	codes    map[string]pos // code id → its key
-	fields   map[string]pos // field message key → its value
+	language  pos
+	codesKey  pos
+	fieldsKey pos
+	codes     map[string]pos // code id → its key
+	fields    map[string]pos // field message key → its value
 }
 
 // WithTranslations loads, beside the catalog, every translation file at the

@@ -56,6 +56,7 @@ func (p *parser) translation(root *yaml.Node, filename string) Translation {
 		case "description":
 			t.Description = p.str(v, "description")
 		case "field_messages":
+			t.ps.fieldsKey = at(k)
 			t.FieldMessages = p.fieldMessages(v, t.ps.fields)
 		case "codes":
 			t.ps.codesKey = at(k)
