@@ -82,7 +82,9 @@ type FailurePolicy struct {
 	// Now is LogInterval's clock (default time.Now); AfterFunc runs f after
 	// d and returns a function that cancels it (default time.AfterFunc and
 	// its Timer's Stop), the timer that writes an interval's count when no
-	// failure follows. They are the seams tests move time with.
+	// failure follows. They are the seams tests move time with. (A Config
+	// with fields of these names of its own, such as idempotency.Config's
+	// AfterFunc, hides them: set them in its FailurePolicy field.)
 	Now       func() time.Time
 	AfterFunc func(d time.Duration, f func()) (stop func() bool)
 

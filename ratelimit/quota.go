@@ -100,6 +100,9 @@ func NewQuota(cfg QuotaConfig) *Quota {
 	if cfg.Key == nil {
 		cfg.Key = ByTenant
 	}
+	if cfg.FailurePolicy.Now == nil {
+		cfg.FailurePolicy.Now = cfg.Now // the quota's clock times its failure log too
+	}
 	q := &Quota{cfg: cfg}
 	q.failure = newRLFailure(cfg.FailurePolicy, &q.failures, "quota")
 	return q

@@ -14,8 +14,10 @@ import (
 	"time"
 
 	"github.com/apierr/apierr/examples/fax"
+	"github.com/apierr/apierr/middleware"
 	"github.com/apierr/apierr/ratelimit"
 	"github.com/apierr/apierr/redisstore"
+	"github.com/redis/go-redis/v9"
 )
 
 const demoHelp = `usage: apierr demo [--addr 127.0.0.1:8080] [--redis URL]
@@ -41,9 +43,21 @@ func runDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	authFailures := fs.Int64("auth-failures", 20, "failed authentications per minute per client address before its requests get 429 (negative: no limit)")
 	trusted := fs.String("trusted-proxies", "", "comma-separated `CIDRs` of proxies whose X-Forwarded-For names the client for --auth-failures (default: none; the connection's address)")
 	bare := fs.Bool("bare", false, "benchmark baseline: serve GET /account/balance and GET /fax/{id} with net/http alone, no apierr")
-	quiet := fs.Bool("quiet", false, "do not log error responses (they go to stderr, one line each)")
+	quiet := fs.Bool("quiet", false, "write no log records (error responses, store failures, the Redis client's); without it they go to stderr, repeats sampled: the first 5 of a code every 10 s, then a count")
+	log4xx := fs.String("log-4xx", "info", "`level` of client errors' records: debug, info, warn, error or off (5xx are always error)")
+	log429 := fs.String("log-429", "", "`level` of 429 records, if not --log-4xx's")
 	if _, err := preamble(fs, demoHelp, args, 0, "", stdout, stderr); err != nil {
 		return err
+	}
+	clientLevel, err := parseLogLevel(*log4xx)
+	if err != nil {
+		return usageError("--log-4xx: %v", err)
+	}
+	limitedLevel := clientLevel
+	if *log429 != "" {
+		if limitedLevel, err = parseLogLevel(*log429); err != nil {
+			return usageError("--log-429: %v", err)
+		}
 	}
 	if *burst < 1 {
 		return usageError("--burst must be at least 1")
@@ -72,15 +86,16 @@ func runDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if err != nil {
 		return usageError("--docs-url: %v", err)
 	}
-	logOut := stderr
-	if *quiet {
-		logOut = io.Discard
+	// One logger for every layer, so --quiet silences them all.
+	logger := slog.New(slog.DiscardHandler)
+	if !*quiet {
+		logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: min(slog.LevelInfo, clientLevel, limitedLevel)}))
 	}
 	cfg := fax.Config{Catalog: cat, TickInterval: *tick, Retention: *retention, RatePerSecond: *rps, Burst: *burst, MaxSubmissions: *submissions,
 		AuthFailures: *authFailures, TrustedProxies: proxies,
-		Logger: slog.New(slog.NewTextHandler(logOut, nil))}
+		Logger: logger, LogLevel: middleware.ClientErrorLevels(clientLevel, limitedLevel)}
 	if *redisURL != "" {
-		client, idem, rl, err := demoRedis(ctx, *redisURL)
+		client, idem, rl, err := demoRedis(ctx, *redisURL, logger)
 		if err != nil {
 			return &exitError{code: 1, err: fmt.Errorf("demo: --redis: %v", err)}
 		}
@@ -123,8 +138,30 @@ func serve(ctx context.Context, ln net.Listener, h http.Handler) error {
 	return nil
 }
 
-// demoRedis connects to url (one node or a cluster) and checks it answers.
-func demoRedis(ctx context.Context, url string) (io.Closer, *redisstore.IdempotencyStore, *redisstore.RateLimitStore, error) {
+// parseLogLevel reads a --log-* level: off, or one slog.Level reads.
+func parseLogLevel(s string) (slog.Level, error) {
+	if strings.EqualFold(s, "off") {
+		return middleware.LevelOff, nil
+	}
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(s)); err != nil {
+		return 0, fmt.Errorf("%q is not debug, info, warn, error or off", s)
+	}
+	return l, nil
+}
+
+// redisLog sends the Redis client's own records (a failed dial, a pool
+// error) to the demo's logger.
+type redisLog struct{ l *slog.Logger }
+
+func (r redisLog) Printf(ctx context.Context, format string, v ...any) {
+	r.l.LogAttrs(ctx, slog.LevelWarn, fmt.Sprintf(format, v...)) // its messages start "redis: "
+}
+
+// demoRedis connects to url (one node or a cluster) and checks it answers;
+// the Redis client and the stores log on logger.
+func demoRedis(ctx context.Context, url string, logger *slog.Logger) (io.Closer, *redisstore.IdempotencyStore, *redisstore.RateLimitStore, error) {
+	redis.SetLogger(redisLog{logger}) // the client's logger is global: the demo owns its process
 	client, err := redisstore.NewClientFromURL(url)
 	if err != nil {
 		return nil, nil, nil, err
@@ -136,7 +173,7 @@ func demoRedis(ctx context.Context, url string) (io.Closer, *redisstore.Idempote
 		return nil, nil, nil, fmt.Errorf("cannot reach Redis: %v", err)
 	}
 	return client,
-		redisstore.NewIdempotencyStore(client, redisstore.IdempotencyConfig{Prefix: "apierr:demo:idem:"}),
+		redisstore.NewIdempotencyStore(client, redisstore.IdempotencyConfig{Prefix: "apierr:demo:idem:", Logger: logger}),
 		redisstore.NewRateLimitStore(client, redisstore.RateLimitConfig{Prefix: "apierr:demo:rl:"}), nil
 }
 

@@ -110,7 +110,8 @@ func TestDemo(t *testing.T) {
 }
 
 func TestDemoUsage(t *testing.T) {
-	for _, args := range [][]string{{"demo", "extra"}, {"demo", "--burst", "0"}, {"demo", "--nope"}, {"demo", "--tick", "0s"}} {
+	for _, args := range [][]string{{"demo", "extra"}, {"demo", "--burst", "0"}, {"demo", "--nope"}, {"demo", "--tick", "0s"},
+		{"demo", "--log-4xx", "loud"}, {"demo", "--log-429", "sometimes"}} {
 		err := run(context.Background(), args, strings.NewReader(""), io.Discard, io.Discard)
 		if exitCode(err, io.Discard) != 2 {
 			t.Errorf("%v: exit %d, want 2", args, exitCode(err, io.Discard))
@@ -126,11 +127,19 @@ func TestDemoUsage(t *testing.T) {
 // when the test ends.
 func startDemo(t *testing.T, args ...string) string {
 	t.Helper()
+	base, _ := startDemoLogs(t, args...)
+	return base
+}
+
+// startDemoLogs is startDemo that also returns the demo's stderr, its log.
+func startDemoLogs(t *testing.T, args ...string) (string, *lockedBuffer) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	var stdout, stderr lockedBuffer
+	var stdout lockedBuffer
+	stderr := new(lockedBuffer)
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, append([]string{"demo", "--addr", "127.0.0.1:0"}, args...), strings.NewReader(""), &stdout, &stderr)
+		done <- run(ctx, append([]string{"demo", "--addr", "127.0.0.1:0"}, args...), strings.NewReader(""), &stdout, stderr)
 	}()
 	t.Cleanup(func() {
 		cancel()
@@ -147,7 +156,7 @@ func startDemo(t *testing.T, args ...string) string {
 	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
 		if m := addrRE.FindStringSubmatch(stdout.String()); m != nil {
-			return m[1]
+			return m[1], stderr
 		}
 		select {
 		case err := <-done:
@@ -157,7 +166,39 @@ func startDemo(t *testing.T, args ...string) string {
 		}
 	}
 	t.Fatalf("no banner after 30s")
-	return ""
+	return "", nil
+}
+
+// --log-4xx and --log-429 set the levels of client errors' records;
+// --quiet writes none at all.
+func TestDemoLogLevels(t *testing.T) {
+	flood := func(base string) {
+		for i := range 30 {
+			path := "/account/balance"
+			if i%10 == 0 {
+				path = "/fax/fax_does_not_exist" // a 404, when the limit lets it through
+			}
+			req, _ := http.NewRequest("GET", base+path, nil)
+			req.Header.Set("Authorization", "Bearer "+fax.DemoSandboxKey)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+		}
+	}
+	base, logs := startDemoLogs(t, "--rate", "1", "--burst", "2", "--log-4xx", "off", "--log-429", "warn")
+	flood(base)
+	out := logs.String()
+	n429 := strings.Count(out, "status=429")
+	if strings.Contains(out, "status=404") || n429 == 0 || n429 > 2*5 || strings.Count(out, "level=WARN") != n429 {
+		t.Errorf("--log-4xx off --log-429 warn: want a few WARN 429 records (first 5 a window) and no 404's:\n%s", out)
+	}
+	base, logs = startDemoLogs(t, "--rate", "1", "--burst", "2", "--quiet")
+	flood(base)
+	if out := logs.String(); out != "" {
+		t.Errorf("--quiet wrote:\n%s", out)
+	}
 }
 
 // The demo's own transmitter and retention, on the real clock: a fax is

@@ -30,14 +30,15 @@ func (s *Server) routes() http.Handler {
 		Realm: "fax",
 		// Seed 000: a request without an Authorization header gets
 		// api_key_missing; a key sent in X-API-Key is told where it belongs.
-		Header:   "-",
-		Throttle: s.authThrottle(),
+		Header:        "-",
+		Throttle:      s.authThrottle(),
+		FailurePolicy: apierr.FailurePolicy{Logger: s.cfg.Logger, Now: s.cfg.Now},
 	})
 	idemCfg := idempotency.Config{
 		Store:         s.cfg.IdempotencyStore,
 		MaxBodyBytes:  s.maxJSONBody(),
 		TooLarge:      s.bodyTooLarge,
-		FailurePolicy: apierr.FailurePolicy{Logger: s.cfg.Logger},
+		FailurePolicy: apierr.FailurePolicy{Logger: s.cfg.Logger, Now: s.cfg.Now},
 	}
 	if o := s.cfg.Observer; o != nil {
 		idemCfg.OnError = o.IdempotencyStoreError
@@ -70,6 +71,11 @@ func (s *Server) routes() http.Handler {
 	if s.cfg.Logger != nil {
 		opts = append(opts, middleware.WithLogger(s.cfg.Logger))
 	}
+	// The clock of latencies and of the log's sampling windows.
+	opts = append(opts, middleware.WithClock(s.cfg.Now))
+	if s.cfg.LogLevel != nil {
+		opts = append(opts, middleware.WithLevels(s.cfg.LogLevel))
+	}
 	var routes http.Handler = mux
 	if s.cfg.Observer != nil {
 		routes = s.cfg.Observer.Middleware(mux)
@@ -96,7 +102,7 @@ func (s *Server) rateLimit() func(http.Handler) http.Handler {
 		Key:      ratelimit.ByKeyID,
 		Prefix:   "fax:rl:",
 		// Redis down or stalled: each process limits on its own.
-		FailurePolicy: apierr.FailurePolicy{Mode: apierr.FailLocal},
+		FailurePolicy: apierr.FailurePolicy{Mode: apierr.FailLocal, Logger: s.cfg.Logger, Now: s.cfg.Now},
 	}
 	if o := s.cfg.Observer; o != nil {
 		cfg.OnError = o.RateLimitStoreError
@@ -123,7 +129,7 @@ func (s *Server) authThrottle() *ratelimit.Limiter {
 		Store:         store,
 		Key:           (&ratelimit.ClientIP{Trusted: s.cfg.TrustedProxies}).Key,
 		Prefix:        "fax:authfail:",
-		FailurePolicy: apierr.FailurePolicy{Mode: apierr.FailLocal, Logger: s.cfg.Logger},
+		FailurePolicy: apierr.FailurePolicy{Mode: apierr.FailLocal, Logger: s.cfg.Logger, Now: s.cfg.Now},
 	}
 	if o := s.cfg.Observer; o != nil {
 		cfg.OnError = o.RateLimitStoreError
@@ -140,8 +146,9 @@ func (s *Server) submissionLimit() func(http.Handler) http.Handler {
 		return func(next http.Handler) http.Handler { return next }
 	}
 	return ratelimit.NewConcurrency(ratelimit.ConcurrencyConfig{
-		Limit:  s.cfg.MaxSubmissions,
-		Key:    ratelimit.ByKeyID,
-		Prefix: "fax:submit:",
+		Limit:         s.cfg.MaxSubmissions,
+		Key:           ratelimit.ByKeyID,
+		Prefix:        "fax:submit:",
+		FailurePolicy: apierr.FailurePolicy{Logger: s.cfg.Logger, Now: s.cfg.Now},
 	}).Middleware
 }

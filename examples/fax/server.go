@@ -15,6 +15,7 @@ import (
 	"github.com/apierr/apierr"
 	"github.com/apierr/apierr/auth"
 	"github.com/apierr/apierr/idempotency"
+	"github.com/apierr/apierr/middleware"
 	"github.com/apierr/apierr/ratelimit"
 )
 
@@ -73,8 +74,14 @@ type Config struct {
 	// IdempotencyStore keeps Idempotency-Key records; nil means an
 	// in-process memory store. Share a Redis store across processes.
 	IdempotencyStore idempotency.Store
-	// Logger receives one record per error response; nil means slog.Default().
+	// Logger receives the records of error responses (the first few of
+	// each code every 10 s, then a count: middleware.Sampling) and of store
+	// failures (one per layer every 10 s, then a count:
+	// apierr.FailurePolicy.LogInterval); nil means slog.Default().
 	Logger *slog.Logger
+	// LogLevel is the level of client errors' records
+	// (middleware.WithLevels); nil means middleware.DefaultLevel, info.
+	LogLevel middleware.LevelFunc
 	// Observer, when set, instruments the server (telemetry):
 	// *apierrotel.Telemetry is one. nil means none.
 	Observer Observer
