@@ -85,7 +85,7 @@ var tsReserved = []string{"Code", "Contexts", "CatalogError", "OtherError", "Dec
 	"codes", "decodeOptions", "decode", "decodeBody", "retryingFetch", "hasCode", "isCatalogError",
 	"ApiError", "ApiErrorInit", "FieldError", "ContextMember", "DecodeOptions", "RetryOptions", "RetryInit", "RetryEvent",
 	"RetryError", "RetryReason", "Budget", "defaults", "defaultRetryStatuses", "fullJitter",
-	"exponentialCeiling", "parseRetryAfter", "randomKey", "retryableStatus", "requestIdHeaders"}
+	"exponentialCeiling", "parseRetryAfter", "randomKey", "retryableStatus", "requestIdHeaders", "contentLanguage"}
 
 func newTSModel(cat *apierr.Catalog) *tsModel {
 	m := &tsModel{Header: TSHeader, Name: cat.Name(), Format: cat.Formats()[0].Name()}

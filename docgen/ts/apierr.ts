@@ -36,6 +36,7 @@ export interface ApiErrorInit<C extends string, X> {
   retryAfterMs?: number;
   retryable?: boolean;
   known?: boolean;
+  language?: string;
   body?: string;
   headers?: Headers;
 }
@@ -74,6 +75,13 @@ export class ApiError<C extends string = string, X = Record<string, unknown>> ex
   readonly retryable: boolean;
   /** Whether the code is one the catalog declares (set by the generated decode). */
   readonly known: boolean;
+  /**
+   * The language of the message, title and detail: the first tag of the
+   * response's Content-Language in conventional case ("de", "fr-CA"), as an
+   * API that localizes its errors sends it; undefined without one. The code
+   * is the same in every language.
+   */
+  readonly language?: string;
   /** The raw body (at most 64 KiB of it). */
   readonly body: string;
   /** The response headers. */
@@ -95,6 +103,7 @@ export class ApiError<C extends string = string, X = Record<string, unknown>> ex
     this.retryAfterMs = init.retryAfterMs;
     this.retryable = init.retryable ?? false;
     this.known = init.known ?? false;
+    this.language = init.language;
     this.body = init.body ?? "";
     this.headers = init.headers ?? new Headers();
   }
@@ -187,7 +196,30 @@ export function decodeBody(status: number, headers: Headers, body: string, optio
     if (k in e.context && !conforms(e.context[k], m)) delete e.context[k];
     if (m.required && !(k in e.context)) known = false;
   }
-  return new ApiError({ ...e, known, body, headers });
+  return new ApiError({ ...e, known, body, headers, language: contentLanguage(headers) });
+}
+
+/**
+ * The first language tag of a Content-Language header, in the conventional
+ * case of RFC 5646 (language lower, script title, region upper case), or
+ * undefined when there is none or it is not a well-formed tag.
+ */
+export function contentLanguage(headers: Headers): string | undefined {
+  const first = (headers.get("content-language") ?? "").split(",").map((s) => s.trim()).find((s) => s !== "");
+  if (first === undefined || first.length > 64 || !/^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$/.test(first)) return undefined;
+  let singleton = false;
+  return first
+    .split("-")
+    .map((sub, i) => {
+      let out = sub.toLowerCase();
+      if (i > 0 && !singleton && /^[A-Za-z]+$/.test(sub)) {
+        if (sub.length === 2) out = sub.toUpperCase();
+        else if (sub.length === 4) out = sub[0]!.toUpperCase() + sub.slice(1).toLowerCase();
+      }
+      if (sub.length === 1) singleton = true;
+      return out;
+    })
+    .join("-");
 }
 
 function conforms(v: unknown, m: ContextMember): boolean {

@@ -9,7 +9,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 
-import { ApiError, decode, decodeBody, parseRetryAfter, type ContextMember, type DecodeOptions } from "../gen/fax/apierr.js"; // the runtime, no catalog
+import { ApiError, contentLanguage, decode, decodeBody, parseRetryAfter, type ContextMember, type DecodeOptions } from "../gen/fax/apierr.js"; // the runtime, no catalog
 import { repoRoot } from "./demo.js";
 
 interface Example {
@@ -211,6 +211,24 @@ describe("other APIs' shapes, as the Go client decodes them", () => {
       else assert.ok(!e.retryAfterMs, `retryAfterMs ${String(e.retryAfterMs)}`);
     });
   }
+});
+
+test("contentLanguage keeps the first tag in conventional case, as the Go client's ResponseError.Language", () => {
+  const cases: [string | null, string | undefined][] = [
+    [null, undefined], ["", undefined], ["de", "de"], [" fr-ca ", "fr-CA"], ["mi, EN", "mi"], [", , de", "de"],
+    ["zh-hant-tw", "zh-Hant-TW"], ["en-x-US", "en-x-us"], ["es-419", "es-419"], ["de?, en", undefined],
+    ["1de", undefined], ["deutschland", undefined], ["a-".repeat(40), undefined],
+  ];
+  for (const [v, want] of cases) {
+    const h = new Headers();
+    if (v !== null) h.set("content-language", v);
+    assert.equal(contentLanguage(h), want, String(v));
+  }
+  const e = decodeBody(402, new Headers({ "content-type": "application/json", "content-language": "de" }),
+    '{"error":"insufficient_balance","message":"Das Guthaben reicht nicht aus."}');
+  assert.equal(e.language, "de");
+  assert.equal(e.code, "insufficient_balance");
+  assert.equal(decodeBody(500, new Headers(), "oops").language, undefined);
 });
 
 test("parseRetryAfter", () => {

@@ -76,6 +76,20 @@ function advice(e: DecodedError): string {
   }
 }
 
+test("an error in the reader's language keeps its Content-Language", async () => {
+  for (const [accept, lang, message] of [
+    ["de", "de", "Das Guthaben reicht für diesen Vorgang nicht aus."],
+    ["fr;q=0.9, de;q=0.8", "fr", "Solde insuffisant pour cette opération."],
+    ["ja", "en", "Insufficient balance for this operation."],
+  ] as const) {
+    const e = await decoded(await call("/fax", LIVE, { method: "POST", body: fax("+14155550123"), headers: { "Accept-Language": accept } }));
+    assert.equal(e.code, "insufficient_balance");
+    assert.equal(e.language, lang, accept);
+    assert.equal(e.message, message, accept);
+    assert.ok(isInsufficientBalance(e) && e.context.required > 0);
+  }
+});
+
 describe("each error kind decodes to its code", () => {
   const cases: { name: string; code: Code; status: number; send: () => Promise<Response>; check?: (e: DecodedError) => void }[] = [
     { name: "no key", code: "api_key_missing", status: 401, send: () => call("/account/balance", undefined) },
