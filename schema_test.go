@@ -61,3 +61,53 @@ func TestSchemaFile(t *testing.T) {
 		t.Errorf("%s is stale: run go test . -run TestSchemaFile -update", path)
 	}
 }
+
+func TestTranslationSchemaIsTheLoadersVocabulary(t *testing.T) {
+	keys := func(name string) []string {
+		for _, o := range translationSchema {
+			if o.name == name {
+				var out []string
+				for _, p := range o.props {
+					out = append(out, p.name)
+				}
+				return slices.Sorted(slices.Values(out))
+			}
+		}
+		return nil
+	}
+	for _, tc := range []struct {
+		object string
+		loader []string
+	}{
+		{"", translationKeys}, {"codeText", codeTextKeys}, {"docs", docsKeys},
+		{"exampleText", exampleTextKeys}, {"fieldError", fieldKeys},
+	} {
+		if got, want := keys(tc.object), slices.Sorted(slices.Values(tc.loader)); !slices.Equal(got, want) {
+			t.Errorf("translation object %q: schema declares %v, the loader accepts %v", tc.object, got, want)
+		}
+	}
+	var v map[string]any
+	if err := json.Unmarshal(TranslationSchema(), &v); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestTranslationSchemaFile keeps schema/errors.translation.schema.json
+// equal to TranslationSchema; -update rewrites it.
+func TestTranslationSchemaFile(t *testing.T) {
+	const path = "schema/errors.translation.schema.json"
+	got := TranslationSchema()
+	if *updateSchema {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(want, got) {
+		t.Errorf("%s is stale: run go test . -run TestTranslationSchemaFile -update", path)
+	}
+}
