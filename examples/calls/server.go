@@ -52,6 +52,7 @@ type Call struct {
 type Server struct {
 	cfg         Config
 	handler     http.Handler
+	ops         []apierr.Operation
 	limiter     *ratelimit.Limiter
 	maintenance middleware.Maintenance
 
@@ -96,13 +97,17 @@ func NewServer(cfg Config) *Server {
 		return authn(s.rateLimit(h))
 	}
 	mux := http.NewServeMux()
+	// The API's routes are recorded: each operation's codes are those
+	// errors.yaml declares plus those its middleware raise.
+	routes := apierr.NewRoutes(Catalog(), mux)
+	routes.Handle("POST /api/v1/call", api(apierr.HandlerFunc(s.startCall), ScopeWrite))
+	routes.Handle("GET /api/v1/calls", api(apierr.HandlerFunc(s.listCalls)))
+	routes.Handle("GET /api/v1/calls/{id}", api(apierr.HandlerFunc(s.getCall)))
+	s.ops = routes.Operations()
 	// The error reference, so every docs URL the catalog hands out resolves.
-	docs := docgen.Handler(Catalog())
+	docs := docgen.Handler(Catalog(), docgen.WithOperations(s.ops))
 	mux.Handle("GET /docs/errors/", docs)
 	mux.Handle("GET /llms.txt", docs)
-	mux.Handle("POST /api/v1/call", api(apierr.HandlerFunc(s.startCall), ScopeWrite))
-	mux.Handle("GET /api/v1/calls", api(apierr.HandlerFunc(s.listCalls)))
-	mux.Handle("GET /api/v1/calls/{id}", api(apierr.HandlerFunc(s.getCall)))
 	s.handler = middleware.Stack(Catalog(), middleware.WithLogger(cfg.Logger))(s.maintenance.Handler(middleware.BodyLimit(cfg.MaxBody)(middleware.RequireContentType("application/json")(mux))))
 	return s
 }
@@ -120,6 +125,10 @@ func (s *Server) SetMaintenance(on bool) {
 	}
 }
 
+// Operations returns the API's operations as its routes declare them
+// (apierr.Routes).
+func (s *Server) Operations() []apierr.Operation { return append([]apierr.Operation(nil), s.ops...) }
+
 // rateLimit is ratelimit's limiter with the page's wording: the detail names
 // the limit ("… of 1000 requests per minute") and the body's retryAfter
 // repeats Retry-After.
@@ -130,7 +139,8 @@ func (s *Server) rateLimit(next http.Handler) http.Handler {
 	}
 	detail := fmt.Sprintf("You have exceeded the rate limit of %d requests per minute", s.cfg.RatePerMinute)
 	policyField := string(ratelimit.AppendPolicyField(nil, []ratelimit.Policy{policy}))
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	// A Raiser (apierr.Routes sees the rate limit), at no cost per request.
+	return apierr.RaisingHandler(next, []apierr.Condition{apierr.CondRateLimited}, func(w http.ResponseWriter, r *http.Request) {
 		key := ratelimit.ByKeyID(r)
 		res, err := s.limiter.Allow(r.Context(), key, 1)
 		if len(res.Statuses) > 0 {

@@ -56,6 +56,7 @@ type Lead struct {
 type Server struct {
 	cfg     Config
 	handler http.Handler
+	ops     []apierr.Operation
 	credits *ratelimit.Quota
 	jobs    *ratelimit.ConcurrencyLimiter
 
@@ -116,17 +117,25 @@ func NewServer(cfg Config) *Server {
 	auth := auth.New(auth.Config{Keys: cfg.Keys})
 	h := func(f apierr.HandlerFunc) http.Handler { return auth(f) }
 	mux := http.NewServeMux()
+	// The API's routes are recorded: each operation's codes are those
+	// errors.yaml declares plus those its middleware raise.
+	routes := apierr.NewRoutes(Catalog(), mux)
+	routes.Handle("POST /api/v1/campaigns/{id}/generate", h(s.generate))
+	routes.Handle("POST /api/v1/campaigns/{id}/generate-batch", h(s.generateBatch))
+	routes.Handle("GET /api/v1/lists/{id}", h(s.getList))
+	routes.Handle("GET /api/v1/lists/{id}/export", h(s.exportList))
+	s.ops = routes.Operations()
 	// The error reference, so every docs URL the catalog hands out resolves.
-	docs := docgen.Handler(Catalog())
+	docs := docgen.Handler(Catalog(), docgen.WithOperations(s.ops))
 	mux.Handle("GET /docs/errors/", docs)
 	mux.Handle("GET /llms.txt", docs)
-	mux.Handle("POST /api/v1/campaigns/{id}/generate", h(s.generate))
-	mux.Handle("POST /api/v1/campaigns/{id}/generate-batch", h(s.generateBatch))
-	mux.Handle("GET /api/v1/lists/{id}", h(s.getList))
-	mux.Handle("GET /api/v1/lists/{id}/export", h(s.exportList))
 	s.handler = middleware.Stack(Catalog(), middleware.WithLogger(cfg.Logger))(middleware.BodyLimit(cfg.MaxBody)(middleware.RequireContentType("application/json")(mux)))
 	return s
 }
+
+// Operations returns the API's operations as its routes declare them
+// (apierr.Routes).
+func (s *Server) Operations() []apierr.Operation { return append([]apierr.Operation(nil), s.ops...) }
 
 // ServeHTTP serves the API.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
