@@ -112,7 +112,7 @@ func (c *Catalog) Write(w http.ResponseWriter, r *http.Request, err error) {
 		h[c.requestIDKey] = []string{res.RequestID}
 	}
 	if s := res.RetryAfterSeconds(); s > 0 {
-		h["Retry-After"] = []string{strconv.FormatInt(s, 10)}
+		h["Retry-After"] = retryAfterValue(s)
 	}
 	w.WriteHeader(res.Status)
 	if r.Method == http.MethodHead {
@@ -125,6 +125,23 @@ func (c *Catalog) Write(w http.ResponseWriter, r *http.Request, err error) {
 		*bp = body[:0]
 		bufPool.Put(bp)
 	}
+}
+
+// retryAfterValues holds one shared Retry-After header value for each of the
+// first minutes' seconds, so a 429 or 503 sets it without allocating.
+var retryAfterValues = sync.OnceValue(func() [][]string {
+	v := make([][]string, 301)
+	for i := range v {
+		v[i] = []string{strconv.Itoa(i)}
+	}
+	return v
+})
+
+func retryAfterValue(s int64) []string {
+	if s < 301 {
+		return retryAfterValues()[s]
+	}
+	return []string{strconv.FormatInt(s, 10)}
 }
 
 var varyAcceptValue = []string{"Accept"}

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"github.com/apierr/apierr"
 	"github.com/apierr/apierr/middleware"
@@ -70,4 +71,16 @@ func allocsOf(t *testing.T, h http.Handler, method, path string, status int) flo
 		t.Fatalf("%s %s: status %d, want %d", method, path, w.code, status)
 	}
 	return testing.AllocsPerRun(200, serve)
+}
+
+// A 429 (Retry-After from a shared value) costs what any catalog error does.
+func TestStackAllocationsRetryAfter(t *testing.T) {
+	mux := http.NewServeMux()
+	mux.Handle("GET /slow", apierr.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
+		return apierr.Cond(apierr.CondRateLimited).WithRetryAfter(7 * time.Second)
+	}))
+	h := middleware.Stack(nil, middleware.WithLogger(slog.New(slog.DiscardHandler)))(mux)
+	if got := allocsOf(t, h, "GET", "/slow", 429); got > 2 {
+		t.Errorf("a 429 with Retry-After: %v allocations per request, want at most 2 (the writer, the handler's error)", got)
+	}
 }

@@ -3,6 +3,7 @@ package middleware
 import (
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 	"unsafe"
 
@@ -167,7 +168,7 @@ func (s *stack) begin(w http.ResponseWriter, r *http.Request) (*responseWriter, 
 		}
 		hdr := s.hdr
 		if hdr == "" {
-			hdr = http.CanonicalHeaderKey(cat.RequestIDHeader())
+			hdr = defaultIDHeader() // s.cat is nil: the default catalog's
 		}
 		id := ""
 		if !s.cfg.untrust {
@@ -197,6 +198,12 @@ func (s *stack) begin(w http.ResponseWriter, r *http.Request) (*responseWriter, 
 	st.RecordRoute(r)
 	return rw, r
 }
+
+// defaultIDHeader is the default catalog's request-ID header in canonical
+// form, worked out once rather than on every request of a Stack(nil).
+var defaultIDHeader = sync.OnceValue(func() string {
+	return http.CanonicalHeaderKey(apierr.Default().RequestIDHeader())
+})
 
 // incomingID returns the client's request ID from the catalog's header or,
 // when that is another header, from X-Request-ID; "" when absent, repeated
