@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"strings"
 	"time"
 
@@ -46,6 +47,10 @@ func runDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	quiet := fs.Bool("quiet", false, "write no log records (error responses, store failures, the Redis client's); without it they go to stderr, repeats sampled: the first 5 of a code every 10 s, then a count")
 	log4xx := fs.String("log-4xx", "info", "`level` of client errors' records: debug, info, warn, error or off (5xx are always error)")
 	log429 := fs.String("log-429", "", "`level` of 429 records, if not --log-4xx's")
+	bareWork := fs.Bool("bare-work", false, "benchmark baseline: the same routes with net/http alone doing the demo's work by hand (request IDs, key digest lookup, rate limits and their fields, JSON errors, a log record per error)")
+	logFile := fs.String("log-file", "", "append the error log to `PATH` instead of stderr")
+	logFormat := fs.String("log-format", "text", "error log format: text or json")
+	logEvery := fs.Bool("log-every", false, "log every error response (default: the first 5 of each code every 10 s, then a count)")
 	if _, err := preamble(fs, demoHelp, args, 0, "", stdout, stderr); err != nil {
 		return err
 	}
@@ -69,6 +74,28 @@ func runDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if *tick <= 0 || *retention <= 0 {
 		return usageError("--tick and --retention must be positive")
 	}
+	if *logFormat != "text" && *logFormat != "json" {
+		return usageError("--log-format must be text or json, not %q", *logFormat)
+	}
+	// One logger for every layer, so --quiet silences them all.
+	logger := slog.New(slog.DiscardHandler)
+	if !*quiet {
+		var logOut io.Writer = stderr
+		if *logFile != "" {
+			f, err := os.OpenFile(*logFile, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
+			if err != nil {
+				return usageError("--log-file: %v", err)
+			}
+			defer f.Close()
+			logOut = f
+		}
+		opts := &slog.HandlerOptions{Level: min(slog.LevelInfo, clientLevel, limitedLevel)}
+		if *logFormat == "json" {
+			logger = slog.New(slog.NewJSONHandler(logOut, opts))
+		} else {
+			logger = slog.New(slog.NewTextHandler(logOut, opts))
+		}
+	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return &exitError{code: 1, err: fmt.Errorf("demo: %v", err)}
@@ -79,6 +106,10 @@ func runDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		fmt.Fprintln(stdout, "apierr demo --bare: the benchmark baseline (net/http only), listening on "+base)
 		return serve(ctx, ln, fax.BareHandler())
 	}
+	if *bareWork {
+		fmt.Fprintln(stdout, "apierr demo --bare-work: the benchmark baseline (net/http doing the demo's work by hand), listening on "+base)
+		return serve(ctx, ln, fax.BareWorkHandler(logger, *rps, *burst))
+	}
 	if *docsURL == "" {
 		*docsURL = base + "/docs/errors/{slug}"
 	}
@@ -86,14 +117,12 @@ func runDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if err != nil {
 		return usageError("--docs-url: %v", err)
 	}
-	// One logger for every layer, so --quiet silences them all.
-	logger := slog.New(slog.DiscardHandler)
-	if !*quiet {
-		logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: min(slog.LevelInfo, clientLevel, limitedLevel)}))
-	}
 	cfg := fax.Config{Catalog: cat, TickInterval: *tick, Retention: *retention, RatePerSecond: *rps, Burst: *burst, MaxSubmissions: *submissions,
 		AuthFailures: *authFailures, TrustedProxies: proxies,
 		Logger: logger, LogLevel: middleware.ClientErrorLevels(clientLevel, limitedLevel)}
+	if *logEvery {
+		cfg.StackOptions = append(cfg.StackOptions, middleware.WithSampling(middleware.Sampling{First: -1}))
+	}
 	if *redisURL != "" {
 		client, idem, rl, err := demoRedis(ctx, *redisURL, logger)
 		if err != nil {

@@ -76,6 +76,7 @@ func (s *Server) routes() http.Handler {
 	if s.cfg.LogLevel != nil {
 		opts = append(opts, middleware.WithLevels(s.cfg.LogLevel))
 	}
+	opts = append(opts, s.cfg.StackOptions...)
 	var routes http.Handler = mux
 	if s.cfg.Observer != nil {
 		routes = s.cfg.Observer.Middleware(mux)

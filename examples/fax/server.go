@@ -82,6 +82,9 @@ type Config struct {
 	// LogLevel is the level of client errors' records
 	// (middleware.WithLevels); nil means middleware.DefaultLevel, info.
 	LogLevel middleware.LevelFunc
+	// StackOptions are passed to middleware.Stack after WithLogger(Logger),
+	// e.g. middleware.WithSampling to log every error response.
+	StackOptions []middleware.Option
 	// Observer, when set, instruments the server (telemetry):
 	// *apierrotel.Telemetry is one. nil means none.
 	Observer Observer
