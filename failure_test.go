@@ -139,3 +139,29 @@ func TestFailurePolicySampledFailureDoesNotAllocate(t *testing.T) {
 	}
 	p.sampler.Flush()
 }
+
+// BenchmarkFailurePolicyFail is a limiter's store failure on the request
+// path (FailLocal): logged in full each time, or left out and counted.
+func BenchmarkFailurePolicyFail(b *testing.B) {
+	var sink bytes.Buffer
+	logger := slog.New(slog.NewJSONHandler(&sink, nil))
+	err := errors.New("redisstore: dial tcp 127.0.0.1:6379: connect: connection refused")
+	for _, bc := range []struct {
+		name     string
+		interval time.Duration
+	}{{"every failure", -1}, {"counted", 0}} {
+		b.Run(bc.name, func(b *testing.B) {
+			p := FailurePolicy{Logger: logger, LogInterval: bc.interval}.Resolve(FailLocal, time.Second)
+			ctx := context.Background()
+			b.ReportAllocs()
+			for b.Loop() {
+				sink.Reset()
+				p.Fail(ctx, "ratelimit", err, slog.String("limiter", "rate"))
+			}
+			b.StopTimer()
+			if p.sampler != nil {
+				p.sampler.Flush()
+			}
+		})
+	}
+}
