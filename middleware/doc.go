@@ -21,7 +21,9 @@
 // the body), ServeMux's 404 and 405, http.Error, http.MaxBytesReader and a
 // proxy's 502 are replaced by the catalog error of the matching condition,
 // and each error response is logged once with its request ID, code, status,
-// route and latency.
+// route and latency: 4xx at info (WithLevels), 5xx at error, and a flood of
+// one code as its first few records and then a count each 10 s
+// (WithSampling), so a wave of 429s does not become a wave of log lines.
 //
 // A plain 404 from a matched route is not_found and one from no route is
 // endpoint_not_found: ServeMux (Go 1.22+) and chi set r.Pattern on a match.
