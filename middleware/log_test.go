@@ -276,7 +276,10 @@ func TestSamplingTimerLeavesNothingRunning(t *testing.T) {
 		if _, sums, _ := countLines(t, logs); sums["rate_limited"] != 1 {
 			t.Fatalf("an idle stack wrote more summaries: %v", sums)
 		}
-		if n := runtime.NumGoroutine(); n != before {
+		// NumGoroutine counts the whole process: goroutines of earlier
+		// tests (servers, Timeout's handlers) may still be exiting, so
+		// only more than before is a leak.
+		if n := runtime.NumGoroutine(); n > before {
 			t.Fatalf("%d goroutines after the flush, %d before", n, before)
 		}
 	})
