@@ -31,8 +31,9 @@ func buildWith(s Spec, file string, ps specPositions, opts []Option, fallbacks [
 	style := ck.codes(s.Codes)
 	lang := ck.language(s.Language)
 	ck.fieldMessages(s.FieldMessages)
+	ownErrs := len(ck.errs)
 	translations := ck.readTranslations(s.Translations, file, o)
-	if len(ck.errs) > 0 {
+	if ownErrs > 0 {
 		return nil, ck.errs
 	}
 
@@ -60,6 +61,7 @@ func buildWith(s Spec, file string, ps specPositions, opts []Option, fallbacks [
 		c.codes = append(c.codes, &code)
 	}
 	c.index(fallbacks)
+	ck.partialTranslations(c)
 	if len(s.Operations) > 0 || len(s.CommonCodes) > 0 {
 		c.ops = ck.operations(c, s)
 		if len(ck.errs) > 0 {
@@ -82,9 +84,10 @@ func buildWith(s Spec, file string, ps specPositions, opts []Option, fallbacks [
 
 // checker collects every problem of a spec, each at its position.
 type checker struct {
-	file string
-	ps   specPositions
-	errs LoadErrors
+	file    string
+	ps      specPositions
+	errs    LoadErrors
+	partial []Translation // translations that did not load, as far as they were read
 }
 
 func (ck *checker) errorf(at pos, format string, args ...any) {

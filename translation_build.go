@@ -72,11 +72,22 @@ func (ck *checker) readTranslations(spec []Translation, file string, o loadOptio
 			} else {
 				ck.errs = append(ck.errs, &LoadError{File: f.name, Msg: err.Error()})
 			}
+			// What could be read is still checked against the catalog, so
+			// that one run reports every problem.
+			ck.partial = append(ck.partial, t)
 			continue
 		}
 		out = append(out, t)
 	}
 	return out
+}
+
+// partialTranslations checks the codes and field messages of translations
+// that did not load against the catalog c.
+func (ck *checker) partialTranslations(c *Catalog) {
+	for i := range ck.partial {
+		ck.translationKeys(c, &ck.partial[i])
+	}
 }
 
 // translations checks each translation against the built catalog c: a
@@ -113,6 +124,16 @@ func (ck *checker) translations(c *Catalog, ts []Translation) {
 		default:
 			seen[canon] = where
 		}
+		ck.translationKeys(c, t)
+	}
+}
+
+// translationKeys checks that t translates codes and field messages c has.
+func (ck *checker) translationKeys(c *Catalog, t *Translation) {
+	errorf := func(at pos, format string, args ...any) {
+		ck.errs = append(ck.errs, &LoadError{File: t.file, Line: at.line, Column: at.col, Msg: fmt.Sprintf(format, args...)})
+	}
+	{
 		for _, id := range slices.Sorted(maps.Keys(t.Codes)) {
 			if c.byID[id] != nil {
 				continue

@@ -18,8 +18,9 @@ var (
 // for a catalog (see Translation). filename is used in error messages and,
 // when it carries a tag before its extension (errors.de.yaml), must agree
 // with the `language:` key. Every problem is reported as LoadErrors with
-// its line and column. Whether its codes and field messages exist in the
-// catalog is checked when a catalog is built with it.
+// its line and column, with the translation as far as it could be read.
+// Whether its codes and field messages exist in the catalog is checked when
+// a catalog is built with it.
 func ParseTranslation(data []byte, filename string) (Translation, error) {
 	if len(data) > maxCatalogSize {
 		return Translation{}, LoadErrors{{File: filename, Msg: fmt.Sprintf("translation is %d bytes; the limit is %d", len(data), maxCatalogSize)}}
@@ -31,7 +32,7 @@ func ParseTranslation(data []byte, filename string) (Translation, error) {
 	p := &parser{file: filename}
 	t := p.translation(&root, filename)
 	if len(p.errs) > 0 {
-		return Translation{}, p.errs
+		return t, p.errs
 	}
 	return t, nil
 }

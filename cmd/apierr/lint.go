@@ -19,7 +19,11 @@ Load errors (bad YAML, unknown keys, duplicate ids, a status outside
 400-599, ...) are printed on stderr, one per line as file:line:col: message.
 Lint findings (a retryable 4xx, a 429 not marked retryable, a code without
 action or docs, ...) are printed on stdout. Warnings are findings that hurt
-clients; info findings are advice for the docs.
+clients; info findings are advice for the docs. Translations beside FILE
+(errors.de.yaml beside errors.yaml) load and lint with it: a tag that does not
+parse or differs from the file name's, a translation of a code the catalog
+does not have (load errors); a code or field message left untranslated, text
+whose {placeholders} differ from the original (warnings).
 
 Exit status: 0 when the catalog loads with no warning (info findings are
 printed but pass, unless --strict), 1 on load errors or warnings, 2 on a
@@ -45,7 +49,17 @@ func runLint(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return usageError("%v", err)
 	}
 	report := lintReport{File: inputName(path), Errors: []loadProblem{}, Findings: []apierr.Finding{}}
-	cat, loadErr := apierr.Load(data, inputName(path), loadOptions(inputName(path), stderr)...)
+	opts := loadOptions(inputName(path), stderr)
+	if path != "-" {
+		// The translations beside the catalog (errors.de.yaml) are linted
+		// with it.
+		tr, err := siblingTranslations(path)
+		if err != nil {
+			return usageError("%v", err)
+		}
+		opts = append(opts, tr...)
+	}
+	cat, loadErr := apierr.Load(data, inputName(path), opts...)
 	if loadErr != nil {
 		var les apierr.LoadErrors
 		if errors.As(loadErr, &les) {
