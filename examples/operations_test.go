@@ -11,6 +11,7 @@ import (
 	"github.com/apierr/apierr/examples/calls"
 	"github.com/apierr/apierr/examples/campaigns"
 	"github.com/apierr/apierr/examples/fax"
+	"github.com/apierr/apierr/examples/mail"
 )
 
 // TestRoutesDeclareEveryCode holds each example's routes to its catalog:
@@ -43,6 +44,9 @@ func TestRoutesDeclareEveryCode(t *testing.T) {
 		{"campaigns", campaigns.Catalog(), campaigns.NewServer(campaigns.Config{Keys: keys, Logger: quiet}).Operations(), []string{
 			"POST /api/v1/campaigns/{id}/generate INSUFFICIENT_CREDITS", "GET /api/v1/lists/{id}/export NOT_READY",
 			"GET /api/v1/lists/{id} UNAUTHORIZED",
+		}},
+		{"mail", mail.Catalog(), mail.NewServer(mail.Config{Logger: quiet}).Operations(), []string{
+			"POST /api/accounts address_taken", "GET /api/messages/{id} invalid_token", "POST /api/domains/{domain}/verify domain_expired",
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

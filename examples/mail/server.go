@@ -48,6 +48,7 @@ type Config struct {
 // and the pro plan's domains and webhooks, behind apierr's middleware with
 // the mail catalog.
 type Server struct {
+	ops     []apierr.Operation // the API's operations, as its routes declare them
 	cfg     Config
 	handler http.Handler
 	tokens  *tokens
@@ -157,21 +158,29 @@ func NewServer(cfg Config) *Server {
 	authed := func(f apierr.HandlerFunc) http.Handler { return auth(f) }
 
 	mux := http.NewServeMux()
+	// The API's routes are recorded: each operation's codes are those
+	// errors.yaml declares plus those its middleware raise.
+	routes := apierr.NewRoutes(Catalog(), mux)
+	routes.Handle("POST /api/accounts", h(s.createAccount))
+	routes.Handle("POST /api/token", h(s.createToken))
+	routes.Handle("GET /api/messages", authed(s.listMessages))
+	routes.Handle("GET /api/messages/{id}", authed(s.getMessage))
+	routes.Handle("GET /api/messages/{id}/attachments/{index}", authed(s.getAttachment))
+	routes.Handle("POST /api/domains", authed(s.addDomain))
+	routes.Handle("POST /api/domains/{domain}/verify", authed(s.verifyDomain))
+	routes.Handle("POST /api/webhooks", authed(s.addWebhook))
+	s.ops = routes.Operations()
 	// The error reference, so every docs URL the catalog hands out resolves.
-	docs := docgen.Handler(Catalog())
+	docs := docgen.Handler(Catalog(), docgen.WithOperations(s.ops))
 	mux.Handle("GET /docs/errors/", docs)
 	mux.Handle("GET /llms.txt", docs)
-	mux.Handle("POST /api/accounts", h(s.createAccount))
-	mux.Handle("POST /api/token", h(s.createToken))
-	mux.Handle("GET /api/messages", authed(s.listMessages))
-	mux.Handle("GET /api/messages/{id}", authed(s.getMessage))
-	mux.Handle("GET /api/messages/{id}/attachments/{index}", authed(s.getAttachment))
-	mux.Handle("POST /api/domains", authed(s.addDomain))
-	mux.Handle("POST /api/domains/{domain}/verify", authed(s.verifyDomain))
-	mux.Handle("POST /api/webhooks", authed(s.addWebhook))
 	s.handler = middleware.Stack(Catalog(), middleware.WithLogger(cfg.Logger))(limiter.Middleware(middleware.BodyLimit(cfg.MaxBody)(middleware.RequireContentType("application/json")(mux))))
 	return s
 }
+
+// Operations returns the API's operations as its routes declare them
+// (apierr.Routes).
+func (s *Server) Operations() []apierr.Operation { return append([]apierr.Operation(nil), s.ops...) }
 
 // ServeHTTP serves the API.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
