@@ -1,7 +1,9 @@
 package apierr
 
 import (
+	"cmp"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -47,19 +49,56 @@ func (lm *langMatcher) index(header string) int {
 	if len(h) > maxAcceptLangLen {
 		h = h[:maxAcceptLangLen]
 	}
-	_, i := language.MatchStrings(lm.m, h)
+	i := matchAcceptLanguage(lm.m, h)
 	if len(header) <= maxLangCacheKey {
 		lm.mu.Lock()
 		old := *lm.cache.Load()
-		if len(old) < maxLangCache {
-			m := make(map[string]int, len(old)+1)
-			for k, v := range old {
-				m[k] = v
-			}
-			m[header] = i
-			lm.cache.Store(&m)
+		if len(old) >= maxLangCache {
+			// Full (headers nobody sends twice, or a flood of made-up
+			// ones): start again, so the headers real clients repeat
+			// come back at once.
+			old = nil
 		}
+		m := make(map[string]int, len(old)+1)
+		for k, v := range old {
+			m[k] = v
+		}
+		m[header] = i
+		lm.cache.Store(&m)
 		lm.mu.Unlock()
+	}
+	return i
+}
+
+// matchAcceptLanguage returns the index of the supported language that
+// best serves an Accept-Language header. x/text refuses a whole header for
+// one entry it cannot parse ("es-1000" among good ones); here such an entry
+// is skipped and the others still count, by q-value.
+func matchAcceptLanguage(m language.Matcher, header string) int {
+	tags, _, err := language.ParseAcceptLanguage(header)
+	if err != nil {
+		type weighted struct {
+			tag language.Tag
+			q   float32
+		}
+		var ok []weighted
+		for part := range strings.SplitSeq(header, ",") {
+			if ts, qs, err := language.ParseAcceptLanguage(part); err == nil && len(ts) == 1 {
+				ok = append(ok, weighted{ts[0], qs[0]})
+			}
+		}
+		slices.SortStableFunc(ok, func(a, b weighted) int { return cmp.Compare(b.q, a.q) })
+		tags = tags[:0]
+		for _, w := range ok {
+			tags = append(tags, w.tag)
+		}
+	}
+	if len(tags) == 0 {
+		return 0
+	}
+	_, i, conf := m.Match(tags...)
+	if conf == language.No {
+		return 0
 	}
 	return i
 }
@@ -70,8 +109,10 @@ func (lm *langMatcher) index(header string) int {
 // header, for languages it has no translation into and for a catalog with
 // one language. Preferences are weighed by q-value; a regional variant is
 // served by its language (de-AT by de). A view always answers with itself.
-// The answer for each distinct header is remembered (up to 512 of them), so
-// a repeated header costs one map lookup.
+// The answer for each distinct header is remembered (up to 512 of them;
+// past that the memory starts afresh), so a repeated header costs one map
+// lookup and no allocation; a header never seen costs x/text's parser and
+// matcher.
 func (c *Catalog) ForAcceptLanguage(acceptLanguage string) *Catalog {
 	if c.base != nil || len(c.views) < 2 || acceptLanguage == "" {
 		return c
