@@ -226,7 +226,9 @@ func TestRealTimerLeavesNothingRunning(t *testing.T) {
 		if got := out.take(); len(got) != 0 {
 			t.Fatalf("an idle sampler emitted %v", got)
 		}
-		if n := runtime.NumGoroutine(); n != before {
+		// NumGoroutine counts the whole process, where goroutines of
+		// earlier tests may still be exiting: only more is a leak.
+		if n := runtime.NumGoroutine(); n > before {
 			t.Fatalf("goroutines %d after the flush, %d before", n, before)
 		}
 	})
