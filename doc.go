@@ -19,4 +19,11 @@
 // falling back to the embedded default catalog for the conditions it leaves
 // unbound. Formats (Envelope, Problem, or an API's own shape) turn a resolved
 // *Error into bytes without reflection.
+//
+// A catalog may speak several languages: translations sit beside it
+// (errors.de.yaml beside errors.yaml; see Translation) and hold only words.
+// Write answers each request in the language its Accept-Language prefers
+// (Catalog.ForAcceptLanguage), with Content-Language and Vary:
+// Accept-Language; the code, status, action and docs link never change, and
+// a catalog with one language renders exactly as before.
 package apierr
