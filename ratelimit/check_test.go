@@ -201,3 +201,46 @@ type rlHeaderWriter struct{ h http.Header }
 func (w *rlHeaderWriter) Header() http.Header         { return w.h }
 func (w *rlHeaderWriter) Write(p []byte) (int, error) { return len(p), nil }
 func (w *rlHeaderWriter) WriteHeader(int)             {}
+
+func TestRequestCheckFastPathAnswersAsTheGeneralPath(t *testing.T) {
+	clk := rlNewClock()
+	policies := []Policy{PerMinute(3).Named("failures")}
+	fast := New(Config{Policies: policies, Store: NewMemory(MemoryConfig{Now: clk.Now}), Key: ByIP})
+	slow := New(Config{Policies: policies, Store: rlOpaque{NewMemory(MemoryConfig{Now: clk.Now})}, Key: ByIP})
+	refused := 0
+	for i := range 30 {
+		r := rlRequest([]string{"192.0.2.1:1", "192.0.2.2:1"}[i%3/2], nil)
+		for _, charge := range []bool{false, true, i%2 == 0} {
+			do := func(l *Limiter) error {
+				if charge {
+					return l.ChargeRequest(r)
+				}
+				return l.CheckRequest(r)
+			}
+			ef, es := do(fast), do(slow)
+			hdr := func(err error) http.Header {
+				if err == nil {
+					return nil
+				}
+				return apierr.From(err).Header
+			}
+			if fmt.Sprint(ef) != fmt.Sprint(es) || fmt.Sprint(hdr(ef)) != fmt.Sprint(hdr(es)) {
+				t.Fatalf("check %d (charge %v): fast %v %v, slow %v %v", i, charge, ef, hdr(ef), es, hdr(es))
+			}
+			if ef != nil {
+				refused++
+			}
+		}
+		clk.Advance(time.Duration(i%5) * 3 * time.Second)
+	}
+	if refused == 0 {
+		t.Fatal("no check was refused")
+	}
+	if rlRace {
+		return
+	}
+	r := rlRequest("192.0.2.9:1", nil)
+	if n := testing.AllocsPerRun(100, func() { _ = fast.CheckRequest(r) }); n != 0 {
+		t.Errorf("CheckRequest of an admitted address: %v allocations, want 0", n)
+	}
+}

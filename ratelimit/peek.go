@@ -43,6 +43,12 @@ func (l *Limiter) peek(ctx context.Context, key string, cost int64, res *Result)
 		res.Allowed = true
 		return nil
 	}
+	return peekVerdict(res, pols, cost)
+}
+
+// peekVerdict decides a peek from the statuses a check of cost 0 filled
+// in res, for a request of cost (at least 1).
+func peekVerdict(res *Result, pols []Policy, cost int64) error {
 	res.Allowed = true
 	for i := range res.Statuses {
 		s := &res.Statuses[i]
@@ -87,15 +93,31 @@ func (l *Limiter) ChargeRequest(r *http.Request) error {
 }
 
 func (l *Limiter) requestError(r *http.Request, peek bool) error {
-	key := l.cfg.Key(r)
-	if key == "" {
+	// As in Middleware: the key built on the stack, and a Memory store
+	// checked without a key string or a Status buffer on the heap.
+	var kb [rlKeyBuf]byte
+	kbytes, ok := l.keyKind.appendKey(append(kb[:0], l.prefix...), l.cfg.Key, r)
+	if !ok {
 		return nil
 	}
-	key = l.prefix + key
 	var cost int64 = 1
 	if l.cfg.Cost != nil {
 		cost = l.cfg.Cost(r)
 	}
+	if n := len(l.cfg.Policies); l.mem != nil && n <= rlStackStatuses {
+		var buf [rlStackStatuses]Status
+		res := Result{Statuses: buf[:n]}
+		var err error
+		if peek {
+			l.mem.allowBytes(kbytes, 0, l.cfg.Policies, &l.memPlan, res.Statuses)
+			err = peekVerdict(&res, l.cfg.Policies, max(cost, 1))
+		} else {
+			res.Allowed = l.mem.allowBytes(kbytes, max(cost, 1), l.cfg.Policies, &l.memPlan, res.Statuses)
+			err = l.refusal(&res)
+		}
+		return l.withFields(err, &res)
+	}
+	key := string(kbytes)
 	var res Result
 	var buf *[4]Status
 	if len(l.cfg.Policies) <= len(buf) {
@@ -114,13 +136,18 @@ func (l *Limiter) requestError(r *http.Request, peek bool) error {
 	} else {
 		err = l.allowPrefixed(r.Context(), key, max(cost, 1), &res)
 	}
+	return l.withFields(err, &res)
+}
+
+// withFields adds the RateLimit fields of res to a rate-limited err.
+func (l *Limiter) withFields(err error, res *Result) error {
 	if err == nil {
 		return nil
 	}
 	e := apierr.From(err)
 	if e.Condition == apierr.CondRateLimited && len(res.Statuses) > 0 {
 		h := make(http.Header, 3)
-		l.setHeaders(h, &res)
+		l.setHeaders(h, res)
 		if e.Header == nil {
 			e.Header = h
 		} else {
