@@ -1,6 +1,7 @@
 package examples_test
 
 import (
+	"context"
 	"io"
 	"log/slog"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"github.com/apierr/apierr/examples/calls"
 	"github.com/apierr/apierr/examples/campaigns"
 	"github.com/apierr/apierr/examples/fax"
+	"github.com/apierr/apierr/examples/inbox"
 	"github.com/apierr/apierr/examples/mail"
 )
 
@@ -48,6 +50,10 @@ func TestRoutesDeclareEveryCode(t *testing.T) {
 		{"mail", mail.Catalog(), mail.NewServer(mail.Config{Logger: quiet}).Operations(), []string{
 			"POST /api/accounts address_taken", "GET /api/messages/{id} invalid_token", "POST /api/domains/{domain}/verify domain_expired",
 		}},
+		{"inbox", inbox.Catalog(), inbox.NewServer(inbox.Config{Auth: inbox.AuthConfig{Keys: keys, Tokens: noTokens{}}, Logger: quiet}).Operations(), []string{
+			"POST /v1/inboxes quota_exceeded", "POST /v1/jobs/{job_id}/cancel job_not_cancellable", "GET /v1/jobs/{job_id} tenant_inactive",
+			"POST /v1/invitations permission_denied", "GET /v1/deliveries/{delivery_id} rate_limited",
+		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			for _, f := range tc.cat.LintOperations(tc.ops) {
@@ -71,4 +77,12 @@ func TestRoutesDeclareEveryCode(t *testing.T) {
 			}
 		})
 	}
+}
+
+// noTokens is a bearer-token verifier that knows no token: with one, the
+// inbox's authentication may answer token_invalid (its invalid_token).
+type noTokens struct{}
+
+func (noTokens) Authenticate(context.Context, string) (*apierr.Principal, error) {
+	return nil, apierr.Cond(apierr.CondTokenInvalid)
 }

@@ -58,6 +58,7 @@ const (
 // Server is the inbox API, behind apierr's middleware with the inbox
 // catalog.
 type Server struct {
+	ops                 []apierr.Operation // the API's operations, as its routes declare them
 	cfg                 Config
 	handler             http.Handler
 	inboxQuota, itemsMo *ratelimit.Quota
@@ -162,23 +163,31 @@ func NewServer(cfg Config) *Server {
 		return authed(limiter.Middleware(h))
 	}
 	mux := http.NewServeMux()
+	// The API's routes are recorded: each operation's codes are those
+	// errors.yaml declares plus those its middleware raise.
+	routes := apierr.NewRoutes(Catalog(), mux)
+	routes.Handle("POST /v1/tenants", apierr.HandlerFunc(s.createTenant))
+	routes.Handle("POST /v1/inboxes", api(s.createInbox))
+	routes.Handle("GET /v1/inboxes/{inbox_id}", api(s.getInbox))
+	routes.Handle("POST /v1/inboxes/{inbox_id}/items", api(s.createItem))
+	routes.Handle("GET /v1/inboxes/{inbox_id}/items/{item_id}", api(s.getItem))
+	routes.Handle("GET /v1/jobs/{job_id}", api(s.getJob))
+	routes.Handle("POST /v1/jobs/{job_id}/cancel", api(s.cancelJob))
+	routes.Handle("GET /v1/deliveries/{delivery_id}", api(s.getDelivery))
+	routes.Handle("POST /v1/invitations", Simple(api(s.invite, auth.RequireScope(ScopeInvite))))
+	routes.Handle("POST /v1/invitations/{token}/accept", Simple(api(s.acceptInvitation)))
+	s.ops = routes.Operations()
 	// The error reference, so every docs URL the catalog hands out resolves.
-	docs := docgen.Handler(Catalog())
+	docs := docgen.Handler(Catalog(), docgen.WithOperations(s.ops))
 	mux.Handle("GET /docs/errors/", docs)
 	mux.Handle("GET /llms.txt", docs)
-	mux.Handle("POST /v1/tenants", apierr.HandlerFunc(s.createTenant))
-	mux.Handle("POST /v1/inboxes", api(s.createInbox))
-	mux.Handle("GET /v1/inboxes/{inbox_id}", api(s.getInbox))
-	mux.Handle("POST /v1/inboxes/{inbox_id}/items", api(s.createItem))
-	mux.Handle("GET /v1/inboxes/{inbox_id}/items/{item_id}", api(s.getItem))
-	mux.Handle("GET /v1/jobs/{job_id}", api(s.getJob))
-	mux.Handle("POST /v1/jobs/{job_id}/cancel", api(s.cancelJob))
-	mux.Handle("GET /v1/deliveries/{delivery_id}", api(s.getDelivery))
-	mux.Handle("POST /v1/invitations", Simple(api(s.invite, auth.RequireScope(ScopeInvite))))
-	mux.Handle("POST /v1/invitations/{token}/accept", Simple(api(s.acceptInvitation)))
 	s.handler = middleware.Stack(Catalog(), middleware.WithLogger(cfg.Logger))(middleware.BodyLimit(cfg.MaxBody)(middleware.RequireContentType("application/json")(mux)))
 	return s
 }
+
+// Operations returns the API's operations as its routes declare them
+// (apierr.Routes).
+func (s *Server) Operations() []apierr.Operation { return append([]apierr.Operation(nil), s.ops...) }
 
 // ServeHTTP serves the API.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
@@ -220,7 +229,7 @@ func (s *Server) FinishJobs() {
 // check adds one; auth.Config.TenantActive, meant for the usual
 // 403, would not.
 func (s *Server) activeTenant(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return apierr.RaisingHandler(next, []apierr.Condition{apierr.CondTenantInactive}, func(w http.ResponseWriter, r *http.Request) {
 		p := apierr.PrincipalFrom(r.Context())
 		s.mu.Lock()
 		t := s.tenants[p.Tenant]

@@ -16,7 +16,8 @@ import (
 // authentication errors on those routes are simple too.
 func Simple(next http.Handler) http.Handler {
 	cat := simpleCatalog()
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	// A pass-through Raiser: apierr.Routes still sees the route's middleware.
+	return apierr.RaisingHandler(next, nil, func(w http.ResponseWriter, r *http.Request) {
 		apierr.StateFrom(r.Context()).SetCatalog(cat)
 		next.ServeHTTP(w, r)
 	})
