@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 
 	"golang.org/x/text/language"
 )
@@ -17,8 +16,8 @@ import (
 // value, so a request pays one map lookup and no allocation.
 type langMatcher struct {
 	m     language.Matcher
-	cache atomic.Pointer[map[string]int] // header → index into langs; never modified once stored
-	mu    sync.Mutex                     // serialises the copy-on-write of cache
+	mu    sync.RWMutex
+	cache map[string]int // header → index into langs
 }
 
 // Bounds of the negotiation cache: clients send few distinct headers, and
@@ -34,37 +33,31 @@ func newLangMatcher(langs []string) *langMatcher {
 	for i, l := range langs {
 		tags[i] = language.Make(l)
 	}
-	lm := &langMatcher{m: language.NewMatcher(tags)}
-	empty := map[string]int{}
-	lm.cache.Store(&empty)
-	return lm
+	return &langMatcher{m: language.NewMatcher(tags), cache: map[string]int{}}
 }
 
 // index returns the index of the language that best serves header.
 func (lm *langMatcher) index(header string) int {
-	if i, ok := (*lm.cache.Load())[header]; ok {
+	lm.mu.RLock()
+	i, ok := lm.cache[header]
+	lm.mu.RUnlock()
+	if ok {
 		return i
 	}
 	h := header
 	if len(h) > maxAcceptLangLen {
 		h = h[:maxAcceptLangLen]
 	}
-	i := matchAcceptLanguage(lm.m, h)
+	i = matchAcceptLanguage(lm.m, h)
 	if len(header) <= maxLangCacheKey {
 		lm.mu.Lock()
-		old := *lm.cache.Load()
-		if len(old) >= maxLangCache {
+		if len(lm.cache) >= maxLangCache {
 			// Full (headers nobody sends twice, or a flood of made-up
 			// ones): start again, so the headers real clients repeat
 			// come back at once.
-			old = nil
+			clear(lm.cache)
 		}
-		m := make(map[string]int, len(old)+1)
-		for k, v := range old {
-			m[k] = v
-		}
-		m[header] = i
-		lm.cache.Store(&m)
+		lm.cache[header] = i
 		lm.mu.Unlock()
 	}
 	return i

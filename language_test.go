@@ -30,7 +30,7 @@ func TestLanguageCacheBounded(t *testing.T) {
 		}(g)
 	}
 	wg.Wait()
-	if n := len(*c.matcher.cache.Load()); n > maxLangCache {
+	if n := len(c.matcher.cache); n > maxLangCache {
 		t.Errorf("cache holds %d headers, the bound is %d", n, maxLangCache)
 	}
 	long := make([]byte, maxAcceptLangLen*2)
