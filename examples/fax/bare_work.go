@@ -158,7 +158,7 @@ func (g *bareGCRA) now() int64 {
 
 // allow charges one unit to key: admitted, remaining units, seconds until full.
 func (g *bareGCRA) allow(key string) (bool, int64, int64) {
-	iv := int64(g.period) / g.limit
+	iv := max(int64(g.period)/g.limit, 1)
 	now := g.now()
 	g.mu.Lock()
 	tat := max(g.tats[key], now)
@@ -174,7 +174,7 @@ func (g *bareGCRA) allow(key string) (bool, int64, int64) {
 
 // peek reports whether key has a unit left, charging nothing.
 func (g *bareGCRA) peek(key string) bool {
-	iv := int64(g.period) / g.limit
+	iv := max(int64(g.period)/g.limit, 1)
 	now := g.now()
 	g.mu.Lock()
 	tat := max(g.tats[key], now)

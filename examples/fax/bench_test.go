@@ -29,6 +29,7 @@ func BenchmarkDemo(b *testing.B) {
 	}{
 		{"apierr", demo(slog.LevelInfo)},            // one log record per error response, formatted and discarded
 		{"apierr-nolog", demo(slog.LevelError + 1)}, // the same with the records filtered out
+		{"bare-work", BareWorkHandler(slog.New(slog.NewTextHandler(io.Discard, nil)), 1<<40, 1<<40)}, // the same work by hand
 		{"bare", BareHandler()},
 	} {
 		for _, route := range []struct {
@@ -37,6 +38,7 @@ func BenchmarkDemo(b *testing.B) {
 		}{
 			{"success", "/account/balance", 200},
 			{"error", "/fax/fax_unknown", 404},
+			{"unknown", "/no/such/endpoint", 404},
 		} {
 			b.Run(route.name+"/"+h.name, func(b *testing.B) {
 				req := httptest.NewRequest("GET", route.path, nil)
