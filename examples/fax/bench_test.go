@@ -27,8 +27,8 @@ func BenchmarkDemo(b *testing.B) {
 		name string
 		h    http.Handler
 	}{
-		{"apierr", demo(slog.LevelInfo)},            // one log record per error response, formatted and discarded
-		{"apierr-nolog", demo(slog.LevelError + 1)}, // the same with the records filtered out
+		{"apierr", demo(slog.LevelInfo)},                                                             // one log record per error response, formatted and discarded
+		{"apierr-nolog", demo(slog.LevelError + 1)},                                                  // the same with the records filtered out
 		{"bare-work", BareWorkHandler(slog.New(slog.NewTextHandler(io.Discard, nil)), 1<<40, 1<<40)}, // the same work by hand
 		{"bare", BareHandler()},
 	} {
