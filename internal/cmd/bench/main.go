@@ -77,8 +77,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	wrkDur := fs.Duration("wrk-duration", 5*time.Second, "length of each wrk run")
 	wrkConns := fs.Int("wrk-connections", 32, "wrk connections (2 threads)")
 	raw := fs.String("raw", "", "also write every benchmark and wrk output line to `FILE`")
+	table := fs.String("table", "", "measure nothing: print the table of the rounds a -raw `FILE` holds (of a run cut short, say)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *table != "" {
+		b, err := os.ReadFile(*table)
+		if err != nil {
+			return err
+		}
+		got, n := parseRaw(b)
+		printTable(stdout, got, n, got["wrk/success/demo"] != nil)
+		return nil
 	}
 	root, err := repoRoot()
 	if err != nil {
@@ -298,6 +308,39 @@ func (d *demoSet) round(ctx context.Context, wrk string, r int, dur time.Duratio
 		}
 	}
 	return nil
+}
+
+// parseRaw reads back a -raw file: its benchmark lines, and the
+// Requests/sec of each "wrk SERVER PATH" section. n is the number of
+// rounds (the most samples of any figure).
+func parseRaw(b []byte) (got samples, n int) {
+	got = samples{}
+	parseBench(b, got)
+	var name string
+	sc := bufio.NewScanner(bytes.NewReader(b))
+	for sc.Scan() {
+		line := sc.Text()
+		if f := strings.Fields(line); len(f) == 3 && f[0] == "wrk" {
+			name = ""
+			for _, rt := range routes {
+				if rt.path == f[2] {
+					name = "wrk/" + rt.name + "/" + f[1]
+				}
+			}
+			continue
+		}
+		if m := reqPerSec.FindStringSubmatch(line); m != nil && name != "" {
+			v, _ := strconv.ParseFloat(m[1], 64)
+			got.add(name, "req/s", v)
+			name = ""
+		}
+	}
+	for _, units := range got {
+		for _, v := range units {
+			n = max(n, len(v))
+		}
+	}
+	return got, n
 }
 
 func median(v []float64) float64 {
