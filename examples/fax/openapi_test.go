@@ -1,13 +1,19 @@
 package fax
 
 import (
+	"bytes"
 	"encoding/json"
+	"flag"
 	"io"
+	"os"
+	"path/filepath"
 	"net/http"
 	"slices"
 	"strings"
 	"testing"
 )
+
+var updateOpenAPI = flag.Bool("update-openapi", false, "TestOpenAPIServed: rewrite testdata/openapi.json")
 
 // TestOpenAPIServed: GET /openapi.json answers without a key with the
 // complete document (every route of routes.go, success schemas too) in
@@ -35,6 +41,17 @@ func TestOpenAPIServed(t *testing.T) {
 	}
 	if err := json.Unmarshal(body, &doc); err != nil {
 		t.Fatal(err)
+	}
+	golden := filepath.Join("testdata", "openapi.json")
+	if *updateOpenAPI {
+		if err := os.MkdirAll("testdata", 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(golden, body, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	} else if want, err := os.ReadFile(golden); err != nil || !bytes.Equal(want, body) {
+		t.Errorf("GET /openapi.json differs from %s, which .ci/run lints with Redocly (go test ./examples/fax -run OpenAPIServed -update-openapi, and review the diff): %v", golden, err)
 	}
 	if doc.OpenAPI != "3.1.0" || doc.Comps.Schemas["Fax"] == nil || doc.Comps.Schemas["Balance"] == nil {
 		t.Fatalf("openapi %q, schemas %d", doc.OpenAPI, len(doc.Comps.Schemas))
