@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -54,6 +55,12 @@ func TestAppendKeyIsTheKeyFunc(t *testing.T) {
 		{"key without tenant", rlRequest("192.0.2.1:1", &apierr.Principal{KeyID: "key_2"})},
 		{"tenant without key", rlRequest("192.0.2.1:1", &apierr.Principal{Tenant: "globex"})},
 		{"empty principal, no address", rlRequest("", &apierr.Principal{})},
+		{"port only", rlRequest(":80", nil)},
+		{"empty port", rlRequest("192.0.2.1:", nil)},
+		{"two colons", rlRequest("192.0.2.1:1:2", nil)},
+		{"bracket in port", rlRequest("192.0.2.1:[1]", nil)},
+		{"bracketed ipv6 without port", rlRequest("[2001:db8::1]", nil)},
+		{"unix socket", rlRequest("@", nil)},
 	}
 	for _, fn := range funcs {
 		if got := rlKeyKindOf(fn.f); got != fn.kind {
@@ -243,4 +250,20 @@ func TestRequestCheckFastPathAnswersAsTheGeneralPath(t *testing.T) {
 	if n := testing.AllocsPerRun(100, func() { _ = fast.CheckRequest(r) }); n != 0 {
 		t.Errorf("CheckRequest of an admitted address: %v allocations, want 0", n)
 	}
+}
+
+// FuzzHost holds ByIP's fast cut of "a.b.c.d:port" to net.SplitHostPort.
+func FuzzHost(f *testing.F) {
+	for _, s := range []string{"192.0.2.1:1234", "[2001:db8::1]:443", "192.0.2.7", "", ":80", "192.0.2.1:", "a:b:c", "x:[1]", "[::1]", "@", "h]:1", "[h:1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, addr string) {
+		want, _, err := net.SplitHostPort(addr)
+		if err != nil {
+			want = addr
+		}
+		if got := rlHost(addr); got != want {
+			t.Fatalf("rlHost(%q) = %q, want %q", addr, got, want)
+		}
+	})
 }

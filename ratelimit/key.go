@@ -4,6 +4,7 @@ import (
 	"net"
 	"net/http"
 	"reflect"
+	"strings"
 
 	"github.com/apierr/apierr"
 )
@@ -113,10 +114,7 @@ func (kind rlKeyKind) appendKey(dst []byte, f KeyFunc, r *http.Request) (_ []byt
 		}
 		fallthrough
 	case rlKeyIP:
-		host, _, err := net.SplitHostPort(r.RemoteAddr)
-		if err != nil {
-			host = r.RemoteAddr
-		}
+		host := rlHost(r.RemoteAddr)
 		if host == "" {
 			return dst, false
 		}
@@ -124,4 +122,18 @@ func (kind rlKeyKind) appendKey(dst []byte, f KeyFunc, r *http.Request) (_ []byt
 	}
 	k := f(r)
 	return append(dst, k...), k != ""
+}
+
+// rlHost is ByIP's host: net.SplitHostPort's, or the whole address when
+// that fails. The usual "a.b.c.d:port" (one colon, no brackets) is cut
+// without SplitHostPort's general parse; anything else goes through it.
+func rlHost(addr string) string {
+	if i := strings.IndexByte(addr, ':'); i > 0 && strings.LastIndexByte(addr, ':') == i && !strings.ContainsAny(addr, "[]") {
+		return addr[:i]
+	}
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return addr
+	}
+	return host
 }
