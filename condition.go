@@ -35,6 +35,10 @@ const (
 	// auth_invalid but not token_invalid renders token failures with its
 	// auth_invalid code.
 	CondTokenInvalid Condition = "token_invalid"
+	// CondRequestTimeout is a request whose body did not arrive in time
+	// (too slowly, or not at all): a 408, after which the server closes
+	// the connection. CondTimeout is the server being too slow.
+	CondRequestTimeout Condition = "request_timeout"
 )
 
 // refines maps a condition to the broader one it falls back to, within the
@@ -50,7 +54,7 @@ var Conditions = []Condition{
 	CondAuthInvalid, CondForbidden, CondTenantInactive, CondNotFound, CondRateLimited,
 	CondConcurrencyLimited, CondQuotaExceeded, CondIdempotencyKeyMissing,
 	CondIdempotencyKeyInUse, CondIdempotencyKeyReused, CondInternal, CondUnavailable,
-	CondTimeout, CondTokenInvalid,
+	CondTimeout, CondTokenInvalid, CondRequestTimeout,
 }
 
 // Valid reports whether c is a built-in condition.

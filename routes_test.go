@@ -45,11 +45,12 @@ func TestRoutesCollectMiddlewareConditions(t *testing.T) {
 	got := routes.Operations()
 	want := []apierr.Operation{
 		{Method: "POST", Path: "/fax", ID: "sendFax", Codes: []string{
-			// bad: bind's conditions; the idempotency fallbacks; service_unavailable: the key store and the idempotency store may fail.
+			// bad: bind's conditions; the idempotency fallbacks; request_timeout: a body too slow (the default catalog's code);
+			// service_unavailable: the key store and the idempotency store may fail.
 			"bad", "idempotency_key_in_use", "idempotency_key_missing", "idempotency_key_reused",
-			"insufficient_balance", "oops", "service_unavailable", "too_many", "unauthenticated",
+			"insufficient_balance", "oops", "request_timeout", "service_unavailable", "too_many", "unauthenticated",
 		}},
-		{Method: "GET", Path: "/fax/{id}", Codes: []string{"bad", "oops"}},
+		{Method: "GET", Path: "/fax/{id}", Codes: []string{"bad", "oops", "request_timeout"}},
 		{Method: "GET", Path: "/opaque", Codes: []string{"oops"}},
 	}
 	if !reflect.DeepEqual(got, want) {

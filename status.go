@@ -31,7 +31,7 @@ var statusMeanings = map[int]StatusMeaning{
 	http.StatusNotFound:                     {CondNotFound, true, true},
 	http.StatusMethodNotAllowed:             {CondMethodNotAllowed, true, true},
 	http.StatusNotAcceptable:                {CondUnsupportedMediaType, false, false},
-	http.StatusRequestTimeout:               {CondTimeout, false, false},
+	http.StatusRequestTimeout:               {CondRequestTimeout, true, true},
 	http.StatusConflict:                     {CondValidationFailed, false, false},
 	http.StatusGone:                         {CondNotFound, false, false},
 	http.StatusLengthRequired:               {CondMalformedBody, false, false},

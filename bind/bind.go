@@ -57,7 +57,7 @@ var bodyPool = sync.Pool{New: func() any { b := make([]byte, 0, 4<<10); return &
 // A catalog that binds a validation rule to a code of its own (rules:)
 // answers with that code too; declare it under the operation.
 func Conditions() []apierr.Condition {
-	return []apierr.Condition{apierr.CondMalformedBody, apierr.CondPayloadTooLarge, apierr.CondValidationFailed}
+	return []apierr.Condition{apierr.CondMalformedBody, apierr.CondPayloadTooLarge, apierr.CondValidationFailed, apierr.CondRequestTimeout}
 }
 
 // JSON decodes the JSON body of r into v and validates v with the default
@@ -71,6 +71,9 @@ func JSON(r *http.Request, v any, opts ...Option) error {
 // an *apierr.Error:
 //
 //   - CondPayloadTooLarge (context limit_bytes) for a body over the limit;
+//   - CondRequestTimeout (408) for a body that arrived too slowly, when a
+//     middleware.BodyLimit or MinBodyRate guards it (JSON has no
+//     ResponseWriter to set a read deadline with);
 //   - CondMalformedBody for an empty body, invalid UTF-8, nesting deeper
 //     than the limit, a syntax error (context line, column), a value of the
 //     wrong type (context field, expected), an unknown field (with
@@ -114,6 +117,10 @@ func (b *Binder) JSON(r *http.Request, v any, opts ...Option) error {
 			return apierr.Cond(apierr.CondPayloadTooLarge).With("limit_bytes", mbe.Limit).WithCause(err)
 		case err == errBodyTooLarge:
 			return apierr.Cond(apierr.CondPayloadTooLarge).With("limit_bytes", cfg.maxBytes)
+		}
+		var ae *apierr.Error
+		if errors.As(err, &ae) {
+			return ae // the body guard's request_timeout (BodyLimit, MinBodyRate)
 		}
 		return malformed("The request body could not be read.").WithCause(err)
 	}

@@ -91,6 +91,10 @@ func (m *middleware) readBody(r *http.Request) (sum [sha256.Size]byte, _ error) 
 		if errors.As(err, &mbe) {
 			return sum, m.cfg.TooLarge(r, mbe.Limit)
 		}
+		var ae *apierr.Error
+		if errors.As(err, &ae) {
+			return sum, ae // the body guard's request_timeout
+		}
 		return sum, apierr.Cond(apierr.CondMalformedBody).With("reason", "unreadable_body").WithCause(err)
 	}
 	if h == nil {

@@ -57,6 +57,17 @@ type Config struct {
 	// MaxBodyBytes caps the request body read to fingerprint it (default
 	// 1 MiB). A larger body fails with TooLarge's error.
 	MaxBodyBytes int64
+	// MinBodyRate is the slowest body the middleware waits for, in bytes a
+	// second after BodyGrace: a body that arrives slower, or stops, fails
+	// with the request-timeout condition (408) and the connection is
+	// closed, instead of holding it for ever (default 1024; negative:
+	// no minimum). A body already guarded by middleware.BodyLimit or
+	// middleware.MinBodyRate keeps that guard. The deadline is the
+	// connection's (http.ResponseController), pushed back as bytes arrive.
+	MinBodyRate int64
+	// BodyGrace is how long a body may take before MinBodyRate applies
+	// (default 10 s).
+	BodyGrace time.Duration
 	// TooLarge is the answer to a body over MaxBodyBytes (default
 	// DefaultTooLarge: payload_too_large, 413). A route whose handler
 	// answers an oversized body its own way (the fax API names the file:

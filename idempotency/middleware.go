@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"github.com/apierr/apierr"
+	"github.com/apierr/apierr/internal/bodyguard"
 )
 
 // ReplayedHeader marks a response replayed from the store (Stripe's name).
@@ -66,12 +67,12 @@ func New(cfg Config) func(http.Handler) http.Handler {
 }
 
 // raises lists the conditions the middleware may answer with: a missing
-// or unusable key, a key in use or reused, an unreadable body, TooLarge's
+// or unusable key, a key in use or reused, an unreadable or too slow body, TooLarge's
 // answer (asked once, with a stand-in request, for its condition), a store
 // failure when it fails closed, and internal when no scope is found.
 func (m *middleware) raises() []apierr.Condition {
 	conds := []apierr.Condition{apierr.CondIdempotencyKeyMissing, apierr.CondIdempotencyKeyInUse,
-		apierr.CondIdempotencyKeyReused, apierr.CondMalformedBody}
+		apierr.CondIdempotencyKeyReused, apierr.CondMalformedBody, apierr.CondRequestTimeout}
 	if c := tooLargeCondition(m.cfg.TooLarge, m.cfg.MaxBodyBytes); c != "" {
 		conds = append(conds, c)
 	}
@@ -128,6 +129,7 @@ func (m *middleware) serve(next http.Handler, w http.ResponseWriter, r *http.Req
 		apierr.Write(w, r, apierr.Internal(errNoScope))
 		return
 	}
+	r.Body = bodyguard.Wrap(w, r.Body, bodyguard.Rate{MinRate: m.cfg.MinBodyRate, Grace: m.cfg.BodyGrace})
 	bodySum, err := m.readBody(r)
 	if err != nil {
 		apierr.Write(w, r, err)

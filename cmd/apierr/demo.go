@@ -43,6 +43,8 @@ func runDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	submissions := fs.Int64("max-submissions", 4, "POST /fax per API key in flight at once, in this process (negative: no limit); each holds its document, up to 10 MB")
 	authFailures := fs.Int64("auth-failures", 20, "failed authentications per minute per client address before its requests get 429 (negative: no limit)")
 	trusted := fs.String("trusted-proxies", "", "comma-separated `CIDRs` of proxies whose X-Forwarded-For names the client for --auth-failures (default: none; the connection's address)")
+	minBodyRate := fs.Int64("min-body-rate", 1024, "slowest request body accepted, in bytes/s after --body-grace (slower: 408 and the connection closed; negative: none)")
+	bodyGrace := fs.Duration("body-grace", 10*time.Second, "how long a request body may take before --min-body-rate applies")
 	bare := fs.Bool("bare", false, "benchmark baseline: serve GET /account/balance and GET /fax/{id} with net/http alone, no apierr")
 	quiet := fs.Bool("quiet", false, "write no log records (error responses, store failures, the Redis client's); without it they go to stderr, repeats sampled: the first 5 of a code every 10 s, then a count")
 	log4xx := fs.String("log-4xx", "info", "`level` of client errors' records: debug, info, warn, error or off (5xx are always error)")
@@ -118,7 +120,7 @@ func runDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return usageError("--docs-url: %v", err)
 	}
 	cfg := fax.Config{Catalog: cat, TickInterval: *tick, Retention: *retention, RatePerSecond: *rps, Burst: *burst, MaxSubmissions: *submissions,
-		AuthFailures: *authFailures, TrustedProxies: proxies,
+		AuthFailures: *authFailures, TrustedProxies: proxies, MinBodyRate: *minBodyRate, BodyGrace: *bodyGrace,
 		Logger: logger, LogLevel: middleware.ClientErrorLevels(clientLevel, limitedLevel)}
 	if *logEvery {
 		cfg.StackOptions = append(cfg.StackOptions, middleware.WithSampling(middleware.Sampling{First: -1}))
@@ -147,8 +149,24 @@ func runDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 }
 
 // serve serves h on ln until ctx is done, then shuts down gracefully.
+//
+// Every timeout is set, so that no client holds a connection for ever:
+// headers must arrive within 10 s; ReadTimeout bounds a body no guard
+// covers (the fax routes' bodies have a minimum rate instead, which pushes
+// the read deadline back as bytes arrive, so a large upload on a slow link
+// is not cut off); WriteTimeout, counted from the end of the headers,
+// bounds the whole exchange (upload, handler, download); an idle
+// keep-alive connection is closed after a minute; headers are capped at
+// 64 KiB.
 func serve(ctx context.Context, ln net.Listener, h http.Handler) error {
-	hs := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: time.Minute}
+	hs := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       time.Minute,
+		WriteTimeout:      2 * time.Minute,
+		IdleTimeout:       time.Minute,
+		MaxHeaderBytes:    64 << 10,
+	}
 	done := make(chan error, 1)
 	go func() { done <- hs.Serve(ln) }()
 	select {

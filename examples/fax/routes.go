@@ -15,7 +15,7 @@ import (
 
 // routes wires the API: outermost middleware.Stack (request ID and
 // per-request state, logger, recover, normalize: ServeMux's own 404 and 405
-// become catalog errors), then per route authentication, rate limiting and,
+// become catalog errors), a minimum rate for request bodies, then per route authentication, rate limiting and,
 // on the POST routes that create faxes, idempotency keys. The docs are
 // public.
 func (s *Server) routes() http.Handler {
@@ -77,9 +77,12 @@ func (s *Server) routes() http.Handler {
 		opts = append(opts, middleware.WithLevels(s.cfg.LogLevel))
 	}
 	opts = append(opts, s.cfg.StackOptions...)
-	var routes http.Handler = mux
+	// Every body, read or not, gets a minimum rate: a request refused
+	// before its body is read (a wrong key) has a deadline for the
+	// server's drain of it too.
+	var routes http.Handler = middleware.MinBodyRate(s.cfg.MinBodyRate, s.cfg.BodyGrace)(mux)
 	if s.cfg.Observer != nil {
-		routes = s.cfg.Observer.Middleware(mux)
+		routes = s.cfg.Observer.Middleware(routes)
 	}
 	return middleware.Stack(s.cat, opts...)(routes)
 }

@@ -29,6 +29,7 @@ var onePage = pdf(1)
 
 func seedCases() []seedCase {
 	return []seedCase{
+		requestTimeoutCase(),
 		{
 			name: "validation_failed: to missing and file not a document (the seed's example)",
 			send: func(e *env) response {

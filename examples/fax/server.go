@@ -67,6 +67,14 @@ type Config struct {
 	// client whose failures AuthFailures counts; nil trusts none (the
 	// connection's address is the client's).
 	TrustedProxies []netip.Prefix
+	// MinBodyRate is the slowest request body the API waits for, in bytes
+	// a second once BodyGrace has passed; a slower or stalled body gets
+	// 408 request_timeout and its connection is closed. 0 means
+	// middleware.DefaultMinBodyRate (1 KiB/s), a negative value none.
+	MinBodyRate int64
+	// BodyGrace is how long a body may take before MinBodyRate applies; 0
+	// means middleware.DefaultBodyGrace (10 s).
+	BodyGrace time.Duration
 	// RateLimitStore keeps the rate limiter's state; nil means an
 	// in-process ratelimit.Memory on the Now clock. Share a Redis store
 	// across processes.
