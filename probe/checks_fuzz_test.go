@@ -48,3 +48,20 @@ func FuzzCheckResponse(f *testing.F) {
 		}
 	})
 }
+
+// FuzzReadOpenAPI: any document either reads or is refused with an error;
+// never a panic, and every operation read has a method and a path.
+// Seeds: testdata/fuzz/FuzzReadOpenAPI.
+func FuzzReadOpenAPI(f *testing.F) {
+	f.Fuzz(func(t *testing.T, doc []byte) {
+		ops, _, err := ReadOpenAPI(doc)
+		if err != nil {
+			return
+		}
+		for _, op := range ops {
+			if op.Method == "" {
+				t.Fatalf("an operation without a method: %+v", op)
+			}
+		}
+	})
+}
