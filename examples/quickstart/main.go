@@ -123,11 +123,14 @@ func newHandler(cat *apierr.Catalog, key string) (http.Handler, error) {
 		http.NotFound(w, r) // even third-party plain-text errors come out as catalog errors
 		return nil
 	})))
-	return middleware.Stack(cat)(mux), nil
+	// Bodies must arrive at 1 KiB/s after 10 s, or get 408 and a closed connection.
+	return middleware.Stack(cat)(middleware.MinBodyRate(0, 0)(mux)), nil
 }
 
 // newServer sets every timeout: a client that sends its headers or body
-// slowly, or never reads the answer, cannot hold a connection for ever.
+// slowly, or never reads the answer, cannot hold a connection for ever
+// (MinBodyRate replaces ReadTimeout while a body is read; WriteTimeout,
+// counted from the end of the headers, still bounds the whole exchange).
 func newServer(h http.Handler) *http.Server {
 	return &http.Server{
 		Handler:           h,
