@@ -243,6 +243,7 @@ func (m *merger) merge(ops []apierr.Operation) error {
 	var all []*specOp
 	byKey := map[string]*specOp{}
 	byID := map[string]*specOp{}
+	refItems := map[string][2]string{} // normalised path → the document's path, its path item's $ref
 	if paths := mapGet(m.root, "paths"); paths != nil {
 		if paths.Kind != yaml.MappingNode {
 			return &SpecError{"paths is not an object"}
@@ -251,6 +252,9 @@ func (m *merger) merge(ops []apierr.Operation) error {
 			p, item := paths.Content[i].Value, resolve(paths.Content[i+1])
 			if item.Kind != yaml.MappingNode {
 				return &SpecError{fmt.Sprintf("paths[%q] is not an object", p)}
+			}
+			if ref := mapGet(item, "$ref"); ref != nil && ref.Kind == yaml.ScalarNode {
+				refItems[normPath(p)] = [2]string{p, ref.Value}
 			}
 			for _, meth := range httpMethods {
 				op := mapGet(item, meth)
@@ -277,6 +281,10 @@ func (m *merger) merge(ops []apierr.Operation) error {
 		}
 		name := opLabel(op)
 		if so == nil {
+			if ri, ok := refItems[normPath(op.Path)]; ok {
+				m.notice("%s: the document's path item %s is a $ref (%q), not followed: nothing added", name, ri[0], ri[1])
+				continue
+			}
 			m.notice("%s: declared in the catalog, not in the document: nothing added", name)
 			continue
 		}

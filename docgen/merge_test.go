@@ -253,6 +253,27 @@ func TestMergeOpenAPI30Dialect(t *testing.T) {
 	}
 }
 
+// TestMergeOpenAPIPathItemRef: a path item that is a $ref (to a file of its
+// own, say) is not followed; the notice says so, and does not claim the
+// operation is missing from the document.
+func TestMergeOpenAPIPathItemRef(t *testing.T) {
+	cat := loadPetstore(t)
+	in := "openapi: 3.1.0\ninfo: {title: x, version: '1'}\npaths:\n  /pets:\n    $ref: 'pets.yaml#/pets'\n"
+	got, err := docgen.MergeOpenAPI(cat, []byte(in), docgen.MergeOptions{Operations: petstoreOps()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `GET /pets: the document's path item /pets is a $ref ("pets.yaml#/pets"), not followed: nothing added`
+	if !contains(got.Notices, want) {
+		t.Errorf("no notice %q in %q", want, got.Notices)
+	}
+	for _, n := range got.Notices {
+		if strings.HasPrefix(n, "GET /pets:") && strings.Contains(n, "not in the document") {
+			t.Errorf("notice %q: the path is in the document", n)
+		}
+	}
+}
+
 // TestMergeOpenAPIBadDocuments: every document that cannot be merged into
 // is refused with an error naming the problem, never a panic.
 func TestMergeOpenAPIBadDocuments(t *testing.T) {
