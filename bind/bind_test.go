@@ -103,7 +103,7 @@ func TestBind(t *testing.T) {
 				"items[2].qty":       {"items[2].qty must be at least 1."},
 			}},
 		{name: "e164 too long", path: "/fax", status: 422, cond: apierr.CondValidationFailed,
-			body:   strings.Replace(validFax, "+14155550100", "+1234567890123456", 1),
+			body: strings.Replace(validFax, "+14155550100", "+1234567890123456", 1),
 			// The fax catalog words to.e164 itself (field_messages), which wins.
 			fields: map[string][]string{"to": {"The to field must be a phone number in E.164 format, such as +14155550123."}}},
 	}
