@@ -62,7 +62,10 @@ type Config struct {
 	// condition (429, Retry-After, the RateLimit fields) before the
 	// credential is looked at, valid or not: were valid keys let through,
 	// an attacker would still learn which guess is right at full speed.
-	// Requests without credentials are answered as usual.
+	// Requests without credentials are answered as usual. Clients behind
+	// one address (a NAT, a corporate proxy not in Trusted) share its
+	// budget, so one of them guessing keys locks the others out until the
+	// policy's window passes: size the limit for the busiest shared address.
 	//
 	// Key it by client address, ratelimit.ClientIP's Key (its Trusted
 	// proxies' X-Forwarded-For or Forwarded believed, no one else's); give
