@@ -42,6 +42,7 @@ func BodyLimit(n int64) func(http.Handler) http.Handler {
 			r2.Body = bodyguard.Rewrap(bodyguard.Wrap(w, r.Body, bodyguard.Rate{}), func(b io.ReadCloser) io.ReadCloser {
 				return http.MaxBytesReader(base, b, n)
 			})
+			trackBody(w, r2.Body)
 			next.ServeHTTP(w, &r2)
 		})
 	}
@@ -79,8 +80,21 @@ func MinBodyRate(bytesPerSecond int64, grace time.Duration) func(http.Handler) h
 			}
 			r2 := *r
 			r2.Body = bodyguard.Wrap(w, r.Body, rate)
+			trackBody(w, r2.Body)
 			next.ServeHTTP(w, &r2)
 		})
+	}
+}
+
+// trackBody tells the stack's writer which guarded body the request has,
+// so that an error answered before the body ended closes the connection.
+func trackBody(w http.ResponseWriter, body io.ReadCloser) {
+	g, ok := body.(*bodyguard.Reader)
+	if !ok {
+		return
+	}
+	if rw := findWriter(w); rw != nil {
+		rw.body = g
 	}
 }
 

@@ -107,3 +107,48 @@ func TestBodyDeadlineClearedAtEnd(t *testing.T) {
 		t.Fatalf("%d %s", resp.StatusCode, b)
 	}
 }
+
+// An error answered before the body ended (a 401 that never reads it) is
+// sent at once with Connection: close: net/http would otherwise read the
+// rest of the body first, at the client's pace, until the guard's grace
+// (an hour here) ran out. An error after the whole body was read keeps
+// the connection.
+func TestErrorBeforeTheBodyClosesAtOnce(t *testing.T) {
+	refuse := apierr.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
+		return apierr.Cond(apierr.CondAuthMissing)
+	})
+	for _, tc := range []struct {
+		name string
+		h    http.Handler
+	}{
+		{"MinBodyRate", middleware.MinBodyRate(0, time.Hour)(refuse)},
+		{"BodyLimit", middleware.MinBodyRate(0, time.Hour)(middleware.BodyLimit(1 << 20)(refuse))},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := serve(t, quietStack()(tc.h))
+			// stalled sends 10 of 100 bytes and waits up to a minute: only
+			// an answer that does not wait for the other 90 arrives.
+			status, body, closed := stalled(t, srv.Listener.Addr().String(), "")
+			if status != http.StatusUnauthorized || body["error"] == nil || !closed {
+				t.Fatalf("got %d %v, connection closed %v; want the 401 at once, closed", status, body, closed)
+			}
+		})
+	}
+
+	readThenRefuse := apierr.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
+		if _, err := io.ReadAll(r.Body); err != nil {
+			return err
+		}
+		return apierr.Cond(apierr.CondValidationFailed)
+	})
+	srv := serve(t, quietStack()(middleware.MinBodyRate(0, time.Hour)(readThenRefuse)))
+	res, err := srv.Client().Post(srv.URL+"/x", "application/json", strings.NewReader(`{"a":1}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = io.Copy(io.Discard, res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusUnprocessableEntity || res.Close {
+		t.Fatalf("error after the body: %d, Connection: close %v; want 422 on a kept connection", res.StatusCode, res.Close)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/apierr/apierr"
+	"github.com/apierr/apierr/internal/bodyguard"
 )
 
 // responseWriter is the one per-request allocation of the stack: it wraps the
@@ -32,7 +33,8 @@ type responseWriter struct {
 	normalize   bool // replace plain ≥400 responses with catalog errors
 	discard     bool // the downstream body of a replaced response is dropped
 	limit       int64
-	stack       []byte // stack of a recovered panic, for the log
+	stack       []byte            // stack of a recovered panic, for the log
+	body        *bodyguard.Reader // the guarded request body, when BodyLimit or MinBodyRate guards it
 }
 
 // Header returns the wrapped writer's header map.
@@ -71,8 +73,19 @@ func (w *responseWriter) WriteHeader(code int) {
 	w.wroteHeader = true
 	w.renderedAt = w.st.Rendered()
 	w.status = code
+	if code >= 400 && w.body != nil && w.body.Pending() {
+		// An error answered before the client finished sending its body
+		// (a 401 or 429 that never reads it): close rather than let
+		// net/http drain the rest at the client's pace first.
+		w.ResponseWriter.Header()["Connection"] = connectionClose
+		w.body.Abandon()
+	}
 	w.ResponseWriter.WriteHeader(code)
 }
+
+// connectionClose is the shared value of a Connection: close header
+// (net/http only reads it).
+var connectionClose = []string{"close"}
 
 // replace renders the catalog error for a downstream status and drops the
 // downstream body that follows.

@@ -18,6 +18,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"sync/atomic"
 	"time"
 
 	"github.com/apierr/apierr"
@@ -63,6 +64,9 @@ type state struct {
 	n        int64
 	read     bool // a first Read happened
 	done     bool // the body ended or failed: the deadline is no longer ours
+	// ended mirrors done for Pending, which the response writer may ask
+	// from another goroutine (a Timeout answering while the handler reads).
+	ended atomic.Bool
 }
 
 // extendAfter is how far the deadline must move before it is set again:
@@ -135,13 +139,39 @@ func (g *Reader) Read(p []byte) (int, error) {
 	case err == io.EOF:
 		st.finish()
 	case errors.Is(err, os.ErrDeadlineExceeded):
-		st.done = true
+		st.end()
 		st.hdr.Set("Connection", "close")
 		return n, apierr.Cond(apierr.CondRequestTimeout).With("min_rate", st.rate.MinRate).WithCause(err)
 	default:
-		st.done = true
+		st.end()
 	}
 	return n, err
+}
+
+// Pending reports whether the body has neither ended nor failed: a
+// response that starts now is answered before the client finished sending,
+// and net/http would read (drain) the rest of it first, at the client's
+// pace, before the response could be sent. An error response then says
+// Connection: close instead, so the server answers at once and does not
+// read the rest.
+func (g *Reader) Pending() bool { return g.st != nil && !g.st.ended.Load() }
+
+// Abandon gives up the rest of a pending body once an error answers the
+// request: the read deadline is put in the past, so that net/http's drain
+// of the unread rest (which it does even under Connection: close, up to
+// 256 KB, when the handler returns) fails at once and the connection
+// closes, instead of waiting for the client. It is safe to call from
+// another goroutine than the body's reader.
+func (g *Reader) Abandon() {
+	if g.st == nil || g.st.ended.Swap(true) {
+		return
+	}
+	_ = g.st.ctl.SetReadDeadline(time.Unix(1, 0))
+}
+
+func (st *state) end() {
+	st.done = true
+	st.ended.Store(true)
 }
 
 func (st *state) extend() {
@@ -157,7 +187,7 @@ func (st *state) extend() {
 // while the handler works.
 func (st *state) finish() {
 	if !st.done {
-		st.done = true
+		st.end()
 		_ = st.ctl.SetReadDeadline(time.Time{})
 	}
 }
