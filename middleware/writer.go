@@ -73,10 +73,12 @@ func (w *responseWriter) WriteHeader(code int) {
 	w.wroteHeader = true
 	w.renderedAt = w.st.Rendered()
 	w.status = code
-	if code >= 400 && w.body != nil && w.body.Pending() {
+	if code >= 400 && w.body != nil && w.req.ProtoMajor == 1 && w.body.Pending() {
 		// An error answered before the client finished sending its body
 		// (a 401 or 429 that never reads it): close rather than let
-		// net/http drain the rest at the client's pace first.
+		// net/http drain the rest at the client's pace first. HTTP/1 only:
+		// HTTP/2 drains nothing, and there Connection: close would shut the
+		// whole connection down, every other stream's included.
 		w.ResponseWriter.Header()["Connection"] = connectionClose
 		w.body.Abandon()
 	}
