@@ -6,13 +6,13 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"reflect"
 	"strconv"
 	"strings"
 	"sync"
 	"unicode/utf8"
 
 	"github.com/apierr/apierr"
+	"github.com/apierr/apierr/internal/adapt"
 )
 
 // Defaults of a Binder.
@@ -276,14 +276,14 @@ func decodeError(body []byte, err error) error {
 		if field == "" {
 			field = typ.Field
 		}
-		expected := jsonType(typ.Type)
+		expected := adapt.JSONType(typ.Type)
 		got := typ.Value
 		var detail string
 		if strings.HasPrefix(got, "number ") {
-			detail = "is out of range for " + article(expected)
+			detail = "is out of range for " + adapt.Article(expected)
 			got = "number"
 		} else {
-			detail = "must be " + article(expected) + ", not " + article(got)
+			detail = "must be " + adapt.Article(expected) + ", not " + adapt.Article(got)
 		}
 		name := field
 		if name == "" {
@@ -312,56 +312,6 @@ func decodeError(body []byte, err error) error {
 	}
 	return malformed("The request body could not be decoded.").WithCause(err)
 }
-
-func article(t string) string {
-	switch t {
-	case "":
-		return "a value"
-	case "integer", "array", "object":
-		return "an " + t
-	case "null":
-		return "null"
-	case "bool":
-		return "a boolean"
-	}
-	return "a " + t
-}
-
-// jsonType names the JSON type a Go type decodes from.
-func jsonType(t reflect.Type) string {
-	if t == nil {
-		return ""
-	}
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	if t.Implements(textUnmarshaler) || reflect.PointerTo(t).Implements(textUnmarshaler) {
-		return "string"
-	}
-	switch t.Kind() {
-	case reflect.String:
-		return "string"
-	case reflect.Bool:
-		return "boolean"
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
-		return "integer"
-	case reflect.Float32, reflect.Float64:
-		return "number"
-	case reflect.Slice:
-		if t.Elem().Kind() == reflect.Uint8 {
-			return "string"
-		}
-		return "array"
-	case reflect.Array:
-		return "array"
-	case reflect.Map, reflect.Struct:
-		return "object"
-	}
-	return ""
-}
-
-var textUnmarshaler = reflect.TypeFor[interface{ UnmarshalText([]byte) error }]()
 
 // pathAt returns the JSON path (participant.number, items[2].sku) of the
 // value that ends at byte offset end, by scanning the document up to it.

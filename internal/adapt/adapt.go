@@ -45,9 +45,9 @@ func DecodeError(err error) *apierr.Error {
 		}
 		got := typ.Value
 		if strings.HasPrefix(got, "number ") {
-			return e.WithDetail(name + " is out of range for " + article(expected) + ".")
+			return e.WithDetail(name + " is out of range for " + Article(expected) + ".")
 		}
-		return e.WithDetail(name + " must be " + article(expected) + ", not " + article(got) + ".")
+		return e.WithDetail(name + " must be " + Article(expected) + ", not " + Article(got) + ".")
 	case errors.Is(err, io.EOF):
 		return malformed("The request body is empty; send a JSON document.").WithCause(err)
 	case errors.Is(err, io.ErrUnexpectedEOF):
@@ -60,7 +60,9 @@ func malformed(detail string) *apierr.Error {
 	return apierr.Cond(apierr.CondMalformedBody).WithDetail(detail)
 }
 
-func article(t string) string {
+// Article puts "a" or "an" before a JSON type's name as DecodeError and
+// bind word it ("an integer", "a string"; "a value" for none).
+func Article(t string) string {
 	switch t {
 	case "":
 		return "a value"
