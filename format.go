@@ -155,9 +155,17 @@ var builtinFormats = []Format{Envelope, Problem}
 // accept a +json format. Ties, an empty header and a header no format matches
 // all go to the catalog's default: an error is always rendered, never a 406.
 func (c *Catalog) Negotiate(accept string) Format {
-	if accept == "" || len(c.formats) == 1 {
+	if accept == "" || len(c.formats) == 1 || accept == "*/*" || accept == c.formats[0].ContentType() {
+		// The default wins these outright (every format ties on */*; an
+		// exact match of the default's own type ranks first), and they are
+		// what most clients send: no parsing on the hot path.
 		return c.formats[0]
 	}
+	return c.negotiate(accept)
+}
+
+// negotiate is Negotiate without its shortcuts.
+func (c *Catalog) negotiate(accept string) Format {
 	best, bestQ, bestClass := 0, 0.0, -1
 	for i, f := range c.formats {
 		q, spec := acceptQuality(accept, f.ContentType())

@@ -54,7 +54,31 @@ func TestNegotiate(t *testing.T) {
 			if got := tt.cat.Negotiate(tt.accept).Name(); got != tt.want {
 				t.Errorf("Negotiate(%q) = %s, want %s", tt.accept, got, tt.want)
 			}
+			if got := tt.cat.negotiate(tt.accept).Name(); tt.accept != "" && got != tt.want {
+				t.Errorf("negotiate(%q) = %s, want %s (the full algorithm)", tt.accept, got, tt.want)
+			}
 		})
+	}
+}
+
+// TestNegotiateShortcuts holds Negotiate's shortcuts (*/* and the default's
+// own type) to the full algorithm, for each order of the built-in formats.
+func TestNegotiateShortcuts(t *testing.T) {
+	for _, spec := range []Spec{
+		{Format: "envelope", Formats: []string{"problem"}},
+		{Format: "problem", Formats: []string{"envelope"}},
+		{Format: "problem"},
+	} {
+		spec.Codes = []Code{{ID: "a", Status: 400, Message: "m"}}
+		c, err := NewCatalog(spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, accept := range []string{"*/*", c.formats[0].ContentType()} {
+			if got, want := c.Negotiate(accept).Name(), c.negotiate(accept).Name(); got != want {
+				t.Errorf("%s default, Accept %q: Negotiate %s, the full algorithm %s", spec.Format, accept, got, want)
+			}
+		}
 	}
 }
 

@@ -40,7 +40,9 @@ import (
 //     the formatting and the write(2) of each). apierr-stack-de asks for
 //     the catalog's German text (Accept-Language).
 //   - 404/*: a path no route matches. servemux is ServeMux's own plain-text
-//     404; apierr-stack renders endpoint_not_found in its place.
+//     404; nethttp-catchall-json a hand-written "/" route encoding the same
+//     JSON 404 with the same six headers; apierr-stack renders
+//     endpoint_not_found in its place.
 //
 // Ratios, not absolute times: see BENCHMARKS.md (hot path) for the command.
 func BenchmarkHotPath(b *testing.B) {
@@ -69,6 +71,7 @@ func BenchmarkHotPath(b *testing.B) {
 	b.Run("402/apierr-stack-de", func(b *testing.B) { runRecorder(b, stack(discard, app), "/fax", 402, "Accept-Language", "de") })
 	b.Run("402/huma-default", func(b *testing.B) { runRecorder(b, humaMux(), "/fax", 402) })
 	b.Run("404/servemux", func(b *testing.B) { runRecorder(b, floor, "/nowhere", 404) })
+	b.Run("404/nethttp-catchall-json", func(b *testing.B) { runRecorder(b, floorJSON404Mux(), "/nowhere", 404) })
 	b.Run("404/apierr-stack", func(b *testing.B) { runRecorder(b, stack(discard, app), "/nowhere", 404) })
 	b.Run("404/apierr-stack-jsonlog-file", func(b *testing.B) { runRecorder(b, stack(file, app), "/nowhere", 404) })
 }
@@ -144,6 +147,36 @@ func floorHeadersMux() *http.ServeMux {
 	return mux
 }
 
+// floorJSON404Mux is floorHeadersMux with what a net/http user writes to
+// answer an unknown path in JSON: a catch-all "/" route encoding the same
+// endpoint_not_found body, with the same six headers.
+func floorJSON404Mux() *http.ServeMux {
+	mux := floorHeadersMux()
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Type", "application/json")
+		h.Set("X-Request-Id", "7h6tge3y7y6y32a8kgsybx86m4")
+		h.Set("Cache-Control", "no-store")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Content-Language", "en")
+		h.Set("Vary", "Accept, Accept-Language")
+		w.WriteHeader(http.StatusNotFound)
+		_ = json.NewEncoder(w).Encode(floorNotFound{
+			Error: "endpoint_not_found", Message: "No endpoint matches this path.", Action: "check_url",
+			Docs: "https://mintfax.com/docs/errors/endpoint-not-found", RequestID: "7h6tge3y7y6y32a8kgsybx86m4",
+		})
+	})
+	return mux
+}
+
+type floorNotFound struct {
+	Error     string `json:"error"`
+	Message   string `json:"message"`
+	Action    string `json:"action"`
+	Docs      string `json:"docs"`
+	RequestID string `json:"request_id"`
+}
+
 // apierrMux is the same route returning the catalog error.
 func apierrMux() *http.ServeMux {
 	mux := http.NewServeMux()
@@ -184,6 +217,8 @@ func humaMux() http.Handler {
 //   - 402/stack-vs-huma: the same against huma's default error (goal ≤ 0.5);
 //   - 404/stack-vs-servemux: an unknown path through Stack against ServeMux's
 //     own 404 (goal ≤ 1.3);
+//   - 404/stack-vs-catchall-json: the same against a hand-written catch-all
+//     route answering the same JSON 404 with the same six headers;
 //   - 402/jsonlog-file-vs-nolog: the stack logging every record (sampling
 //     off) as JSON to an *os.File against the stack with
 //     slog.DiscardHandler: x-ref − 1 is the log line's cost in responses
@@ -211,6 +246,7 @@ func BenchmarkHotPathRatio(b *testing.B) {
 	b.Run("402/floor-6headers-vs-floor", func(b *testing.B) { runPair(b, floorHeadersMux(), floor, "/fax", 402) })
 	b.Run("402/stack-vs-huma", func(b *testing.B) { runPair(b, stack(discard), humaMux(), "/fax", 402) })
 	b.Run("404/stack-vs-servemux", func(b *testing.B) { runPair(b, stack(discard), floor, "/nowhere", 404) })
+	b.Run("404/stack-vs-catchall-json", func(b *testing.B) { runPair(b, stack(discard), floorJSON404Mux(), "/nowhere", 404) })
 	b.Run("402/jsonlog-file-vs-nolog", func(b *testing.B) { runPair(b, stack(file, every), stack(discard), "/fax", 402) })
 	b.Run("402/jsonlog-discard-vs-nolog", func(b *testing.B) { runPair(b, stack(jsonDiscard, every), stack(discard), "/fax", 402) })
 	b.Run("402/jsonlog-file-sampled-vs-nolog", func(b *testing.B) { runPair(b, stack(file), stack(discard), "/fax", 402) })
