@@ -87,8 +87,21 @@ func FuzzAppendString(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		if b := AppendString(nil, s); !json.Valid(b) {
+		b := AppendString(nil, s)
+		if !json.Valid(b) {
 			t.Fatalf("invalid JSON for %q: %s", s, b)
+		}
+		// It says what encoding/json says (escapes may be spelled apart).
+		want, _ := json.Marshal(s)
+		var got, exp string
+		if err := json.Unmarshal(b, &got); err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(want, &exp); err != nil {
+			t.Fatal(err)
+		}
+		if got != exp {
+			t.Fatalf("%q: AppendString says %q, encoding/json %q", s, got, exp)
 		}
 	})
 }

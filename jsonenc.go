@@ -15,6 +15,15 @@ import (
 
 const hexDigits = "0123456789abcdef"
 
+// jsonSafe[c] says an ASCII byte is written as itself: not a control
+// character, a quote, a backslash or one of the HTML-sensitive <, > and &.
+var jsonSafe = func() (t [utf8.RuneSelf]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
+	}
+	return t
+}()
+
 // AppendString appends s as a JSON string. Invalid UTF-8 becomes U+FFFD and
 // control characters, quotes, backslashes, <, >, & and U+2028/U+2029 are
 // escaped, so a value taken from a request can never break the document.
@@ -24,7 +33,7 @@ func AppendString(dst []byte, s string) []byte {
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+			if jsonSafe[c] {
 				i++
 				continue
 			}
