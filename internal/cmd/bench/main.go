@@ -7,6 +7,7 @@
 //
 //	go run ./internal/cmd/bench            # 6 interleaved rounds, wrk if found
 //	go run ./internal/cmd/bench -rounds 10 -wrk=false
+//	go run ./internal/cmd/bench -go=false -rounds 10   # the wrk rounds alone
 //
 // Each round runs every benchmark binary once (their order rotated from round
 // to round) and, with wrk, every server and route once, so a load spike on a
@@ -50,8 +51,9 @@ type suite struct {
 }
 
 var suites = []suite{
-	{"./interop/middleware", `^BenchmarkHotPath$/^(402|404)$/^(nethttp-encoder|apierr-stack|apierr-stack-jsonlog-file|huma-default|servemux)$`, ""},
-	{"./interop/middleware", `^BenchmarkHotPathRatio$/^(402|404)$/^(stack-vs-floor|stack-vs-huma|stack-vs-servemux|jsonlog-file-vs-nolog)$`, ""},
+	{"./interop/middleware", `^BenchmarkHotPath$/^(402|404)$/^(nethttp-encoder|nethttp-encoder-6headers|nethttp-catchall-json|apierr-stack|apierr-stack-jsonlog-file|huma-default|servemux)$`, ""},
+	{"./interop/middleware", `^BenchmarkHotPathRatio$/^(402|404)$/^(stack-vs-floor|floor-6headers-vs-floor|stack-vs-huma|stack-vs-servemux|stack-vs-catchall-json|jsonlog-file-vs-nolog)$`, ""},
+	{"./interop/middleware", `^BenchmarkHotPathServerRatio$/^(402|404)$/^(stack-vs-floor|stack-vs-floor-6headers|stack-vs-huma|stack-vs-servemux|stack-vs-catchall-json|jsonlog-file-vs-nolog)$`, ""},
 	{"./interop/core", `^BenchmarkErrorPath$/^(apierr|handwritten)$/^(envelope|json.Marshal)$`, ""},
 	{"./interop/ratelimit", `^BenchmarkCheck$/^keys=1$/^(middleware|middleware-2policies|store|go-limiter)$`, ""},
 	{"./interop/ratelimit", `^BenchmarkCheckRatio$/^keys=1$/`, ""},
@@ -74,6 +76,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	rounds := fs.Int("rounds", 6, "interleaved rounds")
 	benchtime := fs.String("benchtime", "200ms", "-benchtime of each benchmark")
 	useWrk := fs.Bool("wrk", true, "run the wrk rounds when wrk is on PATH")
+	useGo := fs.Bool("go", true, "run the go test benchmarks (-go=false: the wrk rounds alone)")
 	wrkDur := fs.Duration("wrk-duration", 5*time.Second, "length of each wrk run")
 	wrkConns := fs.Int("wrk-connections", 32, "wrk connections (2 threads)")
 	raw := fs.String("raw", "", "also write every benchmark and wrk output line to `FILE`")
@@ -109,8 +112,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		rawOut = f
 	}
 
+	run := suites
+	if !*useGo {
+		run = nil
+	}
 	bins := map[string]string{}
-	for _, s := range suites {
+	for _, s := range run {
 		if bins[s.pkg] != "" {
 			continue
 		}
@@ -144,8 +151,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	got := samples{}
 	for r := range *rounds {
 		fmt.Fprintf(stderr, "round %d/%d\n", r+1, *rounds)
-		for i := range suites {
-			s := suites[(i+r)%len(suites)]
+		for i := range run {
+			s := run[(i+r)%len(run)]
 			bt := s.benchtime
 			if bt == "" {
 				bt = *benchtime
@@ -220,6 +227,7 @@ func parseBench(out []byte, got samples) {
 type demoSet struct {
 	procs []*exec.Cmd
 	addrs map[string]string // server name → host:port
+	pids  map[string]int    // server name → process ID
 }
 
 // The wrk contenders: the demo with its JSON log on a file (default
@@ -241,7 +249,7 @@ var routes = []struct{ name, path string }{
 const demoKey = "fx_test_acme_4f9c2b7e1d8a6035" // fax.DemoSandboxKey
 
 func startDemos(ctx context.Context, bin, tmp string) (*demoSet, error) {
-	d := &demoSet{addrs: map[string]string{}}
+	d := &demoSet{addrs: map[string]string{}, pids: map[string]int{}}
 	for _, s := range servers {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
@@ -260,6 +268,7 @@ func startDemos(ctx context.Context, bin, tmp string) (*demoSet, error) {
 		}
 		d.procs = append(d.procs, cmd)
 		d.addrs[s.name] = addr
+		d.pids[s.name] = cmd.Process.Pid
 	}
 	deadline := time.Now().Add(30 * time.Second)
 	for _, addr := range d.addrs {
@@ -293,6 +302,7 @@ func (d *demoSet) round(ctx context.Context, wrk string, r int, dur time.Duratio
 	for _, rt := range routes {
 		for i := range servers {
 			s := servers[(i+r)%len(servers)]
+			cpu0, cpuErr := procCPU(d.pids[s.name])
 			out, err := exec.CommandContext(ctx, wrk, "-t2", "-c"+strconv.Itoa(conns), "-d"+dur.String(),
 				"-H", "Authorization: Bearer "+demoKey, "http://"+d.addrs[s.name]+rt.path).CombinedOutput()
 			if err != nil {
@@ -305,9 +315,47 @@ func (d *demoSet) round(ctx context.Context, wrk string, r int, dur time.Duratio
 			}
 			v, _ := strconv.ParseFloat(string(m[1]), 64)
 			got.add("wrk/"+rt.name+"/"+s.name, "req/s", v)
+			// The server's own CPU time per request: what the other
+			// processes on a shared machine do to wrk's req/s, they do
+			// far less to this.
+			cpu1, cpuErr1 := procCPU(d.pids[s.name])
+			if n := requestsDone.FindSubmatch(out); n != nil && cpuErr == nil && cpuErr1 == nil {
+				if reqs, _ := strconv.ParseFloat(string(n[1]), 64); reqs > 0 {
+					us := (cpu1 - cpu0).Seconds() * 1e6 / reqs
+					fmt.Fprintf(raw, "server-cpu %s %s %.4f\n", s.name, rt.path, us)
+					got.add("wrk/"+rt.name+"/"+s.name, "cpu-us/req", us)
+				}
+			}
 		}
 	}
 	return nil
+}
+
+var requestsDone = regexp.MustCompile(`(\d+) requests in`)
+
+// procCPU is the user + system CPU time process pid has used, from
+// /proc/PID/stat (Linux; in USER_HZ ticks, 100 a second).
+func procCPU(pid int) (time.Duration, error) {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return 0, err
+	}
+	// The command name (field 2) is parenthesised and may hold spaces: count
+	// from the last ')'. utime and stime are fields 14 and 15.
+	i := bytes.LastIndexByte(b, ')')
+	if i < 0 {
+		return 0, errors.New("no ) in /proc/PID/stat")
+	}
+	f := strings.Fields(string(b[i+1:]))
+	if len(f) < 13 {
+		return 0, errors.New("short /proc/PID/stat")
+	}
+	ut, err1 := strconv.ParseInt(f[11], 10, 64)
+	st, err2 := strconv.ParseInt(f[12], 10, 64)
+	if err1 != nil || err2 != nil {
+		return 0, errors.New("bad utime/stime in /proc/PID/stat")
+	}
+	return time.Duration(ut+st) * (time.Second / 100), nil
 }
 
 // parseRaw reads back a -raw file: its benchmark lines, and the
@@ -325,6 +373,15 @@ func parseRaw(b []byte) (got samples, n int) {
 			for _, rt := range routes {
 				if rt.path == f[2] {
 					name = "wrk/" + rt.name + "/" + f[1]
+				}
+			}
+			continue
+		}
+		if f := strings.Fields(line); len(f) == 4 && f[0] == "server-cpu" {
+			for _, rt := range routes {
+				if rt.path == f[2] {
+					v, _ := strconv.ParseFloat(f[3], 64)
+					got.add("wrk/"+rt.name+"/"+f[1], "cpu-us/req", v)
 				}
 			}
 			continue
@@ -418,6 +475,23 @@ func printTable(w io.Writer, got samples, rounds int, withWrk bool) {
 		fmt.Sprintf("%.2f× (wall)", median(rr)), "—", "")
 	r, m = paired("HotPathRatio/404/stack-vs-servemux")
 	row("unknown path through the stack", ns("HotPath/404/apierr-stack"), "ServeMux's 404: "+ns("HotPath/404/servemux"), r, "≤ 1.3×", verdict(m <= 1.3, m > 0))
+	r, _ = paired("HotPathRatio/402/floor-6headers-vs-floor")
+	row("… the floor setting the six headers of the catalog error", ns("HotPath/402/nethttp-encoder-6headers"), "net/http + json.Encoder", r, "—", "")
+	r, _ = paired("HotPathRatio/404/stack-vs-catchall-json")
+	row("unknown path, against a hand-written catch-all JSON 404 with the same six headers", ns("HotPath/404/apierr-stack"),
+		"catch-all: "+ns("HotPath/404/nethttp-catchall-json"), r, "—", "")
+	r, m = paired("HotPathServerRatio/402/stack-vs-floor")
+	row("402 through the stack, real http.Server writer (in-memory connection)", ns("HotPathServerRatio/402/stack-vs-floor"), "net/http + json.Encoder", r, "≤ 1.2×", verdict(m <= 1.2, m > 0))
+	r, m = paired("HotPathServerRatio/402/stack-vs-floor-6headers")
+	row("… against the floor setting the same six headers", "", "net/http + json.Encoder, six headers", r, "≤ 1.2×", verdict(m <= 1.2, m > 0))
+	r, m = paired("HotPathServerRatio/402/stack-vs-huma")
+	row("… against huma", "", "huma default", r, "≤ 0.5×", verdict(m <= 0.5, m > 0))
+	r, m = paired("HotPathServerRatio/404/stack-vs-servemux")
+	row("unknown path, real http.Server writer", ns("HotPathServerRatio/404/stack-vs-servemux"), "ServeMux's 404", r, "≤ 1.3×", verdict(m <= 1.3, m > 0))
+	r, m = paired("HotPathServerRatio/404/stack-vs-catchall-json")
+	row("… against the hand-written catch-all JSON 404", "", "catch-all, six headers", r, "≤ 1.3×", verdict(m <= 1.3, m > 0))
+	r, m = paired("HotPathServerRatio/402/jsonlog-file-vs-nolog")
+	row("402 with every record as JSON to a file, real http.Server writer", "", "no log", r, "≤ 2× (the line ≤ the response)", verdict(m <= 2, m > 0))
 	r, m = paired("HotPathRatio/402/jsonlog-file-vs-nolog")
 	row("402 with a JSON log record to a file (every record), against no log", ns("HotPath/402/apierr-stack-jsonlog-file"), "no log: "+ns("HotPath/402/apierr-stack"),
 		r, "≤ 2× (the line ≤ the response)", verdict(m <= 2, m > 0))
@@ -444,6 +518,13 @@ func printTable(w io.Writer, got samples, rounds int, withWrk bool) {
 		}
 		return fmt.Sprintf("%.0f req/s [%.0f–%.0f]", median(v), slices.Min(v), slices.Max(v))
 	}
+	cpuReq := func(name string) string {
+		v := got[name]["cpu-us/req"]
+		if len(v) == 0 {
+			return "—"
+		}
+		return fmt.Sprintf("%.1f µs CPU/req [%.1f–%.1f]", median(v), slices.Min(v), slices.Max(v))
+	}
 	for _, rt := range routes {
 		for _, s := range []string{"demo", "demo-log-every"} {
 			if rt.name == "success" && s == "demo-log-every" {
@@ -456,6 +537,15 @@ func printTable(w io.Writer, got samples, rounds int, withWrk bool) {
 			m := median(rr)
 			row(fmt.Sprintf("wrk, %s route, %s (JSON log to a file)", rt.name, s), rps("wrk/"+rt.name+"/"+s), "bare net/http, same work: "+rps("wrk/"+rt.name+"/bare-work"),
 				fmt.Sprintf("%.2f× [%.2f–%.2f]", m, slices.Min(rr), slices.Max(rr)), "≥ 0.9×", verdict(m >= 0.9, true))
+			// Requests per CPU second: the bare server's CPU per request
+			// over the demo's, the throughput each would reach on the
+			// same CPU.
+			cr := ratios(got["wrk/"+rt.name+"/bare-work"]["cpu-us/req"], got["wrk/"+rt.name+"/"+s]["cpu-us/req"])
+			if len(cr) > 0 {
+				m := median(cr)
+				row(fmt.Sprintf("… requests per server CPU second, %s", s), cpuReq("wrk/"+rt.name+"/"+s), "bare net/http, same work: "+cpuReq("wrk/"+rt.name+"/bare-work"),
+					fmt.Sprintf("%.2f× [%.2f–%.2f]", m, slices.Min(cr), slices.Max(cr)), "≥ 0.9×", verdict(m >= 0.9, true))
+			}
 		}
 		rr := ratios(got["wrk/"+rt.name+"/demo"]["req/s"], got["wrk/"+rt.name+"/bare"]["req/s"])
 		row(fmt.Sprintf("wrk, %s route, demo against the bare floor (no work)", rt.name), rps("wrk/"+rt.name+"/demo"), "bare: "+rps("wrk/"+rt.name+"/bare"),
