@@ -53,8 +53,7 @@ type State struct {
 	observed  bool          // a layer has claimed the log record of the response
 	traceID   string        // SetTraceID
 
-	errBuf Error        // storage for err when Write renders one: no allocation per error
-	ctx    stateContext // storage for the context Attach returns
+	ctx stateContext // storage for the context Attach returns
 }
 
 // NewState returns the State of a new request rendered with cat (nil means
@@ -220,9 +219,9 @@ func (s *State) Join(fork *State) {
 	if s == nil || fork == nil {
 		return
 	}
-	err, buf, ctx := s.err, s.errBuf, s.ctx
+	err, ctx := s.err, s.ctx
 	*s = *fork
-	s.errBuf, s.ctx = buf, ctx // err may point at errBuf; Attach's context stays s's
+	s.ctx = ctx // Attach's context stays s's
 	if s.err == nil {
 		s.err = err
 	}

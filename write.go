@@ -58,7 +58,7 @@ func (c *Catalog) Write(w http.ResponseWriter, r *http.Request, err error) {
 	var res *Error
 	if st != nil && !st.rendered {
 		if st.err == nil {
-			st.err = &st.errBuf
+			st.err = new(Error)
 		}
 		res = st.err
 	} else {
