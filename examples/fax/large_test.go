@@ -102,9 +102,17 @@ func TestSubmissionsInFlightPerKey(t *testing.T) {
 	}()
 	_, _ = pw.Write([]byte(`{"to":"+14155550123",`))
 	var r response
-	for i := 0; i < 1000; i++ { // until the slow one holds the slot (no clock involved)
-		if r = e.sendJSON(DemoSandboxKey, "+14155550123", pdf(1), nil); r.Status == http.StatusTooManyRequests {
+	// Until the slow one holds the slot (no clock involved), probe with a
+	// submission that cannot succeed: one let through before the slow one
+	// took the slot fails validation and spends none of the balance the
+	// slow one needs (on a loaded machine many were let through).
+	for i := 0; i < 1000; i++ {
+		if r = e.do("POST", "/fax", DemoSandboxKey, strings.NewReader(`{"to":"+14155550123"}`),
+			map[string]string{"Content-Type": "application/json"}); r.Status == http.StatusTooManyRequests {
 			break
+		}
+		if r.Status != http.StatusUnprocessableEntity && r.Status != http.StatusBadRequest {
+			t.Fatalf("a probe without a file: %d %s", r.Status, r.Body)
 		}
 	}
 	if r.Status != http.StatusTooManyRequests || r.Header.Get("Retry-After") == "" {
