@@ -1,6 +1,7 @@
 package middleware_test
 
 import (
+	"encoding/json"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -306,4 +307,43 @@ func BenchmarkLog429(b *testing.B) {
 			}
 		})
 	}
+}
+
+// The default clock measures the latency from the monotonic clock alone:
+// the record's latency covers the handler's time (5 ms asleep here), and a
+// WithClock clock still measures it (TestClientErrorLevels and the others).
+func TestLatencyWithTheDefaultClock(t *testing.T) {
+	var buf strings.Builder
+	var mu sync.Mutex
+	l := slog.New(slog.NewJSONHandler(&lockedWriter{w: &buf, mu: &mu}, nil))
+	mux := http.NewServeMux()
+	mux.Handle("GET /slow", apierr.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
+		time.Sleep(5 * time.Millisecond)
+		return apierr.Cond(apierr.CondNotFound)
+	}))
+	h := middleware.Stack(nil, middleware.WithLogger(l))(mux)
+	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/slow", nil))
+	mu.Lock()
+	line := buf.String()
+	mu.Unlock()
+	var rec struct {
+		Latency time.Duration `json:"latency"`
+	}
+	if err := json.Unmarshal([]byte(line), &rec); err != nil {
+		t.Fatalf("%v: %q", err, line)
+	}
+	if rec.Latency < 5*time.Millisecond || rec.Latency > time.Minute {
+		t.Errorf("latency %v, want the 5 ms the handler slept or a little more: %s", rec.Latency, line)
+	}
+}
+
+type lockedWriter struct {
+	w  *strings.Builder
+	mu *sync.Mutex
+}
+
+func (w *lockedWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.w.Write(p)
 }
