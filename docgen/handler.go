@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 
+	"golang.org/x/text/language"
+
 	"github.com/apierr/apierr"
 )
 
@@ -130,6 +132,7 @@ func Handler(cat *apierr.Catalog, opts ...Option) http.Handler {
 	for i, l := range s.langs {
 		perLang[i] = build(l)
 	}
+	h.multilingual = true
 	for path, r := range neutral {
 		v := make([]*resource, len(s.langs))
 		v[0] = r
@@ -156,11 +159,27 @@ type handler struct {
 	cat   *apierr.Catalog
 	pages map[string]*resource
 	langs map[string]int // language tag → index in a resource's variants
+
+	multilingual bool // the pages have language directories
 }
 
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	res := h.pages[r.URL.Path]
 	if res == nil {
+		if to := h.otherLanguage(r.URL.Path); to != "" && h.multilingual && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
+			// A page asked for in a language the docs are not written
+			// in (/docs/errors/ja/insufficient-balance): the
+			// language-neutral page, which answers in the nearest one.
+			// Docs in one language have no language directories at all.
+			if r.URL.RawQuery != "" {
+				to += "?" + r.URL.RawQuery
+			}
+			hd := w.Header()
+			hd.Set("Location", to)
+			hd.Set("Cache-Control", "no-cache")
+			w.WriteHeader(http.StatusFound)
+			return
+		}
 		h.cat.Write(w, r, apierr.Cond(apierr.CondEndpointNotFound))
 		return
 	}
@@ -197,6 +216,30 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodHead {
 		_, _ = w.Write(res.data)
 	}
+}
+
+// otherLanguage returns the page p names once one path segment that is a
+// language tag (BCP 47, known to the registry) is taken out of it: p is
+// that page in a language directory that does not exist. "" when there is
+// none.
+func (h *handler) otherLanguage(p string) string {
+	for i := 0; i < len(p); {
+		j := strings.IndexByte(p[i+1:], '/')
+		if j < 0 {
+			return ""
+		}
+		seg := p[i+1 : i+1+j]
+		if len(seg) >= 2 && len(seg) <= 35 {
+			if _, err := language.Parse(seg); err == nil {
+				to := p[:i+1] + p[i+1+j+1:]
+				if h.pages[to] != nil {
+					return to
+				}
+			}
+		}
+		i += 1 + j
+	}
+	return ""
 }
 
 // etagMatch reports whether an If-None-Match value matches etag (weak

@@ -2,6 +2,7 @@ package docgen_test
 
 import (
 	"bytes"
+	"net/http"
 	"net/http/httptest"
 	"path"
 	"regexp"
@@ -386,4 +387,36 @@ func FuzzTranslatedDocs(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestHandlerRedirectsAnUnknownLanguage: a page asked for in a language
+// directory the docs do not have is sent to the language-neutral page
+// (which answers in the nearest language); what is not a page after all
+// stays the catalog's 404, and only GET and HEAD are redirected.
+func TestHandlerRedirectsAnUnknownLanguage(t *testing.T) {
+	srv := httptest.NewServer(docgen.Handler(faxCatalog(t)))
+	defer srv.Close()
+	client := srv.Client()
+	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	for _, tc := range []struct{ method, path, want string }{
+		{"GET", "/docs/errors/ja/insufficient-balance", "/docs/errors/insufficient-balance"},
+		{"HEAD", "/docs/errors/pt-BR/insufficient-balance.md?x=1", "/docs/errors/insufficient-balance.md?x=1"},
+		{"GET", "/docs/errors/ja/", "/docs/errors/"},
+		{"GET", "/docs/errors/ja/no-such-code", ""},
+		{"GET", "/docs/errors/notalanguage/insufficient-balance", ""},
+		{"POST", "/docs/errors/ja/insufficient-balance", ""},
+	} {
+		req, _ := http.NewRequest(tc.method, srv.URL+tc.path, nil)
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		switch {
+		case tc.want != "" && (resp.StatusCode != http.StatusFound || resp.Header.Get("Location") != tc.want):
+			t.Errorf("%s %s: %d Location %q, want 302 to %s", tc.method, tc.path, resp.StatusCode, resp.Header.Get("Location"), tc.want)
+		case tc.want == "" && resp.StatusCode != http.StatusNotFound && resp.StatusCode != http.StatusMethodNotAllowed:
+			t.Errorf("%s %s: %d, want the catalog's 404 or 405", tc.method, tc.path, resp.StatusCode)
+		}
+	}
 }
