@@ -63,10 +63,9 @@ func buildWith(s Spec, file string, ps specPositions, opts []Option, fallbacks [
 	c.index(fallbacks)
 	ck.partialTranslations(c)
 	if len(s.Operations) > 0 || len(s.CommonCodes) > 0 {
+		// A mistake under operations: is reported with the translations'
+		// (checked below whatever it is), not instead of them.
 		c.ops = ck.operations(c, s)
-		if len(ck.errs) > 0 {
-			return nil, ck.errs
-		}
 		for i, o := range s.Operations {
 			o.Codes = slices.Clone(o.Codes)
 			c.declared = append(c.declared, o)

@@ -176,6 +176,16 @@ func TestTranslationLoadErrors(t *testing.T) {
 			t.Errorf("error %v", err)
 		}
 	})
+	t.Run("a mistake under operations and one in a translation", func(t *testing.T) {
+		// Both are reported: the operations' does not hide the translation's.
+		cat := append(append([]byte(nil), base...), "operations:\n  GET /items: [out_of_stok]\n"...)
+		_, err := Load(cat, "errors.yaml", WithTranslation([]byte("language: de\ncodes:\n  no_such_code:\n    title: x\n"), "errors.de.yaml"))
+		var les LoadErrors
+		if !errors.As(err, &les) || len(les) != 2 ||
+			!strings.Contains(err.Error(), `unknown code "out_of_stok"`) || !strings.Contains(err.Error(), `errors.de.yaml:3:3: translation of code "no_such_code"`) {
+			t.Errorf("error %v; want the operation's unknown code and the translation's, both", err)
+		}
+	})
 	t.Run("catalog language that does not parse", func(t *testing.T) {
 		_, err := Load(append([]byte("language: english!\n"), base...), "errors.yaml")
 		if err == nil || !strings.Contains(err.Error(), `errors.yaml:1:11: language "english!" is not a BCP 47 language tag`) {
