@@ -24,15 +24,16 @@ type MemoryConfig struct {
 	SweepInterval time.Duration
 }
 
-// Memory is an in-process Store: a sharded map from key to each policy's
-// theoretical arrival time (one int64 per key and policy). It is the default
-// store of a Limiter.
+// Memory is an in-process Store: sharded hash tables from key to each
+// policy's theoretical arrival time (one int64 per key and policy). It is the
+// default store of a Limiter.
 //
-// Keys are held by their 64-bit hash (hash/maphash, seeded at random per
-// store), not as strings: 16 bytes a slot, no pointer for the GC, no string
-// compare on lookup. Two keys share a limit only if their hashes collide,
-// about n²/2⁶⁵ for n live keys (3·10⁻⁸ for a million), and the random seed
-// keeps a client from aiming for a collision.
+// Each shard holds one table per policy, open-addressed (linear probing)
+// over the keys' 64-bit hashes (hash/maphash, seeded at random per store):
+// a check finds its entry in one probe, usually one cache line, and updates
+// it in place. An entry is 32 bytes with no pointer for the GC; it holds the
+// key itself (inline up to 21 bytes, else in the table's byte arena), so two
+// keys whose hashes collide keep separate limits.
 type Memory struct {
 	now    func() int64 // µs
 	seed   maphash.Seed
@@ -52,18 +53,25 @@ type rlSlots struct {
 	byPtr  []rlSlotPtr
 }
 
+const rlSlotPtrs = 64 // name addresses remembered
+
 type rlSlotPtr struct {
 	p    *byte
 	n    int
 	slot int
+	// The interval of the first policy seen under this name, by the
+	// fields it depends on: Allow then divides only for another policy of
+	// the same name (FailLocal's scaled copies, say).
+	period time.Duration
+	limit  int64
+	iv     int64
 }
 
 type rlShard struct {
 	mu        sync.Mutex
-	tabs      []map[uint64]int64 // by policy slot: key hash → tat (µs)
-	peak      []int              // by policy slot: the most keys the table has held
+	tabs      []rlTable // by policy slot
 	nextSweep int64
-	// 8+24+24+8 = 64 bytes: one cache line per shard.
+	_         [64 - 8 - 24 - 8]byte // one cache line per shard
 }
 
 var _ Store = (*Memory)(nil)
@@ -87,17 +95,32 @@ func NewMemory(cfg MemoryConfig) *Memory {
 	return m
 }
 
-func (m *Memory) slot(name string) int {
+// slotOf returns p's table slot and interval.
+func (m *Memory) slotOf(p *Policy) (slot int, iv int64) {
 	cur := m.slots.Load()
-	p := unsafe.StringData(name)
-	for _, e := range cur.byPtr {
-		if e.p == p && e.n == len(name) {
-			return e.slot
+	ptr := unsafe.StringData(p.Name)
+	for i := range cur.byPtr {
+		if e := &cur.byPtr[i]; e.p == ptr && e.n == len(p.Name) {
+			if e.period == p.Period && e.limit == p.Limit {
+				return e.slot, e.iv
+			}
+			return e.slot, p.Interval()
+		}
+	}
+	return m.slot(p), p.Interval()
+}
+
+// slot returns p's table slot: one per policy name, in order of first use.
+func (m *Memory) slot(p *Policy) int {
+	name := p.Name
+	if cur := m.slots.Load(); len(cur.byPtr) >= rlSlotPtrs {
+		if i, ok := cur.byName[name]; ok {
+			return i // a name built per call, past the addresses remembered
 		}
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	cur = m.slots.Load()
+	cur := m.slots.Load()
 	next := &rlSlots{byName: make(map[string]int, len(cur.byName)+1)}
 	for k, v := range cur.byName {
 		next.byName[k] = v
@@ -110,8 +133,8 @@ func (m *Memory) slot(name string) int {
 	// Remember this name's address too, a bounded number of them: names
 	// built per call (never the case with a Limiter) must not grow the list.
 	next.byPtr = cur.byPtr
-	if len(cur.byPtr) < 64 {
-		next.byPtr = append(append([]rlSlotPtr(nil), cur.byPtr...), rlSlotPtr{p, len(name), i})
+	if len(cur.byPtr) < rlSlotPtrs {
+		next.byPtr = append(append([]rlSlotPtr(nil), cur.byPtr...), rlSlotPtr{unsafe.StringData(name), len(name), i, p.Period, p.Limit, p.Interval()})
 	}
 	m.slots.Store(next)
 	return i
@@ -119,7 +142,7 @@ func (m *Memory) slot(name string) int {
 
 // Allow implements Store.
 func (m *Memory) Allow(_ context.Context, key string, cost int64, policies []Policy, out []Status) (bool, error) {
-	return m.allowHash(maphash.String(m.seed, key), cost, policies, out), nil
+	return m.allowKey(key, cost, policies, out), nil
 }
 
 // rlPlan is what a check needs of its policies besides the policies
@@ -134,9 +157,9 @@ type rlPlan struct {
 func (m *Memory) plan(policies []Policy, slotBuf []int, ivBuf []int64) rlPlan {
 	p := rlPlan{slots: slotBuf[:0], ivs: ivBuf[:0], top: -1}
 	for i := range policies {
-		s := m.slot(policies[i].Name)
+		s, iv := m.slotOf(&policies[i])
 		p.slots = append(p.slots, s)
-		p.ivs = append(p.ivs, policies[i].Interval())
+		p.ivs = append(p.ivs, iv)
 		p.top = max(p.top, s)
 	}
 	return p
@@ -147,39 +170,48 @@ func (m *Memory) plan(policies []Policy, slotBuf []int, ivBuf []int64) rlPlan {
 // same hash as Allow of the same key as a string, without making that
 // string.
 func (m *Memory) allowBytes(key []byte, cost int64, policies []Policy, p *rlPlan, out []Status) bool {
-	return m.allowPlanned(maphash.Bytes(m.seed, key), cost, policies, p.slots, p.ivs, p.top, out)
+	// The string shares key's bytes: the tables compare it and copy it,
+	// never keep it.
+	k := unsafe.String(unsafe.SliceData(key), len(key))
+	return m.allowPlanned(maphash.Bytes(m.seed, key), k, cost, policies, p.slots, p.ivs, p.top, out)
 }
 
-// allowHash is Allow for the key whose hash is h.
-func (m *Memory) allowHash(h uint64, cost int64, policies []Policy, out []Status) bool {
+// allowKey is Allow without the error.
+func (m *Memory) allowKey(key string, cost int64, policies []Policy, out []Status) bool {
 	var slotBuf [4]int
 	var ivBuf [4]int64
 	slots, ivs, top := slotBuf[:0], ivBuf[:0], -1
 	for i := range policies {
-		s := m.slot(policies[i].Name)
+		s, iv := m.slotOf(&policies[i])
 		slots = append(slots, s)
-		ivs = append(ivs, policies[i].Interval())
+		ivs = append(ivs, iv)
 		top = max(top, s)
 	}
-	return m.allowPlanned(h, cost, policies, slots, ivs, top, out)
+	return m.allowPlanned(maphash.String(m.seed, key), key, cost, policies, slots, ivs, top, out)
 }
 
-// allowPlanned is Allow for the key whose hash is h, given each policy's
-// slot and interval, and the largest slot.
-func (m *Memory) allowPlanned(h uint64, cost int64, policies []Policy, slots []int, ivs []int64, top int, out []Status) bool {
+// allowPlanned is Allow for key, whose hash is h, given each policy's slot
+// and interval, and the largest slot.
+func (m *Memory) allowPlanned(h uint64, key string, cost int64, policies []Policy, slots []int, ivs []int64, top int, out []Status) bool {
 	var tatBuf, oldBuf [4]int64
-	tats, olds := tatBuf[:0], oldBuf[:0]
+	var atBuf [4]int
+	tats, olds, ats := tatBuf[:0], oldBuf[:0], atBuf[:0]
 
 	sh := &m.shards[h>>32&m.mask]
 	now := m.now()
 	sh.mu.Lock()
-	for len(sh.tabs) <= top {
-		sh.tabs = append(sh.tabs, make(map[uint64]int64))
-		sh.peak = append(sh.peak, 0)
+	if len(sh.tabs) <= top {
+		sh.tabs = append(sh.tabs, make([]rlTable, top+1-len(sh.tabs))...)
 	}
 	allowed := true
 	for i := range policies {
-		old := sh.tabs[slots[i]][h]
+		t := &sh.tabs[slots[i]]
+		var old int64
+		at := t.find(h, key)
+		if at >= 0 {
+			old = t.ents[at].tat
+		}
+		ats = append(ats, at)
 		olds = append(olds, old)
 		tat := max(old, now)
 		nt := tat + cost*ivs[i]
@@ -188,22 +220,25 @@ func (m *Memory) allowPlanned(h uint64, cost int64, policies []Policy, slots []i
 	}
 	if allowed && cost > 0 {
 		for i := range policies {
-			t := sh.tabs[slots[i]]
-			t[h] = tats[i]
-			if len(t) > sh.peak[slots[i]] {
-				sh.peak[slots[i]] = len(t)
+			if t := &sh.tabs[slots[i]]; ats[i] >= 0 {
+				t.ents[ats[i]].tat = tats[i]
+			} else {
+				// A new key: inserting may grow the table, which only this
+				// policy's slot uses (or a duplicate of it, whose key then
+				// was not found either: set finds what the first inserted).
+				t.set(m.seed, h, key, tats[i])
 			}
 		}
 	} else {
 		copy(tats, olds)
 	}
 	if now >= sh.nextSweep {
-		sh.sweep(now, m.sweep)
+		sh.sweep(m.seed, now, m.sweep)
 	}
 	sh.mu.Unlock()
 
 	for i := range policies {
-		out[i] = policies[i].statusAt(now, tats[i], cost, allowed, ivs[i])
+		policies[i].fillStatus(&out[i], now, tats[i], cost, allowed, ivs[i])
 	}
 	return allowed
 }
@@ -215,30 +250,16 @@ func (m *Memory) Sweep() {
 	for i := range m.shards {
 		sh := &m.shards[i]
 		sh.mu.Lock()
-		sh.sweep(now, m.sweep)
+		sh.sweep(m.seed, now, m.sweep)
 		sh.mu.Unlock()
 	}
 }
 
-// sweep drops the shard's idle keys; sh.mu is held. A Go map keeps the
-// memory of its largest size after deletes, so a table that has shrunk to a
-// quarter of its peak is copied into a fresh one: memory follows the keys
-// active now, not the busiest moment since start.
-func (sh *rlShard) sweep(now, every int64) {
+// sweep drops the shard's idle keys; sh.mu is held.
+func (sh *rlShard) sweep(seed maphash.Seed, now, every int64) {
 	sh.nextSweep = now + every
-	for i, t := range sh.tabs {
-		for k, tat := range t {
-			if tat <= now {
-				delete(t, k)
-			}
-		}
-		if sh.peak[i] >= 1024 && len(t) < sh.peak[i]/4 {
-			fresh := make(map[uint64]int64, len(t))
-			for k, v := range t {
-				fresh[k] = v
-			}
-			sh.tabs[i], sh.peak[i] = fresh, len(t)
-		}
+	for i := range sh.tabs {
+		sh.tabs[i].sweep(seed, now)
 	}
 }
 
@@ -248,8 +269,8 @@ func (m *Memory) Len() int {
 	for i := range m.shards {
 		sh := &m.shards[i]
 		sh.mu.Lock()
-		for _, t := range sh.tabs {
-			n += len(t)
+		for i := range sh.tabs {
+			n += sh.tabs[i].n
 		}
 		sh.mu.Unlock()
 	}

@@ -13,56 +13,66 @@ import (
 
 // TestMemoryExact hammers one key from 50 goroutines while an injected clock
 // moves; the admitted count must be exactly burst + floor(elapsed/interval).
+// Each case runs with a key held inline in its entry and one held in the
+// table's arena.
 func TestMemoryExact(t *testing.T) {
-	tests := []struct {
-		name string
-		p    Policy
-		cost int64
-		step time.Duration
-		n    int
-	}{
+	tests := []rlExactCase{
 		{"100/s burst 10", PerSecond(100).WithBurst(10), 1, 3 * time.Millisecond, 400},
 		{"7/s burst 1", PerSecond(7), 1, 50 * time.Millisecond, 100},
 		{"long period admits only the burst", PerDay(1).WithBurst(25), 1, time.Second, 50},
 		{"cost 3 of 300/s burst 30", PerSecond(300).WithBurst(30), 3, 7 * time.Millisecond, 200},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			clk := rlNewClock()
-			m := NewMemory(MemoryConfig{Now: clk.Now})
-			pols := []Policy{tt.p}
-			var admitted atomic.Int64
-			for step := 0; step <= tt.n; step++ {
-				var wg sync.WaitGroup
-				for g := 0; g < 50; g++ {
-					wg.Add(1)
-					go func() {
-						defer wg.Done()
-						var out [1]Status
-						for i := 0; i < 3; i++ {
-							ok, err := m.Allow(context.Background(), "k", tt.cost, pols, out[:])
-							if err != nil {
-								t.Error(err)
-								return
-							}
-							if ok {
-								admitted.Add(1)
-							}
-						}
-					}()
+		for _, key := range []string{"k", "a key longer than an entry holds inline"} {
+			t.Run(tt.name+"/"+key, func(t *testing.T) { rlExact(t, tt, key) })
+		}
+	}
+}
+
+type rlExactCase struct {
+	name string
+	p    Policy
+	cost int64
+	step time.Duration
+	n    int
+}
+
+// rlExact checks key 150 times (50 goroutines, 3 checks each) at each of
+// tt.n+1 clock readings tt.step apart, and counts what was admitted.
+func rlExact(t *testing.T, tt rlExactCase, key string) {
+	clk := rlNewClock()
+	m := NewMemory(MemoryConfig{Now: clk.Now})
+	pols := []Policy{tt.p}
+	var admitted atomic.Int64
+	for step := 0; step <= tt.n; step++ {
+		var wg sync.WaitGroup
+		for g := 0; g < 50; g++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				var out [1]Status
+				for i := 0; i < 3; i++ {
+					ok, err := m.Allow(context.Background(), key, tt.cost, pols, out[:])
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					if ok {
+						admitted.Add(1)
+					}
 				}
-				wg.Wait()
-				if step < tt.n {
-					clk.Advance(tt.step)
-				}
-			}
-			elapsed := (time.Duration(tt.n) * tt.step).Microseconds()
-			want := (tt.p.Capacity() + elapsed/tt.p.Interval()) / tt.cost
-			if got := admitted.Load(); got != want {
-				t.Fatalf("admitted %d, want exactly %d (burst %d + %dµs / %dµs, cost %d)",
-					got, want, tt.p.Capacity(), elapsed, tt.p.Interval(), tt.cost)
-			}
-		})
+			}()
+		}
+		wg.Wait()
+		if step < tt.n {
+			clk.Advance(tt.step)
+		}
+	}
+	elapsed := (time.Duration(tt.n) * tt.step).Microseconds()
+	want := (tt.p.Capacity() + elapsed/tt.p.Interval()) / tt.cost
+	if got := admitted.Load(); got != want {
+		t.Fatalf("admitted %d, want exactly %d (burst %d + %dµs / %dµs, cost %d)",
+			got, want, tt.p.Capacity(), elapsed, tt.p.Interval(), tt.cost)
 	}
 }
 

@@ -125,15 +125,20 @@ func (p *Policy) StatusAt(now, tat, cost int64, allowed bool) Status {
 
 // statusAt is StatusAt given the policy's Interval.
 func (p *Policy) statusAt(now, tat, cost int64, allowed bool, iv int64) Status {
+	var s Status
+	p.fillStatus(&s, now, tat, cost, allowed, iv)
+	return s
+}
+
+// fillStatus sets *s to statusAt's Status, in place: the Memory store
+// fills its caller's slice without a copy.
+func (p *Policy) fillStatus(s *Status, now, tat, cost int64, allowed bool, iv int64) {
 	if tat < now {
 		tat = now
 	}
 	capacity := p.Capacity() * iv
-	s := Status{Policy: p, Allowed: true}
-	s.Remaining = (now + capacity - tat) / iv
-	if s.Remaining < 0 {
-		s.Remaining = 0
-	}
+	s.Policy, s.Allowed, s.RetryAfter = p, true, 0
+	s.Remaining = max((now+capacity-tat)/iv, 0)
 	s.Reset = time.Duration(tat-now) * time.Microsecond
 	if !allowed {
 		if wait := tat + cost*iv - capacity - now; wait > 0 {
@@ -141,5 +146,4 @@ func (p *Policy) statusAt(now, tat, cost int64, allowed bool, iv int64) Status {
 			s.RetryAfter = time.Duration(wait) * time.Microsecond
 		}
 	}
-	return s
 }

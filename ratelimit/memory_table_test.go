@@ -1,0 +1,95 @@
+package ratelimit
+
+import (
+	"fmt"
+	"hash/maphash"
+	"strings"
+	"testing"
+)
+
+// TestMemoryCollidingHashesKeepSeparateLimits: two keys whose 64-bit hashes
+// are equal (forced here: a real collision cannot be found) get limits of
+// their own, for short keys held inline and long ones held in the arena.
+func TestMemoryCollidingHashesKeepSeparateLimits(t *testing.T) {
+	for _, keys := range [][]string{
+		{"rl:ip:192.0.2.1", "rl:ip:192.0.2.2"},
+		{"a", "ab", ""}, // prefixes of each other, and the empty key
+		{strings.Repeat("k", 40), strings.Repeat("k", 41), "rl:ip:192.0.2.1"},
+		{strings.Repeat("x", rlInline), strings.Repeat("x", rlInline+1)}, // either side of inline
+	} {
+		t.Run(fmt.Sprintf("%q", keys), func(t *testing.T) {
+			clk := rlNewClock()
+			m := NewMemory(MemoryConfig{Now: clk.Now, Shards: 1})
+			pols := []Policy{PerDay(1).WithBurst(3)}
+			p := m.plan(pols, nil, nil)
+			const h = 0x9e3779b97f4a7c15 // every key's "hash"
+			allow := func(key string, cost int64) (bool, Status) {
+				var out [1]Status
+				ok := m.allowPlanned(h, key, cost, pols, p.slots, p.ivs, p.top, out[:])
+				return ok, out[0]
+			}
+			for i, k := range keys {
+				// The earlier keys have spent their bursts; this one has its own.
+				if _, s := allow(k, 0); s.Remaining != 3 {
+					t.Fatalf("key %d %q: a peek finds %d left before its first check, want 3", i, k, s.Remaining)
+				}
+				for n := 1; n <= 3; n++ {
+					if ok, s := allow(k, 1); !ok || s.Remaining != int64(3-n) {
+						t.Fatalf("key %d %q: check %d admitted %v with %d left, want true with %d", i, k, n, ok, s.Remaining, 3-n)
+					}
+				}
+				if ok, _ := allow(k, 1); ok {
+					t.Fatalf("key %d %q: admitted past its burst", i, k)
+				}
+			}
+			if got := m.Len(); got != len(keys) {
+				t.Fatalf("Len = %d, want %d", got, len(keys))
+			}
+		})
+	}
+}
+
+// TestTableGrowsAndSweeps: a table keeps every key through its growth and
+// rebuilds, the arena's keys moved with their entries. (Growth rehashes the
+// keys with the store's seed, so the colliding hashes of the test above
+// cannot be forced through it.)
+func TestTableGrowsAndSweeps(t *testing.T) {
+	seed := maphash.MakeSeed()
+	var tab rlTable
+	key := func(i int) string {
+		if i%3 == 0 {
+			return fmt.Sprintf("a-long-key-held-in-the-arena-%d", i)
+		}
+		return fmt.Sprint("k", i)
+	}
+	hash := func(i int) uint64 { return maphash.String(seed, key(i)) }
+	const n = 5000
+	for i := range n {
+		tab.set(seed, hash(i), key(i), int64(i+1))
+	}
+	check := func(live func(i int) bool) {
+		t.Helper()
+		for i := range n {
+			at := tab.find(hash(i), key(i))
+			switch {
+			case live(i) && (at < 0 || tab.ents[at].tat != int64(i+1)):
+				t.Fatalf("key %q: at %d, want its entry with tat %d", key(i), at, i+1)
+			case !live(i) && at >= 0:
+				t.Fatalf("key %q: still there after the sweep", key(i))
+			}
+		}
+	}
+	check(func(int) bool { return true })
+	if tab.n != n || len(tab.ents) < n*4/3 {
+		t.Fatalf("n = %d, %d entries, want %d in at least %d", tab.n, len(tab.ents), n, n*4/3)
+	}
+	tab.sweep(seed, n/2) // drops tat <= n/2: keys 0 … n/2-1
+	check(func(i int) bool { return i+1 > n/2 })
+	if tab.n != n-n/2 {
+		t.Fatalf("n = %d after the sweep, want %d", tab.n, n-n/2)
+	}
+	tab.sweep(seed, n)
+	if tab.n != 0 || tab.ents != nil || tab.arena != nil {
+		t.Fatalf("after sweeping every key: n %d, %d entries, %d arena bytes", tab.n, len(tab.ents), len(tab.arena))
+	}
+}
