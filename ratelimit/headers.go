@@ -154,7 +154,7 @@ func (c *rlFieldCache) value(statuses []Status) []string {
 		h = (h^uint64(r))*0x100000001b3 ^ uint64(t)*0x9e3779b97f4a7c15
 	}
 	slot := &c[(h^h>>29^h>>47)&(rlFieldSlots-1)]
-	if e := slot.Load(); e != nil && e.n == len(statuses) && e.rt == rt {
+	if e := slot.Load(); e != nil && e.says(rt[:len(statuses)]) {
 		return e.hv[:]
 	}
 	if rand.Uint32()%rlFieldAdmit != 0 {
@@ -170,4 +170,18 @@ func (c *rlFieldCache) value(statuses []Status) []string {
 	}
 	slot.Store(e)
 	return e.hv[:]
+}
+
+// says reports whether e is the value of these r and t pairs (comparing
+// only the policies there are: the whole array is 64 bytes).
+func (e *rlFieldEntry) says(rt [][2]int64) bool {
+	if e.n != len(rt) {
+		return false
+	}
+	for i := range rt {
+		if e.rt[i] != rt[i] {
+			return false
+		}
+	}
+	return true
 }

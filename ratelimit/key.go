@@ -1,10 +1,10 @@
 package ratelimit
 
 import (
+	"math/bits"
 	"net"
 	"net/http"
 	"reflect"
-	"strings"
 
 	"github.com/apierr/apierr"
 )
@@ -126,14 +126,47 @@ func (kind rlKeyKind) appendKey(dst []byte, f KeyFunc, r *http.Request) (_ []byt
 
 // rlHost is ByIP's host: net.SplitHostPort's, or the whole address when
 // that fails. The usual "a.b.c.d:port" (one colon, no brackets) is cut
-// without SplitHostPort's general parse; anything else goes through it.
+// looking at eight bytes at a time; anything else goes through
+// SplitHostPort (FuzzHost holds the two to each other).
 func rlHost(addr string) string {
-	if i := strings.IndexByte(addr, ':'); i > 0 && strings.LastIndexByte(addr, ':') == i && !strings.ContainsAny(addr, "[]") {
-		return addr[:i]
+	if n := len(addr); n >= 8 {
+		colons, at, brackets := 0, -1, uint64(0)
+		for off := 0; off < n; off += 8 {
+			var w uint64
+			if off+8 <= n {
+				w = rlLoad64(addr[off:])
+			} else { // the last bytes, shifted down to start at off; zeros above
+				w = rlLoad64(addr[n-8:]) >> (8 * (off + 8 - n))
+			}
+			c := rlBytesEqual(w, ':')
+			if c != 0 && colons == 0 {
+				at = off + bits.TrailingZeros64(c)/8
+			}
+			colons += bits.OnesCount64(c)
+			brackets |= rlBytesEqual(w, '[') | rlBytesEqual(w, ']')
+		}
+		if colons == 1 && at > 0 && brackets == 0 {
+			return addr[:at]
+		}
 	}
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
 		return addr
 	}
 	return host
+}
+
+// rlLoad64 reads s's first eight bytes as a little-endian word (one load).
+func rlLoad64(s string) uint64 {
+	_ = s[7]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+// rlBytesEqual returns the high bit of every byte of w equal to c, exactly
+// (no borrow from one byte to the next).
+func rlBytesEqual(w uint64, c byte) uint64 {
+	const lo7 = 0x7f7f7f7f7f7f7f7f
+	x := w ^ (0x0101010101010101 * uint64(c))
+	return ^((x&lo7 + lo7) | x | lo7)
 }
