@@ -3,8 +3,11 @@ package ratelimit
 import (
 	"fmt"
 	"hash/maphash"
+	"math/rand/v2"
+	"strconv"
 	"strings"
 	"testing"
+	"unsafe"
 )
 
 // TestMemoryCollidingHashesKeepSeparateLimits: two keys whose 64-bit hashes
@@ -91,5 +94,60 @@ func TestTableGrowsAndSweeps(t *testing.T) {
 	tab.sweep(seed, n)
 	if tab.n != 0 || tab.ents != nil || tab.arena != nil {
 		t.Fatalf("after sweeping every key: n %d, %d entries, %d arena bytes", tab.n, len(tab.ents), len(tab.arena))
+	}
+}
+
+// TestTableAgainstAMap runs random sets, lookups and sweeps on a table and
+// on a Go map side by side: keys of every length from empty to past the
+// inline limit, a universe small enough that keys come back after sweeps.
+func TestTableAgainstAMap(t *testing.T) {
+	for seed := uint64(1); seed <= 20; seed++ {
+		rng := rand.New(rand.NewPCG(seed, 0))
+		hseed := maphash.MakeSeed()
+		keys := make([]string, 300)
+		for i := range keys {
+			keys[i] = strings.Repeat("k", i%40) + strconv.Itoa(i)
+		}
+		var tab rlTable
+		model := map[string]int64{}
+		now := int64(0)
+		for op := 0; op < 5000; op++ {
+			k := keys[rng.IntN(len(keys))]
+			h := maphash.String(hseed, k)
+			switch n := rng.IntN(100); {
+			case n < 60:
+				tat := now + 1 + rng.Int64N(100)
+				tab.set(hseed, h, k, tat)
+				model[k] = tat
+			case n < 99:
+				at := tab.find(h, k)
+				want, ok := model[k]
+				if ok != (at >= 0) || ok && tab.ents[at].tat != want {
+					t.Fatalf("seed %d op %d: find(%q) = %d, model has %v (%d)", seed, op, k, at, ok, want)
+				}
+			default:
+				now += rng.Int64N(60)
+				tab.sweep(hseed, now)
+				for mk, tat := range model {
+					if tat <= now {
+						delete(model, mk)
+					}
+				}
+			}
+			if tab.n != len(model) {
+				t.Fatalf("seed %d op %d: table holds %d keys, model %d", seed, op, tab.n, len(model))
+			}
+		}
+	}
+}
+
+// TestLayout: an entry is half a cache line and a shard a whole one, as
+// their comments say (a field added to either must keep it so).
+func TestLayout(t *testing.T) {
+	if n := unsafe.Sizeof(rlEntry{}); n != 32 {
+		t.Errorf("rlEntry is %d bytes, want 32", n)
+	}
+	if n := unsafe.Sizeof(rlShard{}); n != 64 {
+		t.Errorf("rlShard is %d bytes, want 64", n)
 	}
 }
