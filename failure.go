@@ -91,6 +91,14 @@ type FailurePolicy struct {
 	sampler *failureSampler // made by Resolve; nil: log every failure
 }
 
+// FlushLogs writes now the counts of the log records left out so far, which
+// are otherwise written when their interval ends: those of the middleware's
+// sampling of error responses (middleware.WithSampling), of
+// FailurePolicy.LogInterval and of the idempotency layer's per-key store
+// records. Call it when the process shuts down, once the server has stopped
+// serving, so that the last interval's counts are not lost with it.
+func FlushLogs() { logsample.FlushAll() }
+
 // DefaultFailureLogInterval is FailurePolicy.LogInterval's default: a
 // failing store writes about one record per layer every 10 seconds.
 const DefaultFailureLogInterval = 10 * time.Second

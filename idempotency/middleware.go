@@ -11,6 +11,7 @@ import (
 
 	"github.com/apierr/apierr"
 	"github.com/apierr/apierr/internal/bodyguard"
+	"github.com/apierr/apierr/internal/logsample"
 )
 
 // ReplayedHeader marks a response replayed from the store (Stripe's name).
@@ -30,6 +31,19 @@ type middleware struct {
 
 	pendingMu sync.Mutex
 	pending   int // responses whose save is being retried
+
+	// storeLog bounds the per-key records of a store outage as
+	// FailurePolicy's Fail bounds its own: per message and LogInterval, the
+	// first is written in full, the rest counted. nil: every one written.
+	storeLog *logsample.Sampler[string, storeNote]
+}
+
+// storeNote is what a per-key store record left out leaves for its
+// interval's count.
+type storeNote struct {
+	level  slog.Level
+	err    error
+	logger *slog.Logger
 }
 
 // New returns the Idempotency-Key middleware configured by cfg.
@@ -44,6 +58,13 @@ type middleware struct {
 // apierr.Write.
 func New(cfg Config) func(http.Handler) http.Handler {
 	m := &middleware{cfg: cfg.withDefaults()}
+	if m.cfg.LogInterval > 0 {
+		af := m.cfg.FailurePolicy.AfterFunc
+		if af == nil {
+			af = m.cfg.AfterFunc
+		}
+		m.storeLog = logsample.New(logsample.Config{First: 1, Interval: m.cfg.LogInterval, AfterFunc: af}, logStoreSummary)
+	}
 	m.methods = make(map[string]bool, len(m.cfg.Methods))
 	for _, meth := range m.cfg.Methods {
 		m.methods[meth] = true
@@ -281,10 +302,32 @@ func (m *middleware) logAt(ctx context.Context, info logInfo, lvl slog.Level, ms
 		slog.String("method", info.method),
 		slog.String("path", info.path))
 	if err != nil {
-		attrs = append(attrs, slog.String("error", err.Error()))
 		if m.cfg.OnError != nil {
 			m.cfg.OnError(ctx, err) // every error logged here is the store's
 		}
+		if !l.Enabled(ctx, lvl) {
+			return
+		}
+		if m.storeLog != nil && !m.storeLog.Allow(msg, m.cfg.Now(), storeNote{lvl, err, l}) {
+			return // counted: one record per message and interval says how many
+		}
+		attrs = append(attrs, slog.String("error", err.Error()))
 	}
 	l.LogAttrs(ctx, lvl, msg, attrs...)
+}
+
+// logStoreSummary writes the count of an interval's per-key store records
+// that were left out, with the last one's error.
+func logStoreSummary(sum logsample.Summary[string, storeNote]) {
+	n := sum.Last
+	times := " more times"
+	if sum.Suppressed == 1 {
+		times = " more time"
+	}
+	n.logger.LogAttrs(context.Background(), n.level,
+		sum.Key+" ("+logsample.Thousands(sum.Suppressed)+times+" in the last "+sum.Interval.String()+", other keys)",
+		slog.Int64("failures", sum.Suppressed),
+		slog.Duration("interval", sum.Interval),
+		slog.Time("since", sum.Start),
+		slog.String("error", n.err.Error()))
 }

@@ -200,3 +200,55 @@ func TestLongHandlerKeepsItsLease(t *testing.T) {
 		t.Fatalf("after it finished: %q; want the replay of run 1", r.body)
 	}
 }
+
+// An outage of the store writes a bounded number of per-key records: the
+// first "not stored" of each LogInterval in full, then one record that
+// counts the others (written when the interval ends), not one per key.
+func TestStoreOutageRecordsAreCounted(t *testing.T) {
+	clk := newClock()
+	mem := idempotency.NewMemoryStore(idempotency.MemoryConfig{Now: clk.Now})
+	store := &flakyStore{Store: mem, fail: 1 << 30} // every save fails
+	tm, logTimers := &timers{}, &timers{}
+	var logs bytes.Buffer
+	var mu sync.Mutex
+	errs := 0
+	srv := serve(t, idempotency.Config{Store: store, Lease: 30 * time.Second, AfterFunc: tm.AfterFunc,
+		FailurePolicy: apierr.FailurePolicy{
+			Logger:    slog.New(slog.NewTextHandler(&lockedBuffer{b: &logs, mu: &mu}, nil)),
+			Now:       clk.Now,
+			AfterFunc: logTimers.AfterFunc,
+			OnError:   func(context.Context, error) { mu.Lock(); errs++; mu.Unlock() },
+		},
+	}, &counting{})
+	const keys = 200
+	for i := range keys {
+		if r := do(t, srv, req{key: "k" + strconv.Itoa(i)}); r.status != 201 {
+			t.Fatalf("request %d: %d %s", i, r.status, r.body)
+		}
+	}
+	if logTimers.fire() != 1 {
+		t.Fatal("no timer armed for the interval's count")
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	lines := strings.Split(strings.TrimSpace(logs.String()), "\n")
+	if len(lines) != 2 || !strings.Contains(lines[0], "response not stored yet") ||
+		!strings.Contains(lines[1], "response not stored yet; retrying in the background, lease held (199 more times in the last 10s, other keys)") ||
+		!strings.Contains(lines[1], "failures=199") || !strings.Contains(lines[1], "redis: i/o timeout") {
+		t.Errorf("%d records, want the first and one count of the other 199:\n%s", len(lines), logs.String())
+	}
+	if errs != keys {
+		t.Errorf("OnError heard of %d failures, want every one of %d", errs, keys)
+	}
+}
+
+type lockedBuffer struct {
+	b  *bytes.Buffer
+	mu *sync.Mutex
+}
+
+func (w *lockedBuffer) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.b.Write(p)
+}

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/apierr/apierr"
 	"github.com/apierr/apierr/examples/fax"
 	"github.com/apierr/apierr/middleware"
 	"github.com/apierr/apierr/ratelimit"
@@ -176,7 +177,9 @@ func serve(ctx context.Context, ln net.Listener, h http.Handler) error {
 	}
 	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	if err := hs.Shutdown(sctx); err != nil {
+	err := hs.Shutdown(sctx)
+	apierr.FlushLogs() // the counts of the last log interval, written before the process goes
+	if err != nil {
 		return err
 	}
 	if err := <-done; err != nil && !errors.Is(err, http.ErrServerClosed) {

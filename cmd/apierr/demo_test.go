@@ -388,3 +388,46 @@ func testDemoRedisShared(t *testing.T, rd *redistest.Server) {
 		t.Fatalf("admitted %d, want at least the burst of 3", admitted)
 	}
 }
+
+// The counts of the log records left out in the last interval are written
+// when the demo stops (apierr.FlushLogs), not lost with the process.
+func TestDemoWritesTheLastCountsWhenItStops(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stdout, stderr lockedBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"demo", "--addr", "127.0.0.1:0", "--rate", "1", "--burst", "2"}, strings.NewReader(""), &stdout, &stderr)
+	}()
+	addrRE := regexp.MustCompile(`listening on (http://127\.0\.0\.1:\d+)`)
+	var base string
+	for deadline := time.Now().Add(30 * time.Second); base == "" && time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		if m := addrRE.FindStringSubmatch(stdout.String()); m != nil {
+			base = m[1]
+		}
+	}
+	if base == "" {
+		t.Fatal("no banner after 30s")
+	}
+	for range 40 {
+		req, _ := http.NewRequest("GET", base+"/account/balance", nil)
+		req.Header.Set("Authorization", "Bearer "+fax.DemoSandboxKey)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("demo did not stop")
+	}
+	if out := stderr.String(); !regexp.MustCompile(`msg="apierr: \d+ more 429 rate_limit_exceeded responses in the last 10s"`).MatchString(out) {
+		t.Errorf("no count of the 429s left out when the demo stopped:\n%s", out)
+	}
+}

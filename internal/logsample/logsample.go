@@ -19,6 +19,7 @@ import (
 	"strconv"
 	"sync"
 	"time"
+	"weak"
 )
 
 // Config configures a Sampler. Its zero value lets no event through.
@@ -80,8 +81,65 @@ func New[K comparable, V any](cfg Config, emit func(Summary[K, V])) *Sampler[K, 
 	if cfg.MaxKeys <= 0 {
 		cfg.MaxKeys = 1024
 	}
-	return &Sampler[K, V]{first: cfg.First, interval: int64(cfg.Interval), maxKeys: cfg.MaxKeys,
+	s := &Sampler[K, V]{first: cfg.First, interval: int64(cfg.Interval), maxKeys: cfg.MaxKeys,
 		afterFunc: cfg.AfterFunc, emit: emit, buckets: make(map[K]*bucket[V])}
+	register(entry[K, V]{weak.Make(s)})
+	return s
+}
+
+// The samplers alive, for FlushAll: held weakly, so a sampler no longer
+// used is collected as if it had never been registered.
+var registry struct {
+	mu      sync.Mutex
+	entries []flusher
+	pruned  int // len(entries) after the last pruning
+}
+
+type flusher interface {
+	flush() (alive bool)
+	alive() bool
+}
+
+type entry[K comparable, V any] struct{ p weak.Pointer[Sampler[K, V]] }
+
+func (e entry[K, V]) flush() bool {
+	s := e.p.Value()
+	if s == nil {
+		return false
+	}
+	s.Flush()
+	return true
+}
+
+func (e entry[K, V]) alive() bool { return e.p.Value() != nil }
+
+func register(f flusher) {
+	registry.mu.Lock()
+	defer registry.mu.Unlock()
+	registry.entries = append(registry.entries, f)
+	if len(registry.entries) > 2*max(registry.pruned, 32) {
+		live := registry.entries[:0]
+		for _, e := range registry.entries {
+			if e.alive() {
+				live = append(live, e)
+			}
+		}
+		clear(registry.entries[len(live):])
+		registry.entries = live
+		registry.pruned = len(live)
+	}
+}
+
+// FlushAll emits every pending summary of every Sampler now: what a process
+// that shuts down calls last, so that the counts of its last window are not
+// lost with it.
+func FlushAll() {
+	registry.mu.Lock()
+	entries := append([]flusher(nil), registry.entries...)
+	registry.mu.Unlock()
+	for _, e := range entries {
+		e.flush()
+	}
 }
 
 // Allow records an event of key at now, carrying v, and reports whether it

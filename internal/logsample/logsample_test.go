@@ -256,3 +256,32 @@ func TestThousands(t *testing.T) {
 		}
 	}
 }
+
+// FlushAll reaches every live Sampler, and a Sampler nobody holds any more
+// leaves the registry (it is held weakly).
+func TestFlushAllAndTheRegistry(t *testing.T) {
+	s, out, _ := newTest(t, 1)
+	s.Allow("a", t0, 1)
+	s.Allow("a", t0, 2)
+	FlushAll()
+	if got := out.take(); len(got) != 1 || got[0].Suppressed != 1 || got[0].Last != 2 {
+		t.Fatalf("FlushAll: %v", got)
+	}
+	registry.mu.Lock()
+	before := len(registry.entries)
+	registry.mu.Unlock()
+	for range 1000 {
+		New(Config{First: 1, Interval: time.Second}, func(Summary[int, int]) {})
+	}
+	runtime.GC()
+	for range 100 { // a registration prunes the collected
+		New(Config{First: 1, Interval: time.Second}, func(Summary[int, int]) {})
+	}
+	registry.mu.Lock()
+	after := len(registry.entries)
+	registry.mu.Unlock()
+	if after > before+200 {
+		t.Errorf("registry holds %d entries after 1,100 unreferenced samplers (%d before): they are not let go", after, before)
+	}
+	runtime.KeepAlive(s)
+}
