@@ -31,12 +31,14 @@ type MemoryConfig struct {
 // Each shard holds one table per policy, open-addressed (linear probing)
 // over the keys' 64-bit hashes (hash/maphash, seeded at random per store):
 // a check finds its entry in one probe, usually one cache line, and updates
-// it in place. An entry is 32 bytes with no pointer for the GC; it holds the
-// key itself (inline up to 21 bytes, else in the table's byte arena), so two
-// keys whose hashes collide keep separate limits.
+// it in place. An entry is 32 bytes with no pointer for the GC, whatever the
+// key's length: it holds the key itself up to 21 bytes, a longer one by its
+// length, hash and a second hash under another random seed, so two keys
+// whose hashes collide keep separate limits and a client's long keys cost
+// no more memory than short ones.
 type Memory struct {
 	now    func() int64 // µs
-	seed   maphash.Seed
+	seeds  rlSeeds
 	mask   uint64
 	sweep  int64 // µs
 	shards []rlShard
@@ -86,7 +88,7 @@ func NewMemory(cfg MemoryConfig) *Memory {
 	for size < n {
 		size <<= 1
 	}
-	m := &Memory{now: rlMicros(cfg.Now), seed: maphash.MakeSeed(), mask: uint64(size - 1), shards: make([]rlShard, size)}
+	m := &Memory{now: rlMicros(cfg.Now), seeds: rlSeeds{maphash.MakeSeed(), maphash.MakeSeed()}, mask: uint64(size - 1), shards: make([]rlShard, size)}
 	m.sweep = cfg.SweepInterval.Microseconds()
 	if m.sweep <= 0 {
 		m.sweep = time.Minute.Microseconds()
@@ -173,7 +175,7 @@ func (m *Memory) allowBytes(key []byte, cost int64, policies []Policy, p *rlPlan
 	// The string shares key's bytes: the tables compare it and copy it,
 	// never keep it.
 	k := unsafe.String(unsafe.SliceData(key), len(key))
-	return m.allowPlanned(maphash.Bytes(m.seed, key), k, cost, policies, p.slots, p.ivs, p.top, out)
+	return m.allowPlanned(maphash.Bytes(m.seeds.h, key), k, cost, policies, p.slots, p.ivs, p.top, out)
 }
 
 // allowKey is Allow without the error.
@@ -187,7 +189,7 @@ func (m *Memory) allowKey(key string, cost int64, policies []Policy, out []Statu
 		ivs = append(ivs, iv)
 		top = max(top, s)
 	}
-	return m.allowPlanned(maphash.String(m.seed, key), key, cost, policies, slots, ivs, top, out)
+	return m.allowPlanned(maphash.String(m.seeds.h, key), key, cost, policies, slots, ivs, top, out)
 }
 
 // allowPlanned is Allow for key, whose hash is h, given each policy's slot
@@ -207,7 +209,7 @@ func (m *Memory) allowPlanned(h uint64, key string, cost int64, policies []Polic
 	for i := range policies {
 		t := &sh.tabs[slots[i]]
 		var old int64
-		at := t.find(h, key)
+		at := t.find(&m.seeds, h, key)
 		if at >= 0 {
 			old = t.ents[at].tat
 		}
@@ -226,14 +228,14 @@ func (m *Memory) allowPlanned(h uint64, key string, cost int64, policies []Polic
 				// A new key: inserting may grow the table, which only this
 				// policy's slot uses (or a duplicate of it, whose key then
 				// was not found either: set finds what the first inserted).
-				t.set(m.seed, h, key, tats[i])
+				t.set(&m.seeds, h, key, tats[i])
 			}
 		}
 	} else {
 		copy(tats, olds)
 	}
 	if now >= sh.nextSweep {
-		sh.sweep(m.seed, now, m.sweep)
+		sh.sweep(&m.seeds, now, m.sweep)
 	}
 	sh.mu.Unlock()
 
@@ -250,16 +252,16 @@ func (m *Memory) Sweep() {
 	for i := range m.shards {
 		sh := &m.shards[i]
 		sh.mu.Lock()
-		sh.sweep(m.seed, now, m.sweep)
+		sh.sweep(&m.seeds, now, m.sweep)
 		sh.mu.Unlock()
 	}
 }
 
 // sweep drops the shard's idle keys; sh.mu is held.
-func (sh *rlShard) sweep(seed maphash.Seed, now, every int64) {
+func (sh *rlShard) sweep(seeds *rlSeeds, now, every int64) {
 	sh.nextSweep = now + every
 	for i := range sh.tabs {
-		sh.tabs[i].sweep(seed, now)
+		sh.tabs[i].sweep(seeds, now)
 	}
 }
 

@@ -11,26 +11,35 @@ import (
 // probe always ends at an empty entry. Entries are only removed by sweep,
 // which rebuilds the table from its live entries: no tombstones.
 type rlTable struct {
-	ents  []rlEntry
-	n     int    // live entries
-	arena []byte // the keys longer than rlInline, back to back
+	ents []rlEntry
+	n    int // live entries
 }
 
-// rlEntry is one key's theoretical arrival time. It holds the key itself,
-// so a lookup compares keys, not only hashes: two keys whose 64-bit hashes
-// collide get entries of their own. 32 bytes: two to a cache line, never
-// across one (the tables' sizes are powers of two of at least 256 bytes,
-// which the allocator aligns to their size).
+// rlSeeds are a Memory store's two hash seeds, drawn at random when it is
+// made: h hashes every key (shard, slot, tag), d digests the keys too long
+// to be held in an entry.
+type rlSeeds struct{ h, d maphash.Seed }
+
+// rlEntry is one key's theoretical arrival time. It identifies its key
+// exactly, so two keys whose 64-bit hashes collide get entries of their
+// own: a key of up to rlInline bytes is held in the entry itself; a longer
+// one by its length, its whole 64-bit hash and a second 64-bit hash under
+// another random seed (a collision of both, at the same length, is a
+// 2^-128 event no client can aim at without the seeds), so that an entry is
+// 32 bytes whatever its key's length: memory is bounded by the number of
+// keys, never by what a client puts in them. Two entries to a cache line,
+// never across one (the tables' sizes are powers of two of at least 256
+// bytes, which the allocator aligns to their size).
 type rlEntry struct {
 	tat  int64 // µs
 	tag  uint16
-	meta uint8          // 0: empty; 1+len: the key is inline; rlInArena: the key is in the arena
-	key  [rlInline]byte // the key when inline, else its arena offset (8 bytes) and length (4)
+	meta uint8          // 0: empty; 1+len: the key is inline; rlDigest: the key is digested
+	key  [rlInline]byte // the key when inline, else its hash (8 bytes), digest (8) and length (4)
 }
 
 const (
 	rlInline   = 21 // "rl:ip:" and any IPv4 address fit
-	rlInArena  = 0xff
+	rlDigest   = 0xff
 	rlMinTable = 8
 )
 
@@ -39,18 +48,28 @@ const (
 // neither the shard nor (below 2^48 entries) the slot uses.
 func rlTag(h uint64) uint16 { return uint16(h >> 48) }
 
-// keyOf returns e's key, in e or in t's arena.
-func (t *rlTable) keyOf(e *rlEntry) []byte {
-	if e.meta != rlInArena {
-		return e.key[:e.meta-1]
+// hash returns the hash of e's key: held in e when the key is digested,
+// worked out again when it is inline.
+func (e *rlEntry) hash(s *rlSeeds) uint64 {
+	if e.meta == rlDigest {
+		return binary.LittleEndian.Uint64(e.key[0:])
 	}
-	off := binary.LittleEndian.Uint64(e.key[0:])
-	n := uint64(binary.LittleEndian.Uint32(e.key[8:]))
-	return t.arena[off : off+n]
+	return maphash.Bytes(s.h, e.key[:e.meta-1])
+}
+
+// is reports whether e is key's entry; h is key's hash, and e's tag is h's.
+func (e *rlEntry) is(s *rlSeeds, h uint64, key string) bool {
+	if e.meta != rlDigest {
+		return string(e.key[:e.meta-1]) == key
+	}
+	return len(key) > rlInline &&
+		binary.LittleEndian.Uint64(e.key[0:]) == h &&
+		binary.LittleEndian.Uint32(e.key[16:]) == uint32(len(key)) &&
+		binary.LittleEndian.Uint64(e.key[8:]) == maphash.String(s.d, key)
 }
 
 // find returns the index of key's entry, whose hash is h, or -1.
-func (t *rlTable) find(h uint64, key string) int {
+func (t *rlTable) find(s *rlSeeds, h uint64, key string) int {
 	if t.n == 0 {
 		return -1
 	}
@@ -61,31 +80,30 @@ func (t *rlTable) find(h uint64, key string) int {
 		if e.meta == 0 {
 			return -1
 		}
-		if e.tag == tag && string(t.keyOf(e)) == key {
+		if e.tag == tag && e.is(s, h, key) {
 			return int(i)
 		}
 	}
 }
 
-// set stores tat for key, whose hash is h (seed's), adding the key when
-// it is new.
-func (t *rlTable) set(seed maphash.Seed, h uint64, key string, tat int64) {
-	if at := t.find(h, key); at >= 0 {
+// set stores tat for key, whose hash is h, adding the key when it is new.
+func (t *rlTable) set(s *rlSeeds, h uint64, key string, tat int64) {
+	if at := t.find(s, h, key); at >= 0 {
 		t.ents[at].tat = tat
 		return
 	}
 	if (t.n+1)*4 > len(t.ents)*3 {
-		t.resize(seed, max(rlMinTable, 2*len(t.ents)))
+		t.resize(s, max(rlMinTable, 2*len(t.ents)))
 	}
 	e := rlEntry{tat: tat, tag: rlTag(h)}
 	if len(key) <= rlInline {
 		e.meta = uint8(len(key) + 1)
 		copy(e.key[:], key)
 	} else {
-		e.meta = rlInArena
-		binary.LittleEndian.PutUint64(e.key[0:], uint64(len(t.arena)))
-		binary.LittleEndian.PutUint32(e.key[8:], uint32(len(key)))
-		t.arena = append(t.arena, key...)
+		e.meta = rlDigest
+		binary.LittleEndian.PutUint64(e.key[0:], h)
+		binary.LittleEndian.PutUint64(e.key[8:], maphash.String(s.d, key))
+		binary.LittleEndian.PutUint32(e.key[16:], uint32(len(key))) // a key of 4 GiB and one of 0 would differ by their digests
 	}
 	t.place(h, e)
 	t.n++
@@ -101,14 +119,13 @@ func (t *rlTable) place(h uint64, e rlEntry) {
 	t.ents[i] = e
 }
 
-// resize moves the entries into a table of size entries (a power of two);
-// the arena stays.
-func (t *rlTable) resize(seed maphash.Seed, size int) {
+// resize moves the entries into a table of size entries (a power of two).
+func (t *rlTable) resize(s *rlSeeds, size int) {
 	old := t.ents
 	t.ents = make([]rlEntry, size)
 	for i := range old {
 		if e := &old[i]; e.meta != 0 {
-			t.place(maphash.Bytes(seed, t.keyOf(e)), *e)
+			t.place(e.hash(s), *e)
 		}
 	}
 }
@@ -116,9 +133,9 @@ func (t *rlTable) resize(seed maphash.Seed, size int) {
 // sweep drops the entries whose tat has passed (their keys are idle: the
 // policy is full again, so forgetting them changes nothing). When any is
 // dropped the table is rebuilt from the live ones, sized for twice their
-// number, and its arena with it: memory follows the keys active now, not
-// the busiest moment since start.
-func (t *rlTable) sweep(seed maphash.Seed, now int64) {
+// number: memory follows the keys active now, not the busiest moment since
+// start.
+func (t *rlTable) sweep(s *rlSeeds, now int64) {
 	live := 0
 	for i := range t.ents {
 		if e := &t.ents[i]; e.meta != 0 && e.tat > now {
@@ -128,7 +145,7 @@ func (t *rlTable) sweep(seed maphash.Seed, now int64) {
 	if live == t.n {
 		return
 	}
-	old := *t
+	old := t.ents
 	*t = rlTable{}
 	if live == 0 {
 		return
@@ -138,18 +155,10 @@ func (t *rlTable) sweep(seed maphash.Seed, now int64) {
 		size <<= 1
 	}
 	t.ents = make([]rlEntry, size)
-	for i := range old.ents {
-		e := &old.ents[i]
-		if e.meta == 0 || e.tat <= now {
-			continue
+	for i := range old {
+		if e := &old[i]; e.meta != 0 && e.tat > now {
+			t.place(e.hash(s), *e)
+			t.n++
 		}
-		key := old.keyOf(e)
-		ne := *e
-		if e.meta == rlInArena {
-			binary.LittleEndian.PutUint64(ne.key[0:], uint64(len(t.arena)))
-			t.arena = append(t.arena, key...)
-		}
-		t.place(maphash.Bytes(seed, key), ne)
-		t.n++
 	}
 }

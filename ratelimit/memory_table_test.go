@@ -12,7 +12,7 @@ import (
 
 // TestMemoryCollidingHashesKeepSeparateLimits: two keys whose 64-bit hashes
 // are equal (forced here: a real collision cannot be found) get limits of
-// their own, for short keys held inline and long ones held in the arena.
+// their own, for short keys held inline and long ones held by their digest.
 func TestMemoryCollidingHashesKeepSeparateLimits(t *testing.T) {
 	for _, keys := range [][]string{
 		{"rl:ip:192.0.2.1", "rl:ip:192.0.2.2"},
@@ -53,27 +53,27 @@ func TestMemoryCollidingHashesKeepSeparateLimits(t *testing.T) {
 }
 
 // TestTableGrowsAndSweeps: a table keeps every key through its growth and
-// rebuilds, the arena's keys moved with their entries. (Growth rehashes the
-// keys with the store's seed, so the colliding hashes of the test above
-// cannot be forced through it.)
+// rebuilds, the digested keys moved by their held hash. (Growth rehashes
+// the inline keys with the store's seed, so the colliding hashes of the
+// test above cannot be forced through it.)
 func TestTableGrowsAndSweeps(t *testing.T) {
-	seed := maphash.MakeSeed()
+	seeds := &rlSeeds{maphash.MakeSeed(), maphash.MakeSeed()}
 	var tab rlTable
 	key := func(i int) string {
 		if i%3 == 0 {
-			return fmt.Sprintf("a-long-key-held-in-the-arena-%d", i)
+			return fmt.Sprintf("a-long-key-held-by-its-digest-%d", i)
 		}
 		return fmt.Sprint("k", i)
 	}
-	hash := func(i int) uint64 { return maphash.String(seed, key(i)) }
+	hash := func(i int) uint64 { return maphash.String(seeds.h, key(i)) }
 	const n = 5000
 	for i := range n {
-		tab.set(seed, hash(i), key(i), int64(i+1))
+		tab.set(seeds, hash(i), key(i), int64(i+1))
 	}
 	check := func(live func(i int) bool) {
 		t.Helper()
 		for i := range n {
-			at := tab.find(hash(i), key(i))
+			at := tab.find(seeds, hash(i), key(i))
 			switch {
 			case live(i) && (at < 0 || tab.ents[at].tat != int64(i+1)):
 				t.Fatalf("key %q: at %d, want its entry with tat %d", key(i), at, i+1)
@@ -86,14 +86,14 @@ func TestTableGrowsAndSweeps(t *testing.T) {
 	if tab.n != n || len(tab.ents) < n*4/3 {
 		t.Fatalf("n = %d, %d entries, want %d in at least %d", tab.n, len(tab.ents), n, n*4/3)
 	}
-	tab.sweep(seed, n/2) // drops tat <= n/2: keys 0 … n/2-1
+	tab.sweep(seeds, n/2) // drops tat <= n/2: keys 0 … n/2-1
 	check(func(i int) bool { return i+1 > n/2 })
 	if tab.n != n-n/2 {
 		t.Fatalf("n = %d after the sweep, want %d", tab.n, n-n/2)
 	}
-	tab.sweep(seed, n)
-	if tab.n != 0 || tab.ents != nil || tab.arena != nil {
-		t.Fatalf("after sweeping every key: n %d, %d entries, %d arena bytes", tab.n, len(tab.ents), len(tab.arena))
+	tab.sweep(seeds, n)
+	if tab.n != 0 || tab.ents != nil {
+		t.Fatalf("after sweeping every key: n %d, %d entries", tab.n, len(tab.ents))
 	}
 }
 
@@ -103,7 +103,7 @@ func TestTableGrowsAndSweeps(t *testing.T) {
 func TestTableAgainstAMap(t *testing.T) {
 	for seed := uint64(1); seed <= 20; seed++ {
 		rng := rand.New(rand.NewPCG(seed, 0))
-		hseed := maphash.MakeSeed()
+		seeds := &rlSeeds{maphash.MakeSeed(), maphash.MakeSeed()}
 		keys := make([]string, 300)
 		for i := range keys {
 			keys[i] = strings.Repeat("k", i%40) + strconv.Itoa(i)
@@ -113,21 +113,21 @@ func TestTableAgainstAMap(t *testing.T) {
 		now := int64(0)
 		for op := 0; op < 5000; op++ {
 			k := keys[rng.IntN(len(keys))]
-			h := maphash.String(hseed, k)
+			h := maphash.String(seeds.h, k)
 			switch n := rng.IntN(100); {
 			case n < 60:
 				tat := now + 1 + rng.Int64N(100)
-				tab.set(hseed, h, k, tat)
+				tab.set(seeds, h, k, tat)
 				model[k] = tat
 			case n < 99:
-				at := tab.find(h, k)
+				at := tab.find(seeds, h, k)
 				want, ok := model[k]
 				if ok != (at >= 0) || ok && tab.ents[at].tat != want {
 					t.Fatalf("seed %d op %d: find(%q) = %d, model has %v (%d)", seed, op, k, at, ok, want)
 				}
 			default:
 				now += rng.Int64N(60)
-				tab.sweep(hseed, now)
+				tab.sweep(seeds, now)
 				for mk, tat := range model {
 					if tat <= now {
 						delete(model, mk)
@@ -149,5 +149,38 @@ func TestLayout(t *testing.T) {
 	}
 	if n := unsafe.Sizeof(rlShard{}); n != 64 {
 		t.Errorf("rlShard is %d bytes, want 64", n)
+	}
+}
+
+// TestLongKeysCostNoMoreMemory: a store's memory is bounded by its number of
+// keys, not by their length, and a long key is told apart from another of
+// the same length and hash only by its digest.
+func TestLongKeysCostNoMoreMemory(t *testing.T) {
+	m := NewMemory(MemoryConfig{Shards: 1})
+	pols := []Policy{PerDay(10)}
+	var out [1]Status
+	long := strings.Repeat("x", 64<<10)
+	for i := range 100 {
+		m.allowKey(long+strconv.Itoa(i), 1, pols, out[:])
+	}
+	tab := &m.shards[0].tabs[0]
+	if tab.n != 100 || len(tab.ents) > 256 {
+		t.Fatalf("%d keys of 64 KiB in %d entries", tab.n, len(tab.ents))
+	}
+	// Every entry is 32 bytes and holds no pointer: the table is all there is.
+	if got := uintptr(len(tab.ents)) * unsafe.Sizeof(rlEntry{}); got > 8<<10 {
+		t.Fatalf("100 keys of 64 KiB take %d bytes of table", got)
+	}
+	// Same length, same forced hash, another key: its own entry.
+	seeds := &m.seeds
+	var tb rlTable
+	a, b := strings.Repeat("a", 40), strings.Repeat("b", 40)
+	tb.set(seeds, 42, a, 1)
+	if tb.find(seeds, 42, b) >= 0 {
+		t.Fatal("a key of the same length and hash found another's entry")
+	}
+	tb.set(seeds, 42, b, 2)
+	if at := tb.find(seeds, 42, a); at < 0 || tb.ents[at].tat != 1 {
+		t.Fatal("the first key lost its entry")
 	}
 }

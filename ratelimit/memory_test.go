@@ -13,8 +13,8 @@ import (
 
 // TestMemoryExact hammers one key from 50 goroutines while an injected clock
 // moves; the admitted count must be exactly burst + floor(elapsed/interval).
-// Each case runs with a key held inline in its entry and one held in the
-// table's arena.
+// Each case runs with a key held inline in its entry and one held by its
+// digest.
 func TestMemoryExact(t *testing.T) {
 	tests := []rlExactCase{
 		{"100/s burst 10", PerSecond(100).WithBurst(10), 1, 3 * time.Millisecond, 400},
