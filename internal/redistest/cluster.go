@@ -288,10 +288,11 @@ func (s *Server) Masters() []string {
 
 // ReplicaOf returns the address of a replica of the master at addr.
 // The node asked may not have heard of the replica yet (cluster gossip
-// spreads in the background), so it asks again for up to 15 s.
+// spreads in the background, slowly on a loaded machine), so it asks again
+// for up to 60 s.
 func (s *Server) ReplicaOf(addr string) string {
 	s.t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
+	deadline := time.Now().Add(60 * time.Second)
 	for {
 		nodes, err := s.clusterNodes()
 		if err != nil {
