@@ -98,7 +98,7 @@ func (s *Server) rateLimit() func(http.Handler) http.Handler {
 	}
 	store := s.cfg.RateLimitStore
 	if store == nil {
-		store = ratelimit.NewMemory(ratelimit.MemoryConfig{Now: s.cfg.Now})
+		store = ratelimit.NewMemory(ratelimit.MemoryConfig{Now: s.limitClock})
 	}
 	cfg := ratelimit.Config{
 		Policies: []ratelimit.Policy{ratelimit.PerSecond(s.cfg.RatePerSecond).WithBurst(s.cfg.Burst)},
@@ -126,7 +126,7 @@ func (s *Server) authThrottle() *ratelimit.Limiter {
 	}
 	store := s.cfg.RateLimitStore
 	if store == nil {
-		store = ratelimit.NewMemory(ratelimit.MemoryConfig{Now: s.cfg.Now})
+		store = ratelimit.NewMemory(ratelimit.MemoryConfig{Now: s.limitClock})
 	}
 	cfg := ratelimit.Config{
 		Policies:      []ratelimit.Policy{ratelimit.PerMinute(s.cfg.AuthFailures).Named("auth_failures")},

@@ -157,10 +157,15 @@ type Server struct {
 	flaky   flakyKeys          // SandboxFlakySuffix's first attempts
 	ops     []apierr.Operation // the API's operations, as its routes declare them
 	openapi []byte             // GET /openapi.json: the document with every operation's errors
+	// limitClock is Config.Now as given: nil leaves the rate limiters'
+	// Memory stores on their own monotonic clock (one runtime clock read a
+	// check, where time.Now makes two and follows wall-clock jumps).
+	limitClock func() time.Time
 }
 
 // New returns a Server with no workspaces; add them with AddWorkspace.
 func New(cfg Config) (*Server, error) {
+	limitClock := cfg.Now
 	cfg.defaults()
 	cat := cfg.Catalog
 	if cat == nil {
@@ -169,7 +174,7 @@ func New(cfg Config) (*Server, error) {
 			return nil, err
 		}
 	}
-	s := &Server{cfg: cfg, cat: cat, store: newStore(cfg.Now, cfg.Retention),
+	s := &Server{cfg: cfg, cat: cat, limitClock: limitClock, store: newStore(cfg.Now, cfg.Retention),
 		keys: auth.NewMemoryKeyStore(), outcome: cfg.Outcome}
 	s.handler = s.routes()
 	doc, err := OpenAPI(cat, s.ops)
