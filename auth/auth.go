@@ -67,8 +67,9 @@ type Config struct {
 	// budget, so one of them guessing keys locks the others out until the
 	// policy's window passes: size the limit for the busiest shared address.
 	//
-	// Key it by client address, ratelimit.ClientIP's Key (its Trusted
-	// proxies' X-Forwarded-For or Forwarded believed, no one else's); give
+	// Key it by client address: ratelimit.Config's ClientIP (its Trusted
+	// proxies' X-Forwarded-For or Forwarded believed, no one else's; the
+	// key is built without an allocation, where Key: c.Key makes one); give
 	// it a store of its own or a Prefix of its own, a Redis store to count
 	// across processes, and FailLocal to keep throttling when Redis is
 	// down. Each request with a credential costs one peek at the store.

@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"strings"
 	"testing"
 	"time"
@@ -70,12 +71,32 @@ func TestAppendKeyIsTheKeyFunc(t *testing.T) {
 			t.Run(fn.name+"/"+rq.name, func(t *testing.T) {
 				rq.r.Header.Set("X-Client", "client-9")
 				want := fn.f(rq.r)
-				got, ok := rlKeyKindOf(fn.f).appendKey([]byte("rl:"), fn.f, rq.r)
+				got, ok := rlKeyKindOf(fn.f).appendKey([]byte("rl:"), fn.f, nil, rq.r)
 				if string(got) != "rl:"+want || ok != (want != "") {
 					t.Errorf("appendKey = %q, %v; the KeyFunc says %q", got, ok, want)
 				}
 			})
 		}
+	}
+	// Config.ClientIP: the limiter's append is ClientIP.Key, behind a
+	// trusted proxy and not, IPv4 and IPv6 (cut to /64), and no address.
+	cip := &ClientIP{Trusted: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}}
+	for _, rq := range []*http.Request{
+		rlRequest("192.0.2.1:1234", nil), rlRequest("[2001:db8:1:2:3::1]:443", nil),
+		rlRequest("10.0.0.1:80", nil), rlRequest("", nil), rlRequest("@", nil),
+	} {
+		rq.Header.Set("X-Forwarded-For", "198.51.100.9, 10.0.0.2")
+		want := cip.Key(rq)
+		got, ok := rlKeyClientIP.appendKey([]byte("rl:"), nil, cip, rq)
+		if string(got) != "rl:"+want || ok != (want != "") {
+			t.Errorf("ClientIP %q: appendKey = %q, %v; Key says %q", rq.RemoteAddr, got, ok, want)
+		}
+	}
+	if l := New(Config{Policies: []Policy{PerSecond(1)}, ClientIP: cip}); l.keyKind != rlKeyClientIP || l.cfg.Key == nil {
+		t.Errorf("Config.ClientIP: key kind %d", l.keyKind)
+	}
+	if l := New(Config{Policies: []Policy{PerSecond(1)}, ClientIP: cip, Key: ByKeyID}); l.keyKind != rlKeyKeyID {
+		t.Errorf("Config.ClientIP beside Key: key kind %d, want Key's", l.keyKind)
 	}
 }
 

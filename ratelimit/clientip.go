@@ -116,16 +116,27 @@ func (c *ClientIP) Addr(r *http.Request) netip.Addr {
 // Key is a KeyFunc: "ip:" and r's client address, an IPv6 address cut to
 // its first IPv6Bits bits ("ip:2001:db8:1:2::/64"). A peer that is not an
 // IP address is keyed by RemoteAddr as it is; none at all is not limited.
+// It allocates the string; a Limiter given the ClientIP itself
+// (Config.ClientIP) builds the same key in a buffer of its own.
 func (c *ClientIP) Key(r *http.Request) string {
+	b, ok := c.AppendKey(make([]byte, 0, 48), r)
+	if !ok {
+		return ""
+	}
+	return unsafe.String(unsafe.SliceData(b), len(b)) // b is never written again
+}
+
+// AppendKey appends the bytes of Key(r) to dst; ok is false when Key(r)
+// is "" (the request is not limited).
+func (c *ClientIP) AppendKey(dst []byte, r *http.Request) (_ []byte, ok bool) {
 	a := c.Addr(r)
 	if !a.IsValid() {
 		if r.RemoteAddr == "" {
-			return ""
+			return dst, false
 		}
-		return "ip:" + r.RemoteAddr
+		return append(append(dst, "ip:"...), r.RemoteAddr...), true
 	}
-	b := make([]byte, 0, 48)
-	b = append(b, "ip:"...)
+	dst = append(dst, "ip:"...)
 	if a.Is6() {
 		bits := c.IPv6Bits
 		if bits <= 0 || bits > 128 {
@@ -133,12 +144,10 @@ func (c *ClientIP) Key(r *http.Request) string {
 		}
 		if bits < 128 {
 			p, _ := a.Prefix(bits)
-			b = p.AppendTo(b)
-			return unsafe.String(unsafe.SliceData(b), len(b))
+			return p.AppendTo(dst), true
 		}
 	}
-	b = a.AppendTo(b)
-	return unsafe.String(unsafe.SliceData(b), len(b)) // b is never written again
+	return a.AppendTo(dst), true
 }
 
 // ByClientIP returns ClientIP{Trusted: trusted}.Key: the client address

@@ -77,6 +77,7 @@ const (
 	rlKeyKeyID
 	rlKeyIP
 	rlKeyTenantOrIP
+	rlKeyClientIP // Config.ClientIP's Key
 )
 
 // rlKeyKindOf recognises the built-in KeyFuncs by their code pointer (a func
@@ -98,8 +99,10 @@ func rlKeyKindOf(f KeyFunc) rlKeyKind {
 
 // appendKey appends r's key under kind to dst, exactly the bytes the
 // KeyFunc would return; ok is false when the KeyFunc would return "".
-func (kind rlKeyKind) appendKey(dst []byte, f KeyFunc, r *http.Request) (_ []byte, ok bool) {
+func (kind rlKeyKind) appendKey(dst []byte, f KeyFunc, cip *ClientIP, r *http.Request) (_ []byte, ok bool) {
 	switch kind {
+	case rlKeyClientIP:
+		return cip.AppendKey(dst, r)
 	case rlKeyTenant, rlKeyKeyID, rlKeyTenantOrIP:
 		if p := apierr.PrincipalFrom(r.Context()); p != nil {
 			if kind != rlKeyKeyID && p.Tenant != "" {

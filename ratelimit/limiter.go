@@ -17,9 +17,14 @@ type Config struct {
 	Policies []Policy
 	// Store keeps the state (default: a new Memory store).
 	Store Store
-	// Key picks the request's key (default ByTenantOrIP). A request whose key
-	// is "" is not limited.
+	// Key picks the request's key (default ByTenantOrIP, or ClientIP's). A
+	// request whose key is "" is not limited.
 	Key KeyFunc
+	// ClientIP, when Key is nil, keys requests by the client's address
+	// behind the trusted proxies, as ClientIP.Key does, but built in the
+	// limiter's own buffer: Key: c.Key allocates its string on every
+	// request, a method value the limiter cannot see into.
+	ClientIP *ClientIP
 	// Cost weighs a request (default 1 unit per request). A cost above a
 	// policy's burst can never be admitted.
 	Cost func(r *http.Request) int64
@@ -91,6 +96,10 @@ func New(cfg Config) *Limiter {
 	if cfg.Store == nil {
 		cfg.Store = NewMemory(MemoryConfig{})
 	}
+	clientIP := cfg.Key == nil && cfg.ClientIP != nil
+	if clientIP {
+		cfg.Key = cfg.ClientIP.Key
+	}
 	if cfg.Key == nil {
 		cfg.Key = ByTenantOrIP
 	}
@@ -104,6 +113,9 @@ func New(cfg Config) *Limiter {
 		l.memPlan = l.mem.plan(cfg.Policies, nil, nil)
 	}
 	l.keyKind = rlKeyKindOf(cfg.Key)
+	if clientIP {
+		l.keyKind = rlKeyClientIP
+	}
 	if l.failure.policy.Mode == apierr.FailLocal {
 		l.local = NewMemory(MemoryConfig{})
 		l.localPol = rlLocalPolicies(cfg.Policies, cfg.LocalShare)

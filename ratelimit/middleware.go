@@ -23,7 +23,7 @@ func (l *Limiter) Middleware(next http.Handler) http.Handler {
 		// Memory store hashes it where it lies; any other store gets it as
 		// a string.
 		var kb [rlKeyBuf]byte
-		key, ok := l.keyKind.appendKey(append(kb[:0], l.prefix...), l.cfg.Key, r)
+		key, ok := l.keyKind.appendKey(append(kb[:0], l.prefix...), l.cfg.Key, l.cfg.ClientIP, r)
 		if !ok {
 			next.ServeHTTP(w, r)
 			return

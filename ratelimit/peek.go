@@ -96,7 +96,7 @@ func (l *Limiter) requestError(r *http.Request, peek bool) error {
 	// As in Middleware: the key built on the stack, and a Memory store
 	// checked without a key string or a Status buffer on the heap.
 	var kb [rlKeyBuf]byte
-	kbytes, ok := l.keyKind.appendKey(append(kb[:0], l.prefix...), l.cfg.Key, r)
+	kbytes, ok := l.keyKind.appendKey(append(kb[:0], l.prefix...), l.cfg.Key, l.cfg.ClientIP, r)
 	if !ok {
 		return nil
 	}

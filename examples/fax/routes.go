@@ -131,7 +131,7 @@ func (s *Server) authThrottle() *ratelimit.Limiter {
 	cfg := ratelimit.Config{
 		Policies:      []ratelimit.Policy{ratelimit.PerMinute(s.cfg.AuthFailures).Named("auth_failures")},
 		Store:         store,
-		Key:           (&ratelimit.ClientIP{Trusted: s.cfg.TrustedProxies}).Key,
+		ClientIP:      &ratelimit.ClientIP{Trusted: s.cfg.TrustedProxies},
 		Prefix:        "fax:authfail:",
 		FailurePolicy: apierr.FailurePolicy{Mode: apierr.FailLocal, Logger: s.cfg.Logger, Now: s.cfg.Now},
 	}
