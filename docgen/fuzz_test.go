@@ -80,10 +80,12 @@ func FuzzGenerators(f *testing.F) {
 	})
 }
 
-// FuzzHandlerPaths sends any path to the handler: it answers a page or a
+// FuzzHandlerPaths sends any path to the handler: it answers a page, a
+// redirect to a page (a language directory the docs do not have) or a
 // catalog error, never plain text, never a panic.
 func FuzzHandlerPaths(f *testing.F) {
-	for _, p := range []string{"/docs/errors/", "/docs/errors/not-found", "/docs/errors/not-found/", "/docs/errors/../x", "/llms.txt", "/docs/errors/index.md", "/%00", "/docs/errors/not-found.md"} {
+	for _, p := range []string{"/docs/errors/", "/docs/errors/not-found", "/docs/errors/not-found/", "/docs/errors/../x", "/llms.txt", "/docs/errors/index.md", "/%00", "/docs/errors/not-found.md",
+		"/docs/errors/ja/insufficient-balance", "/docs/errors/zh-Hant-TW/", "/docs/ja/errors/not-found", "/docs/errors/de/ja/not-found"} {
 		f.Add("GET", p)
 	}
 	f.Add("POST", "/docs/errors/")
@@ -104,6 +106,13 @@ func FuzzHandlerPaths(f *testing.F) {
 		ct := rec.Header().Get("Content-Type")
 		switch {
 		case rec.Code == 200 || rec.Code == 304:
+		case rec.Code == 302:
+			to := rec.Header().Get("Location")
+			again := httptest.NewRecorder()
+			h.ServeHTTP(again, httptest.NewRequest("GET", "http://api.test"+to, nil))
+			if again.Code != 200 || (method != "GET" && method != "HEAD") {
+				t.Fatalf("%s %q: redirected to %q, which answers %d", method, path, to, again.Code)
+			}
 		case ct == "application/json" && bytes.HasPrefix(rec.Body.Bytes(), []byte(`{"error":`)):
 		case method == "HEAD" && ct == "application/json":
 		default:
