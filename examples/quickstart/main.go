@@ -67,15 +67,19 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "listening on http://%s\nAPI key: %s\n", ln.Addr(), key)
 	srv := newServer(handler)
+	stopped := make(chan struct{})
 	go func() {
+		defer close(stopped)
 		<-ctx.Done()
 		shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
-		_ = srv.Shutdown(shutdown)
+		_ = srv.Shutdown(shutdown) // waits for the requests in flight
 	}()
 	if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
+	<-stopped
+	apierr.FlushLogs() // the counts of the log records sampled out in the last interval
 	return nil
 }
 
