@@ -134,6 +134,15 @@ func startDemo(t *testing.T, args ...string) string {
 // startDemoLogs is startDemo that also returns the demo's stderr, its log.
 func startDemoLogs(t *testing.T, args ...string) (string, *lockedBuffer) {
 	t.Helper()
+	base, stderr, _ := startDemoStop(t, args...)
+	return base, stderr
+}
+
+// startDemoStop is startDemoLogs with a stop function: it ends the demo as
+// Ctrl-C does and waits for it to return (the test's cleanup does the same
+// if stop was not called).
+func startDemoStop(t *testing.T, args ...string) (string, *lockedBuffer, func()) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	var stdout lockedBuffer
 	stderr := new(lockedBuffer)
@@ -141,22 +150,26 @@ func startDemoLogs(t *testing.T, args ...string) (string, *lockedBuffer) {
 	go func() {
 		done <- run(ctx, append([]string{"demo", "--addr", "127.0.0.1:0"}, args...), strings.NewReader(""), &stdout, stderr)
 	}()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("demo returned %v", err)
+	var once sync.Once
+	stop := func() {
+		once.Do(func() {
+			cancel()
+			select {
+			case err := <-done:
+				if err != nil {
+					t.Errorf("demo returned %v", err)
+				}
+			case <-time.After(30 * time.Second):
+				t.Error("demo did not stop")
 			}
-		case <-time.After(30 * time.Second):
-			t.Error("demo did not stop")
-		}
-	})
+		})
+	}
+	t.Cleanup(stop)
 	addrRE := regexp.MustCompile(`listening on (http://127\.0\.0\.1:\d+)`)
 	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
 		if m := addrRE.FindStringSubmatch(stdout.String()); m != nil {
-			return m[1], stderr
+			return m[1], stderr, stop
 		}
 		select {
 		case err := <-done:
@@ -166,7 +179,7 @@ func startDemoLogs(t *testing.T, args ...string) (string, *lockedBuffer) {
 		}
 	}
 	t.Fatalf("no banner after 30s")
-	return "", nil
+	return "", nil, nil
 }
 
 // --log-4xx and --log-429 set the levels of client errors' records;
@@ -392,23 +405,7 @@ func testDemoRedisShared(t *testing.T, rd *redistest.Server) {
 // The counts of the log records left out in the last interval are written
 // when the demo stops (apierr.FlushLogs), not lost with the process.
 func TestDemoWritesTheLastCountsWhenItStops(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	var stdout, stderr lockedBuffer
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"demo", "--addr", "127.0.0.1:0", "--rate", "1", "--burst", "2"}, strings.NewReader(""), &stdout, &stderr)
-	}()
-	addrRE := regexp.MustCompile(`listening on (http://127\.0\.0\.1:\d+)`)
-	var base string
-	for deadline := time.Now().Add(30 * time.Second); base == "" && time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
-		if m := addrRE.FindStringSubmatch(stdout.String()); m != nil {
-			base = m[1]
-		}
-	}
-	if base == "" {
-		t.Fatal("no banner after 30s")
-	}
+	base, stderr, stop := startDemoStop(t, "--rate", "1", "--burst", "2")
 	for range 40 {
 		req, _ := http.NewRequest("GET", base+"/account/balance", nil)
 		req.Header.Set("Authorization", "Bearer "+fax.DemoSandboxKey)
@@ -418,15 +415,7 @@ func TestDemoWritesTheLastCountsWhenItStops(t *testing.T) {
 		}
 		resp.Body.Close()
 	}
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatal(err)
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("demo did not stop")
-	}
+	stop()
 	if out := stderr.String(); !regexp.MustCompile(`msg="apierr: \d+ more 429 rate_limit_exceeded responses in the last 10s"`).MatchString(out) {
 		t.Errorf("no count of the 429s left out when the demo stopped:\n%s", out)
 	}

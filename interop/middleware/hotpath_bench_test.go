@@ -130,13 +130,7 @@ func floorMux() *http.ServeMux {
 func floorHeadersMux() *http.ServeMux {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /fax", func(w http.ResponseWriter, r *http.Request) {
-		h := w.Header()
-		h.Set("Content-Type", "application/json")
-		h.Set("X-Request-Id", "7h6tge3y7y6y32a8kgsybx86m4")
-		h.Set("Cache-Control", "no-store")
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Content-Language", "en")
-		h.Set("Vary", "Accept, Accept-Language")
+		setSixHeaders(w.Header())
 		w.WriteHeader(http.StatusPaymentRequired)
 		_ = json.NewEncoder(w).Encode(floorError{
 			Error: "insufficient_balance", Message: "Not enough credits to complete this operation.",
@@ -147,19 +141,23 @@ func floorHeadersMux() *http.ServeMux {
 	return mux
 }
 
+// setSixHeaders sets, by hand, the six headers a catalog error carries.
+func setSixHeaders(h http.Header) {
+	h.Set("Content-Type", "application/json")
+	h.Set("X-Request-Id", "7h6tge3y7y6y32a8kgsybx86m4")
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Content-Language", "en")
+	h.Set("Vary", "Accept, Accept-Language")
+}
+
 // floorJSON404Mux is floorHeadersMux with what a net/http user writes to
 // answer an unknown path in JSON: a catch-all "/" route encoding the same
 // endpoint_not_found body, with the same six headers.
 func floorJSON404Mux() *http.ServeMux {
 	mux := floorHeadersMux()
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		h := w.Header()
-		h.Set("Content-Type", "application/json")
-		h.Set("X-Request-Id", "7h6tge3y7y6y32a8kgsybx86m4")
-		h.Set("Cache-Control", "no-store")
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Content-Language", "en")
-		h.Set("Vary", "Accept, Accept-Language")
+		setSixHeaders(w.Header())
 		w.WriteHeader(http.StatusNotFound)
 		_ = json.NewEncoder(w).Encode(floorNotFound{
 			Error: "endpoint_not_found", Message: "No endpoint matches this path.", Action: "check_url",
@@ -229,13 +227,7 @@ func humaMux() http.Handler {
 //     sampling, as a flood of one code is logged.
 func BenchmarkHotPathRatio(b *testing.B) {
 	cat := faxCatalog(b)
-	discard := slog.New(slog.DiscardHandler)
-	f, err := os.Create(filepath.Join(b.TempDir(), "log.json"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer f.Close()
-	file := slog.New(slog.NewJSONHandler(f, nil))
+	discard, file := benchLoggers(b)
 	jsonDiscard := slog.New(slog.NewJSONHandler(io.Discard, nil))
 	every := middleware.WithSampling(middleware.Sampling{First: -1})
 	stack := func(l *slog.Logger, opts ...middleware.Option) http.Handler {
@@ -250,6 +242,19 @@ func BenchmarkHotPathRatio(b *testing.B) {
 	b.Run("402/jsonlog-file-vs-nolog", func(b *testing.B) { runPair(b, stack(file, every), stack(discard), "/fax", 402) })
 	b.Run("402/jsonlog-discard-vs-nolog", func(b *testing.B) { runPair(b, stack(jsonDiscard, every), stack(discard), "/fax", 402) })
 	b.Run("402/jsonlog-file-sampled-vs-nolog", func(b *testing.B) { runPair(b, stack(file), stack(discard), "/fax", 402) })
+}
+
+// benchLoggers returns the loggers the benchmarks compare: one whose
+// handler takes no record, and JSON lines to a file in b's temporary
+// directory (closed when b ends).
+func benchLoggers(b *testing.B) (discard, file *slog.Logger) {
+	b.Helper()
+	f, err := os.Create(filepath.Join(b.TempDir(), "log.json"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { f.Close() })
+	return slog.New(slog.DiscardHandler), slog.New(slog.NewJSONHandler(f, nil))
 }
 
 // runPair serves path with a and ref alternately, a fresh recorder per

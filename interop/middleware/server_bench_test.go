@@ -9,7 +9,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"path/filepath"
 	"strconv"
 	"sync"
 	"testing"
@@ -55,13 +54,7 @@ func BenchmarkHotPathServer(b *testing.B) {
 //   - 402/jsonlog-file-sampled-vs-nolog: the same with the default sampling.
 func BenchmarkHotPathServerRatio(b *testing.B) {
 	cat := faxCatalog(b)
-	discard := slog.New(slog.DiscardHandler)
-	f, err := os.Create(filepath.Join(b.TempDir(), "log.json"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer f.Close()
-	file := slog.New(slog.NewJSONHandler(f, nil))
+	discard, file := benchLoggers(b)
 	every := middleware.WithSampling(middleware.Sampling{First: -1})
 	stack := func(l *slog.Logger, opts ...middleware.Option) http.Handler {
 		return middleware.Stack(cat, append(opts, middleware.WithLogger(l))...)(apierrMux())
