@@ -45,6 +45,7 @@ func buildWith(s Spec, file string, ps specPositions, opts []Option, fallbacks [
 		requestIDHeader: s.RequestIDHeader,
 		foreignResource: s.ForeignResource,
 		formats:         formats,
+		contentTypes:    contentTypesOf(formats),
 		style:           style,
 		file:            file,
 		lang:            lang,

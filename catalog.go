@@ -25,7 +25,10 @@ type Catalog struct {
 	byCond  map[Condition]*Code
 	byRule  map[string]*Code
 	formats []Format // formats[0] is the default
-	style   caseStyle
+	// contentTypes[i] is formats[i]'s Content-Type header value, shared by
+	// every response (len == cap: an Add copies).
+	contentTypes [][]string
+	style        caseStyle
 	// requestIDKey is RequestIDHeader in canonical form, for allocation-free header access.
 	requestIDKey string
 	file         string

@@ -154,18 +154,30 @@ var builtinFormats = []Format{Envelope, Problem}
 // (q=0 excludes), exact types, type/* and */*, and lets application/json
 // accept a +json format. Ties, an empty header and a header no format matches
 // all go to the catalog's default: an error is always rendered, never a 406.
-func (c *Catalog) Negotiate(accept string) Format {
+func (c *Catalog) Negotiate(accept string) Format { return c.formats[c.negotiateIndex(accept)] }
+
+// negotiateIndex is Negotiate's format's index in c.formats.
+func (c *Catalog) negotiateIndex(accept string) int {
 	if accept == "" || len(c.formats) == 1 || accept == "*/*" || accept == c.formats[0].ContentType() {
 		// The default wins these outright (every format ties on */*; an
 		// exact match of the default's own type ranks first), and they are
 		// what most clients send: no parsing on the hot path.
-		return c.formats[0]
+		return 0
 	}
 	return c.negotiate(accept)
 }
 
-// negotiate is Negotiate without its shortcuts.
-func (c *Catalog) negotiate(accept string) Format {
+// contentTypesOf returns each format's Content-Type header value.
+func contentTypesOf(formats []Format) [][]string {
+	out := make([][]string, len(formats))
+	for i, f := range formats {
+		out[i] = []string{f.ContentType()}
+	}
+	return out
+}
+
+// negotiate is Negotiate without its shortcuts: the index of the format.
+func (c *Catalog) negotiate(accept string) int {
 	best, bestQ, bestClass := 0, 0.0, -1
 	for i, f := range c.formats {
 		q, spec := acceptQuality(accept, f.ContentType())
@@ -177,7 +189,7 @@ func (c *Catalog) negotiate(accept string) Format {
 			best, bestQ, bestClass = i, q, class
 		}
 	}
-	return c.formats[best]
+	return best
 }
 
 // acceptQuality returns the q-value Accept gives mediaType and how specific

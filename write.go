@@ -90,12 +90,17 @@ func (c *Catalog) Write(w http.ResponseWriter, r *http.Request, err error) {
 		logError(r, res)
 	}
 
-	f := c.Negotiate(r.Header.Get("Accept"))
+	fi := c.negotiateIndex(r.Header.Get("Accept"))
+	f := c.formats[fi]
 	h := w.Header()
 	for k, v := range res.Header {
 		h[k] = v
 	}
-	h["Content-Type"] = contentTypeValue(f.ContentType())
+	if fi < len(c.contentTypes) {
+		h["Content-Type"] = c.contentTypes[fi]
+	} else {
+		h["Content-Type"] = contentTypeValue(f.ContentType())
+	}
 	if len(c.formats) > 1 {
 		varyAccept(h) // the body depends on Accept: caches must key on it
 	}
