@@ -549,8 +549,9 @@ func (m *merger) dialect(v any) any {
 	return schema30(v)
 }
 
-// contextSchema adds the schema of code c's documented context.
-func (m *merger) contextSchema(c *apierr.Code) string {
+// contextSchema adds the schema of code c's documented context; orNull
+// admits null too, for a format that writes null when there is no context.
+func (m *merger) contextSchema(c *apierr.Code, orNull bool) string {
 	props := obj()
 	var required []string
 	for _, k := range c.ContextKeys {
@@ -574,21 +575,45 @@ func (m *merger) contextSchema(c *apierr.Code) string {
 		}
 	}
 	s := obj("type", "object", "description", "What an error "+c.ID+" carries in its context.")
+	name := tsName(c.ID) + "Context"
+	if orNull {
+		s = obj("type", []any{"object", "null"}, "description", "What an error "+c.ID+" carries in its context, null when it carries nothing.")
+		name += "OrNull"
+	}
 	if len(required) > 0 {
 		s.set("required", required)
 	}
 	s.set("properties", props)
-	return m.add("schemas", tsName(c.ID)+"Context", m.dialect(s))
+	return m.add("schemas", name, m.dialect(s))
+}
+
+// contextNullWhenEmpty reports whether format f writes null at contextAt
+// for an error that carries no context (the inbox seed's "details": null).
+func contextNullWhenEmpty(f apierr.Format, contextAt []string) bool {
+	var v any
+	if json.Unmarshal(f.AppendBody(nil, &apierr.Error{Code: "apierr_probe", Status: 400, Message: "probe"}), &v) != nil {
+		return false
+	}
+	for _, k := range contextAt {
+		o, ok := v.(map[string]any)
+		if !ok {
+			return false
+		}
+		if v, ok = o[k]; !ok {
+			return false
+		}
+	}
+	return v == nil
 }
 
 // variant adds the schema of code c's body in media md: the format's
 // schema with the code member restricted to c and the context member to
 // c's context.
-func (m *merger) variant(c *apierr.Code, md media, base string, codeAt, contextAt []string) string {
+func (m *merger) variant(c *apierr.Code, md media, base string, codeAt, contextAt []string, nullCtx bool) string {
 	restrict := obj("type", "object")
 	setPath(restrict, codeAt, obj("type", "string", "enum", []any{c.ID}), true)
 	if contextAt != nil && len(c.ContextKeys) > 0 {
-		setPath(restrict, contextAt, schemaRef(m.contextSchema(c)), false)
+		setPath(restrict, contextAt, schemaRef(m.contextSchema(c, nullCtx)), false)
 	}
 	s := obj("description", "An error "+c.ID+" ("+md.contentType+").",
 		"allOf", []any{schemaRef(base), restrict})
@@ -662,11 +687,12 @@ func (m *merger) response(want, label string, st int, codes []*apierr.Code) (str
 		base := m.baseSchema(md.schema, map[string]bool{})
 		codeAt := codePath(md.f)
 		contextAt := contextPath(md.f)
+		nullCtx := contextAt != nil && contextNullWhenEmpty(md.f, contextAt)
 		var variants []any
 		mapping := obj()
 		exs := obj()
 		for _, c := range codes {
-			v := m.variant(c, md, base, codeAt, contextAt)
+			v := m.variant(c, md, base, codeAt, contextAt, nullCtx)
 			variants = append(variants, schemaRef(v))
 			mapping.set(c.ID, "#/components/schemas/"+v)
 			exs.set(exampleName(c.ID), obj("$ref", "#/components/examples/"+m.add("examples", exampleName(c.ID)+md.suffix, codeExample(m.cat, c, md))))
