@@ -2,10 +2,8 @@ package docgen_test
 
 import (
 	"encoding/json"
-	"net/http"
 	"regexp"
-	"slices"
-	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/apierr/apierr"
@@ -24,14 +22,16 @@ import (
 //     union of codes, whatever the format.
 func TestMergedSchemasTellCodesApart(t *testing.T) {
 	param := regexp.MustCompile(`\{([^}]+)\}`)
+	runs := 0
 	for _, version := range []string{"3.1.0", "3.0.3"} {
 		for _, ex := range exampleCatalogs(t) {
+			if len(ex.cat.Operations()) == 0 {
+				continue // the quickstart's: its operations come from its routes
+			}
+			runs++
 			t.Run(version+"/"+ex.name, func(t *testing.T) {
 				cat := ex.cat
 				ops := cat.Operations()
-				if len(ops) == 0 {
-					t.Skip("the catalog declares no operations") // none today: all five do
-				}
 				paths := map[string]map[string]any{}
 				for _, op := range ops {
 					if op.Method == "" {
@@ -50,7 +50,7 @@ func TestMergedSchemasTellCodesApart(t *testing.T) {
 					if params != nil {
 						o["parameters"] = params
 					}
-					item[lower(op.Method)] = o
+					item[strings.ToLower(op.Method)] = o
 				}
 				spec, _ := json.Marshal(map[string]any{"openapi": version, "info": map[string]any{"title": ex.name, "version": "1"}, "paths": paths})
 				merged, err := docgen.MergeOpenAPI(cat, spec, docgen.MergeOptions{Format: "json"})
@@ -93,7 +93,7 @@ func TestMergedSchemasTellCodesApart(t *testing.T) {
 						}
 						checked++
 						for _, other := range byStatus[status] {
-							if op.Returns(other) || slices.Contains(op.Codes, other) {
+							if op.Returns(other) {
 								continue
 							}
 							if mt.Schema.Value.VisitJSON(body(other)) == nil {
@@ -110,16 +110,7 @@ func TestMergedSchemasTellCodesApart(t *testing.T) {
 			})
 		}
 	}
-}
-
-func lower(method string) string {
-	switch method {
-	case http.MethodGet, http.MethodPut, http.MethodPost, http.MethodDelete, http.MethodPatch, http.MethodHead, http.MethodOptions, http.MethodTrace:
-		b := []byte(method)
-		for i := range b {
-			b[i] += 'a' - 'A'
-		}
-		return string(b)
+	if runs != 2*5 {
+		t.Errorf("%d runs, want the five seed catalogs in two versions", runs)
 	}
-	return strconv.Quote(method)
 }
