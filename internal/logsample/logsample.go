@@ -118,16 +118,22 @@ func register(f flusher) {
 	defer registry.mu.Unlock()
 	registry.entries = append(registry.entries, f)
 	if len(registry.entries) > 2*max(registry.pruned, 32) {
-		live := registry.entries[:0]
-		for _, e := range registry.entries {
-			if e.alive() {
-				live = append(live, e)
-			}
-		}
-		clear(registry.entries[len(live):])
-		registry.entries = live
-		registry.pruned = len(live)
+		pruneLocked() // amortised: the list at most doubles between prunings
 	}
+}
+
+// pruneLocked drops the entries of the samplers collected; registry.mu is
+// held.
+func pruneLocked() {
+	live := registry.entries[:0]
+	for _, e := range registry.entries {
+		if e.alive() {
+			live = append(live, e)
+		}
+	}
+	clear(registry.entries[len(live):])
+	registry.entries = live
+	registry.pruned = len(live)
 }
 
 // FlushAll emits every pending summary of every Sampler now: what a process

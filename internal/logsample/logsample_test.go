@@ -2,6 +2,7 @@ package logsample
 
 import (
 	"runtime"
+	"strings"
 	"sync"
 	"testing"
 	"testing/synctest"
@@ -226,10 +227,15 @@ func TestRealTimerLeavesNothingRunning(t *testing.T) {
 		if got := out.take(); len(got) != 0 {
 			t.Fatalf("an idle sampler emitted %v", got)
 		}
-		// NumGoroutine counts the whole process, where goroutines of
-		// earlier tests may still be exiting: only more is a leak.
-		if n := runtime.NumGoroutine(); n > before {
-			t.Fatalf("goroutines %d after the flush, %d before", n, before)
+		// No goroutine of the bubble is left in the sampler's code.
+		// (runtime.NumGoroutine counts the whole process, where a finalizer
+		// or an earlier test's timer may run at any moment; a goroutine's
+		// stack header says whether it is this bubble's.)
+		buf := make([]byte, 1<<20)
+		for _, g := range strings.Split(string(buf[:runtime.Stack(buf, true)]), "\n\n") {
+			if strings.Contains(g, "synctest bubble") && strings.Contains(g, "(*Sampler[") {
+				t.Fatalf("a goroutine of the sampler is still there (%d goroutines in the process, %d before):\n%s", runtime.NumGoroutine(), before, g)
+			}
 		}
 	})
 }
@@ -268,20 +274,29 @@ func TestFlushAllAndTheRegistry(t *testing.T) {
 		t.Fatalf("FlushAll: %v", got)
 	}
 	registry.mu.Lock()
+	pruneLocked()
 	before := len(registry.entries)
 	registry.mu.Unlock()
 	for range 1000 {
 		New(Config{First: 1, Interval: time.Second}, func(Summary[int, int]) {})
 	}
 	runtime.GC()
-	for range 100 { // a registration prunes the collected
-		New(Config{First: 1, Interval: time.Second}, func(Summary[int, int]) {})
-	}
 	registry.mu.Lock()
+	pruneLocked()
 	after := len(registry.entries)
 	registry.mu.Unlock()
-	if after > before+200 {
-		t.Errorf("registry holds %d entries after 1,100 unreferenced samplers (%d before): they are not let go", after, before)
+	if after > before {
+		t.Errorf("registry holds %d entries after 1,000 unreferenced samplers were collected (%d before): they are not let go", after, before)
+	}
+	// Registering prunes by itself, the list at most doubling in between.
+	for range 3000 {
+		New(Config{First: 1, Interval: time.Second}, func(Summary[int, int]) {})
+		registry.mu.Lock()
+		n, p := len(registry.entries), registry.pruned
+		registry.mu.Unlock()
+		if n > 2*max(p, 32)+1 {
+			t.Fatalf("%d entries, %d at the last pruning: registering does not prune", n, p)
+		}
 	}
 	runtime.KeepAlive(s)
 }
