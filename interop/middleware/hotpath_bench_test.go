@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -43,6 +44,12 @@ import (
 //     404; nethttp-catchall-json a hand-written "/" route encoding the same
 //     JSON 404 with the same six headers; apierr-stack renders
 //     endpoint_not_found in its place.
+//   - nethttp-contract (402) and nethttp-contract-catchall (404): the
+//     cheapest hand-written net/http that keeps the same contract: a fresh
+//     request ID per request, the same six headers assigned as shared
+//     prebuilt values (no canonicalising, no allocation but the ID's), the
+//     same body with its request_id, json.Encoder. What no error library
+//     can undercut while the response stays the same.
 //
 // Ratios, not absolute times: see BENCHMARKS.md (hot path) for the command.
 func BenchmarkHotPath(b *testing.B) {
@@ -64,6 +71,7 @@ func BenchmarkHotPath(b *testing.B) {
 	app := apierrMux()
 	b.Run("402/nethttp-encoder", func(b *testing.B) { runRecorder(b, floor, "/fax", 402) })
 	b.Run("402/nethttp-encoder-6headers", func(b *testing.B) { runRecorder(b, floorHeadersMux(), "/fax", 402) })
+	b.Run("402/nethttp-contract", func(b *testing.B) { runRecorder(b, floorContractMux(), "/fax", 402) })
 	b.Run("402/apierr-stack", func(b *testing.B) { runRecorder(b, stack(discard, app), "/fax", 402) })
 	b.Run("402/apierr-stack-jsonlog-discard", func(b *testing.B) { runRecorder(b, stack(jsonDiscard, app), "/fax", 402) })
 	b.Run("402/apierr-stack-jsonlog-file", func(b *testing.B) { runRecorder(b, stack(file, app), "/fax", 402) })
@@ -72,6 +80,7 @@ func BenchmarkHotPath(b *testing.B) {
 	b.Run("402/huma-default", func(b *testing.B) { runRecorder(b, humaMux(), "/fax", 402) })
 	b.Run("404/servemux", func(b *testing.B) { runRecorder(b, floor, "/nowhere", 404) })
 	b.Run("404/nethttp-catchall-json", func(b *testing.B) { runRecorder(b, floorJSON404Mux(), "/nowhere", 404) })
+	b.Run("404/nethttp-contract-catchall", func(b *testing.B) { runRecorder(b, floorContractMux(), "/nowhere", 404) })
 	b.Run("404/apierr-stack", func(b *testing.B) { runRecorder(b, stack(discard, app), "/nowhere", 404) })
 	b.Run("404/apierr-stack-jsonlog-file", func(b *testing.B) { runRecorder(b, stack(file, app), "/nowhere", 404) })
 }
@@ -167,6 +176,129 @@ func floorJSON404Mux() *http.ServeMux {
 	return mux
 }
 
+// floorContractMux is the cheapest hand-written net/http answering the 402
+// and the unknown path with the same response as the stack, byte for byte
+// but for the request ID's value and the order of the header lines.
+func floorContractMux() *http.ServeMux {
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /fax", func(w http.ResponseWriter, r *http.Request) {
+		id := contractHeaders(w.Header())
+		w.WriteHeader(http.StatusPaymentRequired)
+		_ = json.NewEncoder(w).Encode(floorContractError{
+			Error: "insufficient_balance", Message: "Not enough credits to complete this operation.",
+			Action: "top_up_balance", Docs: "https://mintfax.com/docs/errors/insufficient-balance",
+			Context: floorContext{Available: 3, Required: 5}, RequestID: id,
+		})
+	})
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		id := contractHeaders(w.Header())
+		w.WriteHeader(http.StatusNotFound)
+		_ = json.NewEncoder(w).Encode(floorNotFound{
+			Error: "endpoint_not_found", Message: "No endpoint matches this path.", Action: "check_url",
+			Docs: "https://mintfax.com/docs/errors/endpoint-not-found", RequestID: id,
+		})
+	})
+	return mux
+}
+
+// floorNormalizer is the cheapest hand-written way to keep the unknown
+// path's contract without a catch-all route (which would turn every 405
+// into a 404): the ServeMux answers, and a wrapper around its writer gives
+// every response a fresh request ID and replaces a 404 the mux writes with
+// the JSON error and its six headers, dropping the mux's text. No State, no
+// context value, no request copy, no log: what any normalizing runtime
+// must do at the least.
+func floorNormalizer(mux *http.ServeMux) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		nw := &normalizingWriter{ResponseWriter: w}
+		nw.id = contractHeaders(w.Header())
+		mux.ServeHTTP(nw, r)
+	})
+}
+
+type normalizingWriter struct {
+	http.ResponseWriter
+	id       string
+	wrote    bool
+	replaced bool
+}
+
+func (w *normalizingWriter) WriteHeader(code int) {
+	if w.wrote {
+		return
+	}
+	w.wrote = true
+	if code != http.StatusNotFound {
+		w.ResponseWriter.WriteHeader(code)
+		return
+	}
+	w.replaced = true
+	contractHeaders404(w.Header(), w.id)
+	w.ResponseWriter.WriteHeader(code)
+	_ = json.NewEncoder(w.ResponseWriter).Encode(floorNotFound{
+		Error: "endpoint_not_found", Message: "No endpoint matches this path.", Action: "check_url",
+		Docs: "https://mintfax.com/docs/errors/endpoint-not-found", RequestID: w.id,
+	})
+}
+
+func (w *normalizingWriter) Write(b []byte) (int, error) {
+	if !w.wrote {
+		w.WriteHeader(http.StatusOK)
+	}
+	if w.replaced {
+		return len(b), nil
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// contractHeaders404 sets the error's headers over what http.Error left
+// (its text/plain Content-Type; its nosniff stays as it is).
+func contractHeaders404(h http.Header, id string) {
+	h["Content-Type"] = ctJSON
+	h["Cache-Control"] = ccNoStore
+	h["Content-Language"] = clEn
+	h["Vary"] = varyBoth
+}
+
+type floorContractError struct {
+	Error     string       `json:"error"`
+	Message   string       `json:"message"`
+	Action    string       `json:"action"`
+	Docs      string       `json:"docs"`
+	Context   floorContext `json:"context"`
+	RequestID string       `json:"request_id"`
+}
+
+// The contract floor's constant header values, shared by every response.
+var (
+	ctJSON      = []string{"application/json"}
+	ccNoStore   = []string{"no-store"}
+	xctoNosniff = []string{"nosniff"}
+	clEn        = []string{"en"}
+	varyBoth    = []string{"Accept", "Accept-Language"}
+)
+
+// contractHeaders assigns the six headers the cheapest way http.Header
+// allows (canonical keys, shared values) and returns the request's new ID:
+// 26 base-32 characters of two runtime-random words, as the stack's.
+func contractHeaders(h http.Header) string {
+	const alphabet = "0123456789abcdefghjkmnpqrstvwxyz"
+	var b [26]byte
+	hi, lo := rand.Uint64(), rand.Uint64()
+	for i := range 13 {
+		b[i], b[13+i] = alphabet[hi&31], alphabet[lo&31]
+		hi, lo = hi>>5, lo>>5
+	}
+	id := string(b[:])
+	h["Content-Type"] = ctJSON
+	h["X-Request-Id"] = []string{id}
+	h["Cache-Control"] = ccNoStore
+	h["X-Content-Type-Options"] = xctoNosniff
+	h["Content-Language"] = clEn
+	h["Vary"] = varyBoth
+	return id
+}
+
 type floorNotFound struct {
 	Error     string `json:"error"`
 	Message   string `json:"message"`
@@ -212,11 +344,19 @@ func humaMux() http.Handler {
 //     (goal ≤ 1.2);
 //   - 402/floor-6headers-vs-floor: the floor setting the catalog error's six
 //     headers against the floor's one (what the headers alone cost);
+//   - 402/contract-vs-floor: the contract floor (floorContractMux: the same
+//     response hand-written the cheapest way) against the bare floor: what
+//     the contract itself costs, under any library;
+//   - 402/stack-vs-contract: the stack against the contract floor: what
+//     apierr adds to a response it must send anyway;
 //   - 402/stack-vs-huma: the same against huma's default error (goal ≤ 0.5);
+//   - 402/contract-vs-huma: the contract floor against huma's default error;
 //   - 404/stack-vs-servemux: an unknown path through Stack against ServeMux's
 //     own 404 (goal ≤ 1.3);
 //   - 404/stack-vs-catchall-json: the same against a hand-written catch-all
 //     route answering the same JSON 404 with the same six headers;
+//   - 404/contract-vs-servemux, 404/stack-vs-contract: the contract floor's
+//     catch-all against ServeMux's 404, and the stack against it;
 //   - 402/jsonlog-file-vs-nolog: the stack logging every record (sampling
 //     off) as JSON to an *os.File against the stack with
 //     slog.DiscardHandler: x-ref − 1 is the log line's cost in responses
@@ -236,9 +376,16 @@ func BenchmarkHotPathRatio(b *testing.B) {
 	floor := floorMux()
 	b.Run("402/stack-vs-floor", func(b *testing.B) { runPair(b, stack(discard), floor, "/fax", 402) })
 	b.Run("402/floor-6headers-vs-floor", func(b *testing.B) { runPair(b, floorHeadersMux(), floor, "/fax", 402) })
+	b.Run("402/contract-vs-floor", func(b *testing.B) { runPair(b, floorContractMux(), floor, "/fax", 402) })
+	b.Run("402/stack-vs-contract", func(b *testing.B) { runPair(b, stack(discard), floorContractMux(), "/fax", 402) })
 	b.Run("402/stack-vs-huma", func(b *testing.B) { runPair(b, stack(discard), humaMux(), "/fax", 402) })
+	b.Run("402/contract-vs-huma", func(b *testing.B) { runPair(b, floorContractMux(), humaMux(), "/fax", 402) })
 	b.Run("404/stack-vs-servemux", func(b *testing.B) { runPair(b, stack(discard), floor, "/nowhere", 404) })
 	b.Run("404/stack-vs-catchall-json", func(b *testing.B) { runPair(b, stack(discard), floorJSON404Mux(), "/nowhere", 404) })
+	b.Run("404/contract-vs-servemux", func(b *testing.B) { runPair(b, floorContractMux(), floor, "/nowhere", 404) })
+	b.Run("404/stack-vs-contract", func(b *testing.B) { runPair(b, stack(discard), floorContractMux(), "/nowhere", 404) })
+	b.Run("404/normalizer-vs-servemux", func(b *testing.B) { runPair(b, floorNormalizer(floor), floor, "/nowhere", 404) })
+	b.Run("404/stack-vs-normalizer", func(b *testing.B) { runPair(b, stack(discard), floorNormalizer(floor), "/nowhere", 404) })
 	b.Run("402/jsonlog-file-vs-nolog", func(b *testing.B) { runPair(b, stack(file, every), stack(discard), "/fax", 402) })
 	b.Run("402/jsonlog-discard-vs-nolog", func(b *testing.B) { runPair(b, stack(jsonDiscard, every), stack(discard), "/fax", 402) })
 	b.Run("402/jsonlog-file-sampled-vs-nolog", func(b *testing.B) { runPair(b, stack(file), stack(discard), "/fax", 402) })

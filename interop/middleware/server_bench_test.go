@@ -32,10 +32,12 @@ func BenchmarkHotPathServer(b *testing.B) {
 	floor := floorMux()
 	b.Run("402/nethttp-encoder", func(b *testing.B) { runServer(b, floor, "/fax", 402) })
 	b.Run("402/nethttp-encoder-6headers", func(b *testing.B) { runServer(b, floorHeadersMux(), "/fax", 402) })
+	b.Run("402/nethttp-contract", func(b *testing.B) { runServer(b, floorContractMux(), "/fax", 402) })
 	b.Run("402/apierr-stack", func(b *testing.B) { runServer(b, stack, "/fax", 402) })
 	b.Run("402/huma-default", func(b *testing.B) { runServer(b, humaMux(), "/fax", 402) })
 	b.Run("404/servemux", func(b *testing.B) { runServer(b, floor, "/nowhere", 404) })
 	b.Run("404/nethttp-catchall-json", func(b *testing.B) { runServer(b, floorJSON404Mux(), "/nowhere", 404) })
+	b.Run("404/nethttp-contract-catchall", func(b *testing.B) { runServer(b, floorContractMux(), "/nowhere", 404) })
 	b.Run("404/apierr-stack", func(b *testing.B) { runServer(b, stack, "/nowhere", 404) })
 }
 
@@ -48,6 +50,10 @@ func BenchmarkHotPathServer(b *testing.B) {
 //   - 402/stack-vs-floor-6headers: against the floor that sets the six
 //     headers the catalog error carries (the same response, byte for byte
 //     but for the request ID's value and the order of the headers);
+//   - 402/contract-vs-floor, 402/stack-vs-contract, 402/contract-vs-huma,
+//     404/contract-vs-servemux, 404/stack-vs-contract: the contract floor
+//     (floorContractMux, the same response hand-written the cheapest way)
+//     as in BenchmarkHotPathRatio;
 //   - 402/jsonlog-file-vs-nolog: the stack writing every record (sampling
 //     off) as JSON to an *os.File against no log: x-ref − 1 is what the log
 //     line costs in responses as a server answers them (goal ≤ 1);
@@ -62,9 +68,16 @@ func BenchmarkHotPathServerRatio(b *testing.B) {
 	floor := floorMux()
 	b.Run("402/stack-vs-floor", func(b *testing.B) { runServerPair(b, stack(discard), floor, "/fax", 402) })
 	b.Run("402/stack-vs-floor-6headers", func(b *testing.B) { runServerPair(b, stack(discard), floorHeadersMux(), "/fax", 402) })
+	b.Run("402/contract-vs-floor", func(b *testing.B) { runServerPair(b, floorContractMux(), floor, "/fax", 402) })
+	b.Run("402/stack-vs-contract", func(b *testing.B) { runServerPair(b, stack(discard), floorContractMux(), "/fax", 402) })
 	b.Run("402/stack-vs-huma", func(b *testing.B) { runServerPair(b, stack(discard), humaMux(), "/fax", 402) })
+	b.Run("402/contract-vs-huma", func(b *testing.B) { runServerPair(b, floorContractMux(), humaMux(), "/fax", 402) })
 	b.Run("404/stack-vs-servemux", func(b *testing.B) { runServerPair(b, stack(discard), floor, "/nowhere", 404) })
 	b.Run("404/stack-vs-catchall-json", func(b *testing.B) { runServerPair(b, stack(discard), floorJSON404Mux(), "/nowhere", 404) })
+	b.Run("404/contract-vs-servemux", func(b *testing.B) { runServerPair(b, floorContractMux(), floor, "/nowhere", 404) })
+	b.Run("404/stack-vs-contract", func(b *testing.B) { runServerPair(b, stack(discard), floorContractMux(), "/nowhere", 404) })
+	b.Run("404/normalizer-vs-servemux", func(b *testing.B) { runServerPair(b, floorNormalizer(floor), floor, "/nowhere", 404) })
+	b.Run("404/stack-vs-normalizer", func(b *testing.B) { runServerPair(b, stack(discard), floorNormalizer(floor), "/nowhere", 404) })
 	b.Run("402/jsonlog-file-vs-nolog", func(b *testing.B) { runServerPair(b, stack(file, every), stack(discard), "/fax", 402) })
 	b.Run("402/jsonlog-file-sampled-vs-nolog", func(b *testing.B) { runServerPair(b, stack(file), stack(discard), "/fax", 402) })
 }

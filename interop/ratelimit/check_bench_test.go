@@ -169,6 +169,10 @@ func rlServeLoop(b *testing.B, h http.Handler, r *http.Request, pick func(i int)
 //
 //   - keys=1/middleware-vs-store: the middleware's check (key, check,
 //     both fields) against the Memory store's Allow (goal ≤ 1.5);
+//   - keys=1/contract-vs-store: the least a check that sends the two fields
+//     can cost (the store, then both fields assigned as shared values
+//     already formatted) against the store alone: the goal's floor;
+//   - keys=1/middleware-vs-contract: the middleware against that floor;
 //   - keys=1/store-vs-go-limiter and keys=1M/store-vs-go-limiter: the
 //     Memory store against go-limiter's memorystore (goal ≤ 1);
 //   - keys=1M/middleware-vs-store: the middleware over 1M keys;
@@ -190,6 +194,25 @@ func BenchmarkCheckRatio(b *testing.B) {
 		out := make([]ratelimit.Status, len(policies))
 		return func(i int) { m.Allow(ctx, keys[i], 1, policies, out) }
 	}
+	// contract is the least a check that keeps the contract can do: the
+	// store's Allow, then the two fields every response carries, assigned
+	// as shared values already formatted (no key built from the request,
+	// no value formatted, no allocation), into a header map cleared as a
+	// fresh response's is.
+	contract := func(policies []ratelimit.Policy, keys []string) func(int) {
+		m := ratelimit.NewMemory(ratelimit.MemoryConfig{})
+		out := make([]ratelimit.Status, len(policies))
+		w := &rlDiscard{h: http.Header{}}
+		policyV := []string{`"second";q=1000000;w=1`}
+		valueV := []string{`"second";r=999999;t=1`}
+		return func(i int) {
+			clear(w.h)
+			m.Allow(ctx, keys[i], 1, policies, out)
+			h := w.Header()
+			h["Ratelimit-Policy"] = policyV
+			h["Ratelimit"] = valueV
+		}
+	}
 	goLimiter := func(b *testing.B, keys []string) func(int) {
 		s := rlGoLimiter(b)
 		return func(i int) { s.Take(ctx, keys[i]) }
@@ -198,6 +221,12 @@ func BenchmarkCheckRatio(b *testing.B) {
 
 	b.Run("keys=1/middleware-vs-store", func(b *testing.B) {
 		rlPair(b, serve(policy), store(policy, one), 1)
+	})
+	b.Run("keys=1/contract-vs-store", func(b *testing.B) {
+		rlPair(b, contract(policy, one), store(policy, one), 1)
+	})
+	b.Run("keys=1/middleware-vs-contract", func(b *testing.B) {
+		rlPair(b, serve(policy), contract(policy, one), 1)
 	})
 	b.Run("keys=1/store-vs-go-limiter", func(b *testing.B) {
 		rlPair(b, store(policy, one), goLimiter(b, one), 1)
