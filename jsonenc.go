@@ -31,6 +31,13 @@ func AppendString(dst []byte, s string) []byte {
 	dst = append(dst, '"')
 	start := 0
 	for i := 0; i < len(s); {
+		// Eight bytes at a time while all are written as themselves.
+		for i+8 <= len(s) && swarSafe(s[i:i+8]) {
+			i += 8
+		}
+		if i == len(s) {
+			break
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
 			if jsonSafe[c] {
@@ -73,6 +80,23 @@ func AppendString(dst []byte, s string) []byte {
 	}
 	dst = append(dst, s[start:]...)
 	return append(dst, '"')
+}
+
+// swarSafe reports whether all eight bytes of w are ASCII bytes jsonSafe
+// passes: none ≥ 0x80, none < 0x20, none of " \\ < > &. Each test is the
+// zero-byte test (x − 0x01…) &^ x & 0x80… on the word, exact once every
+// byte is known to be below 0x80.
+func swarSafe(w string) bool {
+	_ = w[7]
+	x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
+		uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	zero := func(v uint64) uint64 { return (v - ones) &^ v }
+	bad := x | // ≥ 0x80
+		(x - 0x20*ones) | // < 0x20 (a byte below 0x20 borrows into its high bit)
+		zero(x^('"'*ones)) | zero(x^('\\'*ones)) |
+		zero(x^('<'*ones)) | zero(x^('>'*ones)) | zero(x^('&'*ones))
+	return bad&highs == 0
 }
 
 // AppendValue appends v as JSON. Common types are written directly; others
