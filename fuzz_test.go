@@ -2,6 +2,7 @@ package apierr
 
 import (
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -91,10 +92,10 @@ func FuzzAppendString(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		b := AppendString(nil, s)
-		// Byte for byte what the plain byte loop writes: the eight-byte
-		// skip changes nothing but speed.
-		if ref := appendStringBytewise(nil, s); string(b) != string(ref) {
-			t.Fatalf("%q: AppendString wrote %s, the byte loop %s", s, b, ref)
+		// Byte for byte what the rune-by-rune oracle writes: the
+		// eight-byte skip changes nothing but speed.
+		if ref := jsonQuoteRef(s); string(b) != ref {
+			t.Fatalf("%q: AppendString wrote %s, want %s", s, b, ref)
 		}
 		if !json.Valid(b) {
 			t.Fatalf("invalid JSON for %q: %s", s, b)
@@ -114,54 +115,34 @@ func FuzzAppendString(f *testing.F) {
 	})
 }
 
-// appendStringBytewise is AppendString without the eight-byte skip: the
-// reference FuzzAppendString holds it to.
-func appendStringBytewise(dst []byte, s string) []byte {
-	dst = append(dst, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if jsonSafe[c] {
-				i++
-				continue
-			}
-			dst = append(dst, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				dst = append(dst, '\\', c)
-			case '\n':
-				dst = append(dst, '\\', 'n')
-			case '\r':
-				dst = append(dst, '\\', 'r')
-			case '\t':
-				dst = append(dst, '\\', 't')
-			default:
-				dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
-			}
-			i++
-			start = i
-			continue
+// jsonQuoteRef is what AppendString must write, spelled rune by rune: the
+// oracle FuzzAppendString holds it to, byte for byte.
+func jsonQuoteRef(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for len(s) > 0 {
+		r, n := utf8.DecodeRuneInString(s)
+		s = s[n:]
+		switch {
+		case r == utf8.RuneError && n == 1:
+			b.WriteString(`\ufffd`)
+		case r == '"' || r == '\\':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r < 0x20, r == '<', r == '>', r == '&', r == '\u2028', r == '\u2029':
+			fmt.Fprintf(&b, `\u%04x`, r)
+		default:
+			b.WriteRune(r)
 		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, '\\', 'u', '2', '0', '2', hexDigits[r&0xF])
-			i += size
-			start = i
-			continue
-		}
-		i += size
 	}
-	dst = append(dst, s[start:]...)
-	return append(dst, '"')
+	b.WriteByte('"')
+	return b.String()
 }
 
 // FuzzNegotiate: any Accept header picks one of the catalog's formats.
