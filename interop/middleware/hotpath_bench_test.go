@@ -49,7 +49,9 @@ import (
 //     request ID per request, the same six headers assigned as shared
 //     prebuilt values (no canonicalising, no allocation but the ID's), the
 //     same body with its request_id, json.Encoder. What no error library
-//     can undercut while the response stays the same.
+//     can undercut while the response stays the same. nethttp-normalizer
+//     (404) is the unknown path's: floorNormalizer's hand-written wrapper
+//     replacing ServeMux's 404 with the same JSON error.
 //
 // Ratios, not absolute times: see BENCHMARKS.md (hot path) for the command.
 func BenchmarkHotPath(b *testing.B) {
@@ -81,6 +83,7 @@ func BenchmarkHotPath(b *testing.B) {
 	b.Run("404/servemux", func(b *testing.B) { runRecorder(b, floor, "/nowhere", 404) })
 	b.Run("404/nethttp-catchall-json", func(b *testing.B) { runRecorder(b, floorJSON404Mux(), "/nowhere", 404) })
 	b.Run("404/nethttp-contract-catchall", func(b *testing.B) { runRecorder(b, floorContractMux(), "/nowhere", 404) })
+	b.Run("404/nethttp-normalizer", func(b *testing.B) { runRecorder(b, floorNormalizer(floor), "/nowhere", 404) })
 	b.Run("404/apierr-stack", func(b *testing.B) { runRecorder(b, stack(discard, app), "/nowhere", 404) })
 	b.Run("404/apierr-stack-jsonlog-file", func(b *testing.B) { runRecorder(b, stack(file, app), "/nowhere", 404) })
 }

@@ -39,6 +39,7 @@ func BenchmarkHotPathServer(b *testing.B) {
 	b.Run("404/nethttp-catchall-json", func(b *testing.B) { runServer(b, floorJSON404Mux(), "/nowhere", 404) })
 	b.Run("404/nethttp-contract-catchall", func(b *testing.B) { runServer(b, floorContractMux(), "/nowhere", 404) })
 	b.Run("404/apierr-stack", func(b *testing.B) { runServer(b, stack, "/nowhere", 404) })
+	b.Run("404/nethttp-normalizer", func(b *testing.B) { runServer(b, floorNormalizer(floor), "/nowhere", 404) })
 }
 
 // BenchmarkHotPathServerRatio pairs them as BenchmarkHotPathRatio does

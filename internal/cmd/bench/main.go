@@ -51,7 +51,7 @@ type suite struct {
 }
 
 var suites = []suite{
-	{"./interop/middleware", `^BenchmarkHotPath$/^(402|404)$/^(nethttp-encoder|nethttp-encoder-6headers|nethttp-catchall-json|nethttp-contract|nethttp-contract-catchall|apierr-stack|apierr-stack-jsonlog-file|apierr-stack-jsonlog-file-every|huma-default|servemux)$`, ""},
+	{"./interop/middleware", `^BenchmarkHotPath$/^(402|404)$/^(nethttp-encoder|nethttp-encoder-6headers|nethttp-catchall-json|nethttp-contract|nethttp-contract-catchall|nethttp-normalizer|apierr-stack|apierr-stack-jsonlog-file|apierr-stack-jsonlog-file-every|huma-default|servemux)$`, ""},
 	{"./interop/middleware", `^BenchmarkHotPathRatio$/^(402|404)$/^(stack-vs-floor|floor-6headers-vs-floor|contract-vs-floor|stack-vs-contract|stack-vs-huma|contract-vs-huma|stack-vs-servemux|stack-vs-catchall-json|normalizer-vs-servemux|stack-vs-normalizer|jsonlog-file-vs-nolog)$`, ""},
 	{"./interop/middleware", `^BenchmarkHotPathServerRatio$/^(402|404)$/^(stack-vs-floor|stack-vs-floor-6headers|contract-vs-floor|stack-vs-contract|stack-vs-huma|contract-vs-huma|stack-vs-servemux|stack-vs-catchall-json|normalizer-vs-servemux|stack-vs-normalizer|jsonlog-file-vs-nolog)$`, ""},
 	{"./interop/core", `^BenchmarkErrorPath$/^(apierr|handwritten)$/^(envelope|json.Marshal)$`, ""},
@@ -515,7 +515,7 @@ func printTable(w io.Writer, got samples, rounds int, withWrk bool) {
 	_, fl = paired("HotPathRatio/404/normalizer-vs-servemux")
 	row("unknown path through the stack", ns("HotPath/404/apierr-stack"), "ServeMux's 404: "+ns("HotPath/404/servemux"), r, "≤ 1.3×", goalVerdict(m, fl, 1.3))
 	r, _ = paired("HotPathRatio/404/normalizer-vs-servemux")
-	row("… the contract floor: a hand-written wrapper replacing ServeMux's 404 with the JSON error (fresh ID, six headers)", "", "ServeMux's 404", r, "—", "")
+	row("… the contract floor: a hand-written wrapper replacing ServeMux's 404 with the JSON error (fresh ID, six headers)", ns("HotPath/404/nethttp-normalizer"), "ServeMux's 404", r, "—", "")
 	r, _ = paired("HotPathRatio/404/stack-vs-normalizer")
 	row("… the stack against that floor (what apierr adds)", "", "contract floor", r, "—", "")
 	r, _ = paired("HotPathRatio/404/stack-vs-catchall-json")
