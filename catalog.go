@@ -163,10 +163,15 @@ func (c *Catalog) Spec() Spec {
 }
 
 // Codes returns every code the catalog renders: its own, then the fallbacks
-// for the conditions it leaves unbound.
+// for the conditions it leaves unbound. The codes are the catalog's own,
+// read by every request it renders: treat them as read-only. A change
+// would race with rendering and miss what the catalog derived from them
+// when it was built (docs links, translations); to change a catalog, edit
+// its Spec and build another with NewCatalog.
 func (c *Catalog) Codes() []*Code { return c.codes }
 
-// Lookup returns the code with id, or nil.
+// Lookup returns the code with id, or nil. Like Codes', the code is the
+// catalog's own: read it, never modify it.
 func (c *Catalog) Lookup(id string) *Code { return c.byID[id] }
 
 // Suggest returns the catalog's code id closest to id, for a "did you
