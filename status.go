@@ -57,14 +57,24 @@ var statusMeanings = map[int]StatusMeaning{
 	http.StatusGatewayTimeout:               {CondTimeout, true, true},
 }
 
+// meaningByStatus is statusMeanings indexed by status − 400: the
+// normalizer asks on every response it replaces, and an array index costs
+// less than a map's hash.
+var meaningByStatus = func() (t [200]StatusMeaning) {
+	for status, m := range statusMeanings {
+		t[status-400] = m
+	}
+	return t
+}()
+
 // MeaningOf returns what status says about a failure. 404 is CondNotFound
 // (a normalizer that knows no route matched makes it CondEndpointNotFound).
 // Another 4xx is CondMalformedBody and another 5xx CondInternal, both
 // neither exact nor sure. A value outside 100–599 is not an HTTP status but a
 // handler's bug: CondInternal, exact (it renders as a 500), not sure.
 func MeaningOf(status int) StatusMeaning {
-	if m, ok := statusMeanings[status]; ok {
-		return m
+	if i := uint(status - 400); i < uint(len(meaningByStatus)) && meaningByStatus[i].Condition != "" {
+		return meaningByStatus[i]
 	}
 	switch {
 	case status < 100 || status > 599:

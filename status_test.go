@@ -39,3 +39,31 @@ func TestMeaningSureImpliesExact(t *testing.T) {
 		}
 	}
 }
+
+// MeaningOf answers from its array exactly what the table and the rules for
+// other values say, for every int a handler could write and a few beyond.
+func TestMeaningOfEveryStatus(t *testing.T) {
+	for status := -1; status <= 1000; status++ {
+		want, ok := statusMeanings[status]
+		switch {
+		case ok:
+		case status < 100 || status > 599:
+			want = StatusMeaning{Condition: CondInternal, Exact: true}
+		case status >= 500:
+			want = StatusMeaning{Condition: CondInternal}
+		default:
+			want = StatusMeaning{Condition: CondMalformedBody}
+		}
+		if got := MeaningOf(status); got != want {
+			t.Errorf("MeaningOf(%d) = %+v, want %+v", status, got, want)
+		}
+	}
+}
+
+func BenchmarkMeaningOf(b *testing.B) {
+	for b.Loop() {
+		for _, s := range [...]int{404, 405, 413, 429, 500, 503, 418} {
+			_ = MeaningOf(s)
+		}
+	}
+}
