@@ -213,8 +213,8 @@ func floorContractMux() *http.ServeMux {
 // must do at the least.
 func floorNormalizer(mux *http.ServeMux) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		nw := &normalizingWriter{ResponseWriter: w}
-		nw.id = contractHeaders(w.Header())
+		nw := &normalizingWriter{ResponseWriter: w, id: newRequestID()}
+		w.Header()["X-Request-Id"] = []string{nw.id} // on every response, as the stack's
 		mux.ServeHTTP(nw, r)
 	})
 }
@@ -255,12 +255,26 @@ func (w *normalizingWriter) Write(b []byte) (int, error) {
 }
 
 // contractHeaders404 sets the error's headers over what http.Error left
-// (its text/plain Content-Type; its nosniff stays as it is).
+// (its text/plain Content-Type among them).
 func contractHeaders404(h http.Header, id string) {
 	h["Content-Type"] = ctJSON
 	h["Cache-Control"] = ccNoStore
+	h["X-Content-Type-Options"] = xctoNosniff
 	h["Content-Language"] = clEn
 	h["Vary"] = varyBoth
+}
+
+// newRequestID is a request ID as the stack makes one: 26 base-32
+// characters of two runtime-random words.
+func newRequestID() string {
+	const alphabet = "0123456789abcdefghjkmnpqrstvwxyz"
+	var b [26]byte
+	hi, lo := rand.Uint64(), rand.Uint64()
+	for i := range 13 {
+		b[i], b[13+i] = alphabet[hi&31], alphabet[lo&31]
+		hi, lo = hi>>5, lo>>5
+	}
+	return string(b[:])
 }
 
 type floorContractError struct {
@@ -282,17 +296,9 @@ var (
 )
 
 // contractHeaders assigns the six headers the cheapest way http.Header
-// allows (canonical keys, shared values) and returns the request's new ID:
-// 26 base-32 characters of two runtime-random words, as the stack's.
+// allows (canonical keys, shared values) and returns the request's new ID.
 func contractHeaders(h http.Header) string {
-	const alphabet = "0123456789abcdefghjkmnpqrstvwxyz"
-	var b [26]byte
-	hi, lo := rand.Uint64(), rand.Uint64()
-	for i := range 13 {
-		b[i], b[13+i] = alphabet[hi&31], alphabet[lo&31]
-		hi, lo = hi>>5, lo>>5
-	}
-	id := string(b[:])
+	id := newRequestID()
 	h["Content-Type"] = ctJSON
 	h["X-Request-Id"] = []string{id}
 	h["Cache-Control"] = ccNoStore
