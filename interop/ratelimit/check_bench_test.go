@@ -4,7 +4,9 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"fmt"
 	"runtime"
+	"slices"
 	"testing"
 	"time"
 
@@ -203,8 +205,14 @@ func BenchmarkCheckRatio(b *testing.B) {
 		m := ratelimit.NewMemory(ratelimit.MemoryConfig{})
 		out := make([]ratelimit.Status, len(policies))
 		w := &rlDiscard{h: http.Header{}}
-		policyV := []string{`"second";q=1000000;w=1`}
-		valueV := []string{`"second";r=999999;t=1`}
+		// The values the middleware sends for these policies, taken from
+		// one of its responses.
+		ratelimit.New(ratelimit.Config{Policies: policies}).Middleware(rlNoop).ServeHTTP(w, ip)
+		policyV := slices.Clone(w.h["Ratelimit-Policy"])
+		valueV := slices.Clone(w.h["Ratelimit"])
+		if len(policyV) != 1 || len(valueV) != 1 {
+			panic(fmt.Sprintf("the middleware sent %v", w.h))
+		}
 		return func(i int) {
 			clear(w.h)
 			m.Allow(ctx, keys[i], 1, policies, out)
