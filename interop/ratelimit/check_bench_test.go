@@ -2,9 +2,9 @@ package ratelimit_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"fmt"
 	"runtime"
 	"slices"
 	"testing"
