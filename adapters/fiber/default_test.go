@@ -1,0 +1,53 @@
+package apierrfiber_test
+
+import (
+	"strings"
+	"testing"
+
+	apierrfiber "github.com/apierr/apierr/adapters/fiber"
+	"github.com/gofiber/fiber/v2"
+)
+
+// TestDefaultCatalog runs the conditions whose status the fax catalog
+// rebinds against the default catalog, whose codes are the conditions.
+func TestDefaultCatalog(t *testing.T) {
+	app := apierrfiber.New(nil, fiber.Config{BodyLimit: 64, DisableStartupMessage: true})
+	app.Post("/bind", func(c *fiber.Ctx) error {
+		var v struct {
+			To string `json:"to" validate:"required"`
+		}
+		return apierrfiber.Bind(c, &v)
+	})
+	base := serve(t, app)
+	for _, tc := range []struct {
+		name, method, path, body string
+		header                   []string
+		status                   int
+		code                     string
+		ctxKey                   string
+		ctxVal                   any
+	}{
+		{name: "a body over BodyLimit is payload_too_large", method: "POST", path: "/bind", body: strings.Repeat("x", 100),
+			status: 413, code: "payload_too_large", ctxKey: "limit_bytes", ctxVal: float64(64)},
+		{name: "Bind refuses a body that is not JSON", method: "POST", path: "/bind", body: "{}", header: []string{"Content-Type", "text/plain"},
+			status: 415, code: "unsupported_media_type"},
+		{name: "Bind's empty body is malformed_body", method: "POST", path: "/bind", header: []string{"Content-Type", "application/json"},
+			status: 400, code: "malformed_body"},
+		{name: "Bind's validation names the field", method: "POST", path: "/bind", body: "{}",
+			status: 422, code: "validation_failed"},
+		{name: "wrong method", method: "GET", path: "/bind", status: 405, code: "method_not_allowed"},
+		{name: "unknown path", method: "GET", path: "/x", status: 404, code: "endpoint_not_found"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := send(t, base, tc.method, tc.path, tc.body, tc.header...)
+			id := r.header.Get("X-Request-Id")
+			if r.status != tc.status || r.body["error"] != tc.code || id == "" || r.body["request_id"] != id ||
+				r.header.Get("Content-Type") != "application/json" {
+				t.Fatalf("%d %v %s", r.status, r.header, r.raw)
+			}
+			if tc.ctxKey != "" && context(r)[tc.ctxKey] != tc.ctxVal {
+				t.Errorf("context %v", context(r))
+			}
+		})
+	}
+}

@@ -1,0 +1,398 @@
+package apierrfiber_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/apierr/apierr"
+	apierrfiber "github.com/apierr/apierr/adapters/fiber"
+	"github.com/apierr/apierr/auth"
+	"github.com/apierr/apierr/examples/fax"
+	"github.com/apierr/apierr/idempotency"
+	"github.com/apierr/apierr/middleware"
+	"github.com/apierr/apierr/ratelimit"
+	"github.com/gofiber/fiber/v2"
+)
+
+const testKey = "fx_test_fibr_0123456789abcdef"
+
+// bodyLimit is the test app's fiber.Config.BodyLimit.
+const bodyLimit = 4096
+
+type sendFax struct {
+	To    string `json:"to" validate:"required,e164"`
+	File  string `json:"file" validate:"required,base64"`
+	Pages int    `json:"pages" validate:"omitempty,min=1,max=50"`
+}
+
+// logBuf collects the app's log records as JSON lines.
+type logBuf struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (l *logBuf) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.Write(p)
+}
+
+// records returns the records logged for request ID id.
+func (l *logBuf) records(id string) []map[string]any {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []map[string]any
+	for line := range strings.SplitSeq(l.buf.String(), "\n") {
+		var m map[string]any
+		if json.Unmarshal([]byte(line), &m) == nil && m["request_id"] == id {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// serve runs app on a real loopback listener and returns its base URL.
+func serve(t *testing.T, app *fiber.App) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- app.Listener(ln) }()
+	t.Cleanup(func() {
+		if err := app.Shutdown(); err != nil {
+			t.Errorf("shutdown: %v", err)
+		}
+		if err := <-done; err != nil {
+			t.Errorf("listener: %v", err)
+		}
+	})
+	return "http://" + ln.Addr().String()
+}
+
+// newServer serves a fiber app with apierr installed, on a real server.
+func newServer(t *testing.T) (string, *logBuf) {
+	t.Helper()
+	cat, err := fax.NewCatalog("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := auth.NewMemoryKeyStore()
+	if err := keys.Add(testKey, apierr.Principal{Tenant: "acme", Environment: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	authn := apierrfiber.Wrap(auth.New(auth.Config{Keys: keys, Realm: "fax"}))
+	limit := ratelimit.New(ratelimit.Config{Policies: []ratelimit.Policy{ratelimit.PerMinute(3)}, Key: ratelimit.ByKeyID})
+	once := idempotency.New(idempotency.Config{})
+	logs := &logBuf{}
+
+	app := apierrfiber.Config{
+		Catalog: cat,
+		Logger:  slog.New(slog.NewJSONHandler(logs, nil)),
+		Fiber:   fiber.Config{BodyLimit: bodyLimit, DisableStartupMessage: true},
+	}.New()
+	app.Post("/fax", authn, apierrfiber.Wrap(middleware.RequireContentType("application/json")), apierrfiber.Wrap(once),
+		func(c *fiber.Ctx) error {
+			var req sendFax
+			if err := apierrfiber.Bind(c, &req); err != nil {
+				return err
+			}
+			if strings.HasSuffix(req.To, "0402") {
+				return apierr.New("insufficient_balance").With("available", 0).With("required", 10)
+			}
+			return c.Status(http.StatusCreated).JSON(fiber.Map{"id": "fax_1", "to": req.To})
+		})
+	app.Post("/parse", func(c *fiber.Ctx) error {
+		var req sendFax
+		if err := c.BodyParser(&req); err != nil {
+			return err
+		}
+		return c.SendStatus(http.StatusNoContent)
+	})
+	app.Get("/limited", authn, apierrfiber.Wrap(limit.Middleware), func(c *fiber.Ctx) error {
+		return c.SendStatus(http.StatusNoContent)
+	})
+	app.Get("/whoami", authn, func(c *fiber.Ctx) error {
+		p := apierr.PrincipalFrom(c.UserContext())
+		return c.JSON(fiber.Map{"tenant": p.Tenant, "request_id": apierr.RequestID(c.UserContext())})
+	})
+	app.Get("/fax/:id", func(c *fiber.Ctx) error { return fiber.ErrNotFound })
+	app.Get("/plain404", func(c *fiber.Ctx) error { return c.Status(http.StatusNotFound).SendString("nothing here") })
+	app.Get("/forbidden", func(c *fiber.Ctx) error { return c.Status(http.StatusForbidden).JSON(fiber.Map{"error": "no"}) })
+	app.Get("/teapot", func(c *fiber.Ctx) error { return fiber.NewError(http.StatusTeapot, "short and stout") })
+	app.Get("/unavailable", func(c *fiber.Ctx) error { return fiber.NewError(http.StatusServiceUnavailable, "db down") })
+	app.Get("/panic", func(c *fiber.Ctx) error { panic("boom") })
+	app.Get("/plain-error", func(c *fiber.Ctx) error { return errors.New("secret detail") })
+	app.Get("/items", func(c *fiber.Ctx) error {
+		var q struct {
+			Limit int `query:"limit"`
+		}
+		if err := c.QueryParser(&q); err != nil {
+			return err
+		}
+		return c.JSON(q)
+	})
+	return serve(t, app), logs
+}
+
+type reply struct {
+	status int
+	header http.Header
+	body   map[string]any
+	raw    string
+}
+
+func send(t *testing.T, base, method, path, body string, kv ...string) reply {
+	t.Helper()
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	req, err := http.NewRequest(method, base+path, rd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	for i := 0; i+1 < len(kv); i += 2 {
+		req.Header.Set(kv[i], kv[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	rep := reply{status: resp.StatusCode, header: resp.Header, raw: string(raw)}
+	_ = json.Unmarshal(raw, &rep.body)
+	return rep
+}
+
+// contract checks what every catalog error carries.
+func contract(t *testing.T, r reply, status int, code string) {
+	t.Helper()
+	if r.status != status || r.body["error"] != code {
+		t.Fatalf("got %d %v, want %d %s: %s", r.status, r.body["error"], status, code, r.raw)
+	}
+	if ct := r.header.Get("Content-Type"); ct != "application/json" {
+		t.Errorf("Content-Type %q", ct)
+	}
+	id := r.header.Get("X-Request-Id")
+	if id == "" || r.body["request_id"] != id {
+		t.Errorf("request id header %q, body %v", id, r.body["request_id"])
+	}
+	if docs, _ := r.body["docs"].(string); !strings.HasPrefix(docs, "https://mintfax.com/docs/errors/") {
+		t.Errorf("docs %q", docs)
+	}
+	if r.header.Get("Cache-Control") != "no-store" || r.header.Get("X-Content-Type-Options") != "nosniff" {
+		t.Errorf("headers %v", r.header)
+	}
+}
+
+func context(r reply) map[string]any {
+	c, _ := r.body["context"].(map[string]any)
+	return c
+}
+
+const goodFax = `{"to":"+14155550123","file":"JVBERi0xLjQK"}`
+
+func TestFiberErrorsAreCatalogErrors(t *testing.T) {
+	base, _ := newServer(t)
+	authz := []string{"Authorization", "Bearer " + testKey}
+
+	for _, tc := range []struct {
+		name, method, path, body string
+		header                   []string
+		status                   int
+		code                     string
+		leak                     string // text that must not reach the client
+	}{
+		{name: "unknown path is endpoint_not_found", method: "GET", path: "/nowhere", status: 404, code: "endpoint_not_found"},
+		{name: "a handler's fiber.ErrNotFound is not_found", method: "GET", path: "/fax/fax_nope", status: 404, code: "not_found"},
+		{name: "a plain 404 a handler sent is not_found", method: "GET", path: "/plain404", status: 404, code: "not_found", leak: "nothing here"},
+		{name: "a 403 a handler sent is forbidden, its body dropped", method: "GET", path: "/forbidden", status: 403, code: "forbidden", leak: `"no"`},
+		{name: "an unmapped 4xx keeps its status", method: "GET", path: "/teapot", status: 418, code: "bad_request", leak: "stout"},
+		{name: "a panic is internal, no detail", method: "GET", path: "/panic", status: 500, code: "internal_server_error", leak: "boom"},
+		{name: "a plain error is internal, its text in the log only", method: "GET", path: "/plain-error", status: 500, code: "internal_server_error", leak: "secret"},
+		{name: "no credentials is api_key_missing", method: "POST", path: "/fax", body: goodFax, status: 401, code: "api_key_missing"},
+		{name: "an unknown key is api_key_invalid", method: "POST", path: "/fax", body: goodFax, header: []string{"Authorization", "Bearer fx_test_nope_0000000000000000"}, status: 401, code: "api_key_invalid"},
+		{name: "a syntax error is bad_request", method: "POST", path: "/fax", body: "{\n\"to\": ,}", header: authz, status: 400, code: "bad_request"},
+		{name: "a text/plain body is refused by RequireContentType", method: "POST", path: "/fax", body: goodFax, header: append([]string{"Content-Type", "text/plain"}, authz...), status: 400, code: "bad_request"},
+		{name: "BodyParser's syntax error is bad_request", method: "POST", path: "/parse", body: `{"to":`, status: 400, code: "bad_request"},
+		{name: "BodyParser's type error is bad_request", method: "POST", path: "/parse", body: `{"pages":"two"}`, status: 400, code: "bad_request"},
+		{name: "QueryParser's type error is bad_request", method: "GET", path: "/items?limit=lots", status: 400, code: "bad_request"},
+		{name: "a handler's *apierr.Error renders natively", method: "POST", path: "/fax", body: `{"to":"+14155550402","file":"eA=="}`, header: authz, status: 402, code: "insufficient_balance"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := send(t, base, tc.method, tc.path, tc.body, tc.header...)
+			contract(t, r, tc.status, tc.code)
+			if tc.leak != "" && strings.Contains(r.raw, tc.leak) {
+				t.Errorf("leaked %q: %s", tc.leak, r.raw)
+			}
+		})
+	}
+
+}
+
+func TestFiberErrorHeaders(t *testing.T) {
+	base, _ := newServer(t)
+	t.Run("wrong method is method_not_allowed with Allow", func(t *testing.T) {
+		r := send(t, base, "DELETE", "/fax", "")
+		contract(t, r, 405, "method_not_allowed")
+		if r.header.Get("Allow") != "POST" {
+			t.Errorf("Allow %q", r.header.Get("Allow"))
+		}
+		if got, _ := context(r)["allowed"].([]any); len(got) != 1 || got[0] != "POST" {
+			t.Errorf("allowed %v", context(r)["allowed"])
+		}
+	})
+	t.Run("a 503 is unavailable with Retry-After, its message logged only", func(t *testing.T) {
+		r := send(t, base, "GET", "/unavailable", "")
+		if r.status != 503 || r.header.Get("Retry-After") != "5" || strings.Contains(r.raw, "db down") || r.body["request_id"] == nil {
+			t.Fatalf("%d %v %s", r.status, r.header, r.raw)
+		}
+	})
+	t.Run("a 401 carries a challenge", func(t *testing.T) {
+		r := send(t, base, "POST", "/fax", goodFax)
+		if r.header.Get("WWW-Authenticate") == "" {
+			t.Errorf("no challenge: %v", r.header)
+		}
+	})
+	t.Run("Accept picks the format", func(t *testing.T) {
+		r := send(t, base, "GET", "/nowhere", "", "Accept", "application/problem+json")
+		id := r.header.Get("X-Request-Id")
+		if r.status != 404 || r.header.Get("Content-Type") != "application/problem+json" || !strings.Contains(r.header.Get("Vary"), "Accept") ||
+			r.body["code"] != "endpoint_not_found" || r.body["status"] != float64(404) || id == "" || r.body["request_id"] != id ||
+			!strings.HasPrefix(r.body["type"].(string), "https://mintfax.com/docs/errors/") {
+			t.Errorf("%d %v %s", r.status, r.header, r.raw)
+		}
+	})
+	t.Run("HEAD has the status and headers, no body", func(t *testing.T) {
+		r := send(t, base, "HEAD", "/nowhere", "")
+		if r.status != 404 || r.raw != "" || r.header.Get("X-Request-Id") == "" {
+			t.Errorf("%d %v %q", r.status, r.header, r.raw)
+		}
+	})
+}
+
+func TestBinding(t *testing.T) {
+	base, _ := newServer(t)
+	authz := []string{"Authorization", "Bearer " + testKey}
+	t.Run("a body over BodyLimit is refused before routing, with limit_bytes", func(t *testing.T) {
+		// The fax catalog binds payload_too_large to validation_failed (422).
+		r := send(t, base, "POST", "/fax", `{"to":"`+strings.Repeat("1", 2*bodyLimit)+`"}`, authz...)
+		contract(t, r, 422, "validation_failed")
+		if context(r)["limit_bytes"] != float64(bodyLimit) {
+			t.Errorf("%s", r.raw)
+		}
+	})
+	t.Run("a type error names the field", func(t *testing.T) {
+		r := send(t, base, "POST", "/fax", `{"to":"+14155550123","file":"eA==","pages":"two"}`, authz...)
+		contract(t, r, 400, "bad_request")
+		if c := context(r); c["field"] != "pages" || c["expected"] != "integer" {
+			t.Errorf("context %v", c)
+		}
+	})
+	t.Run("QueryParser's error names the parameter", func(t *testing.T) {
+		r := send(t, base, "GET", "/items?limit=lots", "")
+		if context(r)["field"] != "limit" {
+			t.Errorf("%s", r.raw)
+		}
+	})
+	t.Run("validation lists every field by its JSON name", func(t *testing.T) {
+		r := send(t, base, "POST", "/fax", `{"to":"0123","pages":99}`, authz...)
+		contract(t, r, 422, "validation_failed")
+		errs, _ := context(r)["errors"].(map[string]any)
+		for _, f := range []string{"to", "file", "pages"} {
+			if errs[f] == nil {
+				t.Errorf("no error for %s: %s", f, r.raw)
+			}
+		}
+		if msgs, _ := errs["file"].([]any); len(msgs) != 1 || msgs[0] != "The file field is required." {
+			t.Errorf("file: %v", errs["file"])
+		}
+	})
+	t.Run("Bind refuses a body that is not JSON", func(t *testing.T) {
+		// /whoami has no RequireContentType: Bind itself answers. The fax
+		// catalog maps unsupported_media_type to bad_request (400).
+		r := send(t, base, "POST", "/fax", goodFax, append([]string{"Content-Type", "application/xml"}, authz...)...)
+		contract(t, r, 400, "bad_request")
+	})
+}
+
+func TestRequestID(t *testing.T) {
+	base, _ := newServer(t)
+	for _, tc := range []struct {
+		name, sent string
+		kept       bool
+	}{
+		{"a valid incoming ID is kept", "req-abc.123:x", true},
+		{"an unsafe incoming ID is replaced", "bad id\"", false},
+		{"an ID over 128 bytes is replaced", strings.Repeat("a", 129), false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := send(t, base, "GET", "/nowhere", "", "X-Request-Id", tc.sent)
+			got := r.header.Get("X-Request-Id")
+			if (got == tc.sent) != tc.kept || got == "" || r.body["request_id"] != got {
+				t.Errorf("sent %q, got header %q body %v", tc.sent, got, r.body["request_id"])
+			}
+		})
+	}
+	t.Run("a success carries the request ID too", func(t *testing.T) {
+		r := send(t, base, "GET", "/items?limit=3", "")
+		if r.status != 200 || len(r.header.Get("X-Request-Id")) != 26 {
+			t.Errorf("%d %v", r.status, r.header)
+		}
+	})
+}
+
+func TestLogRecord(t *testing.T) {
+	base, logs := newServer(t)
+	for _, tc := range []struct {
+		name, path      string
+		status          float64
+		code, route     string
+		level           string
+		cause, hasStack bool
+	}{
+		{"an unknown path", "/nowhere", 404, "endpoint_not_found", "", "INFO", false, false},
+		{"a matched route's 404", "/fax/fax_1", 404, "not_found", "GET /fax/:id", "INFO", false, false},
+		{"a panic, with its stack", "/panic", 500, "internal_server_error", "GET /panic", "ERROR", true, true},
+		{"a plain error, with its cause", "/plain-error", 500, "internal_server_error", "GET /plain-error", "ERROR", true, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := send(t, base, "GET", tc.path, "")
+			recs := logs.records(r.header.Get("X-Request-Id"))
+			if len(recs) != 1 {
+				t.Fatalf("%d records: %v", len(recs), recs)
+			}
+			rec := recs[0]
+			if rec["status"] != tc.status || rec["code"] != tc.code || rec["route"] != tc.route || rec["level"] != tc.level ||
+				rec["method"] != "GET" || rec["path"] != tc.path || rec["latency"] == nil {
+				t.Errorf("record %v", rec)
+			}
+			if _, ok := rec["cause"]; ok != tc.cause {
+				t.Errorf("cause %v", rec["cause"])
+			}
+			if s, _ := rec["stack"].(string); (s != "") != tc.hasStack || tc.hasStack && !strings.Contains(s, "fiber_test.go") {
+				t.Errorf("stack %q", s)
+			}
+		})
+	}
+	t.Run("a success is not logged", func(t *testing.T) {
+		r := send(t, base, "GET", "/items", "")
+		if recs := logs.records(r.header.Get("X-Request-Id")); r.status != 200 || len(recs) != 0 {
+			t.Errorf("%d %v", r.status, recs)
+		}
+	})
+}

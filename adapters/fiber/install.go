@@ -1,0 +1,289 @@
+package apierrfiber
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"time"
+
+	"github.com/apierr/apierr"
+	"github.com/apierr/apierr/middleware"
+	"github.com/gofiber/fiber/v2"
+)
+
+// Config configures New. Its zero value works: the default catalog,
+// slog.Default(), request IDs from middleware.NewRequestID, an incoming ID
+// adopted when middleware.ValidRequestID accepts it, and fiber's defaults.
+type Config struct {
+	// Catalog renders every error (nil: apierr.Default()).
+	Catalog *apierr.Catalog
+	// Logger receives one record per error response (nil: slog.Default(),
+	// resolved once by New).
+	Logger *slog.Logger
+	// Level is the level of a 4xx record (nil: middleware.DefaultLevel,
+	// info); 5xx records are at error.
+	Level middleware.LevelFunc
+	// RequestIDFunc generates request IDs (nil: middleware.NewRequestID).
+	RequestIDFunc func() string
+	// IgnoreIncomingRequestID always generates the request ID, as
+	// middleware.WithoutIncomingRequestID does (default: false, a valid
+	// incoming ID is kept).
+	IgnoreIncomingRequestID bool
+	// Now replaces time.Now for the latency of log records (tests).
+	Now func() time.Time
+	// Fiber is the app's own configuration. New replaces its ErrorHandler;
+	// its BodyLimit (fiber's default, 4 MiB, when zero) is the limit_bytes
+	// of payload_too_large.
+	Fiber fiber.Config
+}
+
+// New returns a fiber app with apierr installed for cat: see the package
+// doc. It is Config{Catalog: cat, Fiber: fiberCfg[0]}.New(); fiberCfg is
+// fiber.New's (at most one).
+func New(cat *apierr.Catalog, fiberCfg ...fiber.Config) *fiber.App {
+	cfg := Config{Catalog: cat}
+	if len(fiberCfg) > 0 {
+		cfg.Fiber = fiberCfg[0]
+	}
+	return cfg.New()
+}
+
+// defaultBodyLimit is fiber v2's BodyLimit when its Config leaves it zero.
+const defaultBodyLimit = 4 * 1024 * 1024
+
+// New returns a fiber app with apierr installed as cfg says: the app's
+// ErrorHandler renders catalog errors, and its first middleware (app.Use)
+// gives every request its request ID and apierr.State, recovers panics,
+// renders the errors handlers return and writes the log record. Add routes
+// and other middleware to the app it returns.
+func (cfg Config) New() *fiber.App {
+	a := &adapter{cat: cfg.Catalog, logger: cfg.Logger, level: cfg.Level, newID: cfg.RequestIDFunc,
+		untrust: cfg.IgnoreIncomingRequestID, now: cfg.Now, limit: int64(cfg.Fiber.BodyLimit)}
+	if a.cat == nil {
+		a.cat = apierr.Default()
+	}
+	if a.logger == nil {
+		a.logger = slog.Default()
+	}
+	if a.level == nil {
+		a.level = middleware.DefaultLevel
+	}
+	if a.now == nil {
+		a.now = time.Now
+	}
+	if a.newID == nil {
+		a.newID = middleware.NewRequestID
+	}
+	if a.limit <= 0 {
+		a.limit = defaultBodyLimit
+	}
+	a.idHeader = http.CanonicalHeaderKey(a.cat.RequestIDHeader())
+	fc := cfg.Fiber
+	fc.ErrorHandler = a.errorHandler
+	app := fiber.New(fc)
+	app.Use(a.handle)
+	return app
+}
+
+// adapter is one app's installation: the settings of Config, resolved.
+type adapter struct {
+	cat      *apierr.Catalog
+	idHeader string // canonical
+	logger   *slog.Logger
+	level    middleware.LevelFunc
+	newID    func() string
+	untrust  bool
+	now      func() time.Time
+	limit    int64 // fiber's BodyLimit
+}
+
+// localsKey is the fiber.Ctx local that holds the request's *request.
+type localsKey struct{}
+
+// requestOf returns the request's apierr side, nil when the adapter's
+// middleware has not run for it.
+func requestOf(c *fiber.Ctx) *request {
+	rq, _ := c.Locals(localsKey{}).(*request)
+	return rq
+}
+
+// handle is the app's first middleware: the rest of the chain runs inside
+// it.
+func (a *adapter) handle(c *fiber.Ctx) (err error) {
+	rq := a.begin(c)
+	if rq.logging {
+		rq.start = a.now()
+	}
+	defer func() {
+		if v := recover(); v != nil {
+			a.recovered(c, rq, v)
+		}
+		a.log(c, rq)
+	}()
+	a.finish(c, rq, c.Next())
+	return nil
+}
+
+// begin makes the request's State (its ID adopted or generated), sets the
+// request-ID header and carries the State in c.UserContext().
+func (a *adapter) begin(c *fiber.Ctx) *request {
+	rq := &request{a: a}
+	id := ""
+	if !a.untrust {
+		id = a.incomingID(c, rq)
+	}
+	if id == "" {
+		id = a.newID()
+	}
+	rq.state.Reset(a.cat, id)
+	rq.logging = rq.state.ClaimLog() && a.logEnabled()
+	c.Set(a.idHeader, id)
+	c.SetUserContext(rq.state.Attach(c.UserContext()))
+	c.Locals(localsKey{}, rq)
+	return rq
+}
+
+// finish renders err, the chain's error, or, when the chain returned none
+// but left a status ≥400 that is not a catalog error (c.SendStatus(404),
+// c.Status(403).JSON(…)), the catalog error of that status, as the
+// runtime's normalizer does on net/http.
+func (a *adapter) finish(c *fiber.Ctx, rq *request, err error) {
+	if err == nil {
+		s := c.Response().StatusCode()
+		if s < 400 || rq.state.Rendered() || c.Response().IsBodyStream() {
+			return
+		}
+		err = statusError(c, s, false)
+	}
+	rq.render(c, Convert(c, err))
+}
+
+// errorHandler is the app's fiber.ErrorHandler. It renders what reaches
+// fiber outside the middleware: the server's errors before routing (a body
+// over BodyLimit, headers over ReadBufferSize, a read timeout), and an
+// error a handler of a mounted app without its own handler returns.
+func (a *adapter) errorHandler(c *fiber.Ctx, err error) error {
+	rq := requestOf(c)
+	if rq == nil {
+		rq = a.begin(c)
+		if rq.logging {
+			rq.start = a.now()
+		}
+		defer a.log(c, rq)
+	}
+	if !rq.state.Rendered() {
+		rq.render(c, Convert(c, err))
+	}
+	return nil
+}
+
+// recovered answers a panic with the internal condition: its value is the
+// cause and its stack goes to the log only. http.ErrAbortHandler closes
+// the connection after the answer, as net/http aborts it.
+func (a *adapter) recovered(c *fiber.Ctx, rq *request, v any) {
+	if v == http.ErrAbortHandler {
+		c.Context().SetConnectionClose()
+	} else {
+		rq.stack = debug.Stack()
+	}
+	err, ok := v.(error)
+	if !ok {
+		err = fmt.Errorf("apierrfiber: panic: %v", v)
+	} else {
+		err = fmt.Errorf("apierrfiber: panic: %w", err)
+	}
+	if rq.state.Rendered() && !errors.Is(err, http.ErrAbortHandler) {
+		// The client got an error already; the panic came after it.
+		rq.panicked = err
+		return
+	}
+	c.Response().Reset()
+	c.Set(a.idHeader, rq.state.RequestID())
+	rq.reset()
+	rq.render(c, apierr.Internal(err))
+}
+
+// incomingID returns the client's request ID from the catalog's header or,
+// when that is another header, from X-Request-ID; "" when absent or
+// unsafe. It is copied into rq: fiber's header bytes are reused once the
+// request ends, and the ID may outlive it in a log or a job.
+func (a *adapter) incomingID(c *fiber.Ctx, rq *request) string {
+	h := &c.Request().Header
+	v := h.Peek(a.idHeader)
+	if v == nil && a.idHeader != "X-Request-Id" {
+		v = h.Peek("X-Request-Id")
+	}
+	if len(v) == 0 || len(v) > len(rq.inBuf) {
+		return ""
+	}
+	n := copy(rq.inBuf[:], v)
+	id := bytesString(rq.inBuf[:n])
+	if !middleware.ValidRequestID(id) {
+		return ""
+	}
+	return id
+}
+
+// recordLevels are the levels logEnabled asks the handler about.
+var recordLevels = [...]slog.Level{slog.LevelError, slog.LevelInfo, slog.LevelWarn, slog.LevelDebug, middleware.LevelOff - 1}
+
+// logEnabled reports whether the logger takes records at any level: when
+// it takes none (slog.DiscardHandler), no record is built and the clock is
+// not read.
+func (a *adapter) logEnabled() bool {
+	h := a.logger.Handler()
+	for _, l := range recordLevels {
+		if h.Enabled(context.Background(), l) {
+			return true
+		}
+	}
+	return false
+}
+
+// log writes the request's one record when its response is an error, with
+// the attributes of middleware.Stack's (request_id, code, status, method,
+// route, path, latency; cause and stack for a 5xx).
+func (a *adapter) log(c *fiber.Ctx, rq *request) {
+	status := c.Response().StatusCode()
+	if !rq.logging || status < 400 {
+		return
+	}
+	st := &rq.state
+	code := st.Code()
+	level := slog.LevelError
+	if status < 500 {
+		level = a.level(status, code)
+	}
+	ctx := c.UserContext()
+	h := a.logger.Handler()
+	if level == middleware.LevelOff || !h.Enabled(ctx, level) {
+		return
+	}
+	now := a.now()
+	r := rq.httpRequest(c)
+	rec := slog.NewRecord(now, level, "apierr: error response", 0)
+	rec.AddAttrs(
+		slog.String("request_id", st.RequestID()),
+		slog.String("code", code),
+		slog.Int("status", status),
+		slog.String("method", r.Method),
+		slog.String("route", st.Route()),
+		slog.String("path", r.URL.Path),
+		slog.Duration("latency", now.Sub(rq.start)),
+	)
+	if status >= 500 {
+		if e := st.Err(); e != nil && e.Cause() != nil {
+			rec.AddAttrs(slog.String("cause", e.Cause().Error()))
+		}
+		if rq.stack != nil {
+			rec.AddAttrs(slog.String("stack", string(rq.stack)))
+		}
+	}
+	if rq.panicked != nil {
+		rec.AddAttrs(slog.String("panic", rq.panicked.Error()))
+	}
+	_ = h.Handle(ctx, rec) // as Logger.LogAttrs: a handler's error has nowhere to go
+}

@@ -1,0 +1,49 @@
+package apierrfiber_test
+
+import (
+	"testing"
+)
+
+// TestWrap runs apierr's net/http middleware on fiber routes through Wrap.
+func TestWrap(t *testing.T) {
+	base, _ := newServer(t)
+	authz := []string{"Authorization", "Bearer " + testKey}
+	t.Run("the State reaches handlers through UserContext", func(t *testing.T) {
+		r := send(t, base, "GET", "/whoami", "", authz...)
+		if r.status != 200 || r.body["tenant"] != "acme" || r.body["request_id"] != r.header.Get("X-Request-Id") {
+			t.Fatalf("%d %v %s", r.status, r.header, r.raw)
+		}
+	})
+	t.Run("rate limit is 429 with Retry-After and the RateLimit fields", func(t *testing.T) {
+		var r reply
+		for i := range 4 {
+			r = send(t, base, "GET", "/limited", "", authz...)
+			if i < 3 && (r.status != 204 || r.header.Get("RateLimit-Policy") == "") {
+				t.Fatalf("request %d: %d %v", i, r.status, r.header)
+			}
+		}
+		contract(t, r, 429, "rate_limit_exceeded")
+		if r.header.Get("Retry-After") == "" || r.header.Get("RateLimit-Policy") == "" || r.header.Get("RateLimit") == "" {
+			t.Errorf("headers %v", r.header)
+		}
+	})
+	t.Run("idempotency replays and refuses a reused key", func(t *testing.T) {
+		key := []string{"Idempotency-Key", "fiber-1"}
+		first := send(t, base, "POST", "/fax", goodFax, append(authz, key...)...)
+		again := send(t, base, "POST", "/fax", goodFax, append(authz, key...)...)
+		if first.status != 201 || again.status != 201 || again.header.Get("Idempotent-Replayed") != "true" || again.raw != first.raw {
+			t.Fatalf("first %d %s, again %d %v %s", first.status, first.raw, again.status, again.header, again.raw)
+		}
+		contract(t, send(t, base, "POST", "/fax", `{"to":"+14155550199","file":"eA=="}`, append(authz, key...)...), 422, "idempotency_key_reused")
+	})
+	t.Run("idempotency stores a handler's business error", func(t *testing.T) {
+		key := []string{"Idempotency-Key", "fiber-402"}
+		body := `{"to":"+14155550402","file":"eA=="}`
+		first := send(t, base, "POST", "/fax", body, append(authz, key...)...)
+		again := send(t, base, "POST", "/fax", body, append(authz, key...)...)
+		contract(t, first, 402, "insufficient_balance")
+		if again.status != 402 || again.header.Get("Idempotent-Replayed") != "true" || again.raw != first.raw {
+			t.Fatalf("again %d %v %s", again.status, again.header, again.raw)
+		}
+	})
+}

@@ -1,0 +1,186 @@
+package apierrfiber
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+	"unsafe"
+
+	"github.com/apierr/apierr"
+	"github.com/apierr/apierr/middleware"
+	"github.com/gofiber/fiber/v2"
+	"github.com/valyala/fasthttp"
+)
+
+// request is apierr's side of one fiber request, in one allocation: the
+// State, the request ID's bytes, and the net/http view apierr.Write and
+// the wrapped middleware need, built only when one of them runs.
+type request struct {
+	a        *adapter
+	state    apierr.State
+	inBuf    [middleware.MaxRequestIDLength]byte // an incoming ID, copied
+	logging  bool                                // this request logs its error response
+	start    time.Time                           // for the latency
+	stack    []byte                              // a recovered panic's
+	panicked error                               // a panic after the error was rendered
+	noRoute  bool                                // the router matched no route (404, 405)
+	built    bool                                // req is set
+	req      http.Request                        // the view Write renders with
+	url      url.URL                             // req.URL
+	hdr      http.Header                         // req.Header: Accept, Accept-Language
+	full     *http.Request                       // the request the last wrapped middleware handed on
+	w        responseWriter                      // Write's writer
+}
+
+// reset forgets the net/http view, for a render after the response was
+// thrown away (a panic).
+func (rq *request) reset() {
+	rq.w = responseWriter{h: rq.w.h}
+}
+
+// httpRequest returns the net/http view of the request: the one a wrapped
+// middleware handed on when there is one (it carries every header, the
+// body and the context it may have added to), else a minimal request with
+// the method, the path, the Accept and Accept-Language headers and
+// c.UserContext(), which is all apierr.Write reads.
+func (rq *request) httpRequest(c *fiber.Ctx) *http.Request {
+	if rq.full != nil {
+		return rq.full
+	}
+	if !rq.built {
+		rq.built = true
+		rq.url.Path = strings.Clone(c.Path()) // fiber's bytes are reused after the request
+		rq.hdr = make(http.Header, 2)
+		h := &c.Request().Header
+		if v := h.Peek(fiber.HeaderAccept); len(v) > 0 {
+			rq.hdr["Accept"] = []string{string(v)}
+		}
+		if v := h.Peek(fiber.HeaderAcceptLanguage); len(v) > 0 {
+			rq.hdr["Accept-Language"] = []string{string(v)}
+		}
+		rq.req = *rq.req.WithContext(c.UserContext())
+		rq.req.Method = methodOf(c)
+		rq.req.URL = &rq.url
+		rq.req.RequestURI = rq.url.Path
+		rq.req.Header = rq.hdr
+		rq.req.Proto, rq.req.ProtoMajor, rq.req.ProtoMinor = "HTTP/1.1", 1, 1
+		rq.req.Body = http.NoBody
+		rq.state.RecordRoute(&rq.req)
+	}
+	if !rq.noRoute && rq.req.Pattern == "" {
+		if rt := c.Route(); rt != nil && rt.Path != "" {
+			rq.req.Pattern = rq.req.Method + " " + rt.Path
+		}
+	}
+	return &rq.req
+}
+
+// methods are the standard methods as constants: fiber's c.Method() is a
+// view of bytes reused after the request.
+var methods = [...]string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut,
+	http.MethodDelete, http.MethodConnect, http.MethodOptions, http.MethodTrace, http.MethodPatch}
+
+func methodOf(c *fiber.Ctx) string {
+	m := c.Method()
+	for _, s := range methods {
+		if m == s {
+			return s
+		}
+	}
+	return strings.Clone(m)
+}
+
+// render sends e, the request's catalog error, as apierr.Write does on
+// net/http, in place of whatever the response held.
+func (rq *request) render(c *fiber.Ctx, e *apierr.Error) {
+	resp := c.Response()
+	resp.ResetBody()
+	rq.w.reset(c)
+	if v := resp.Header.Peek(fiber.HeaderVary); len(v) > 0 {
+		rq.w.h["Vary"] = []string{string(v)} // Write adds Accept to what is there
+	}
+	apierr.Write(&rq.w, rq.httpRequest(c), e)
+}
+
+// responseWriter is an http.ResponseWriter over a fiber response, for
+// apierr.Write and the wrapped net/http middleware: its header map goes
+// to fasthttp's response headers when the status is written, its body
+// is appended to fasthttp's.
+type responseWriter struct {
+	c      *fiber.Ctx
+	h      http.Header
+	status int // 0 until WriteHeader
+}
+
+var _ http.ResponseWriter = (*responseWriter)(nil)
+
+func (w *responseWriter) reset(c *fiber.Ctx) {
+	if w.h == nil {
+		w.h = make(http.Header, 8)
+	} else {
+		clear(w.h)
+	}
+	w.c, w.status = c, 0
+}
+
+// Header returns the header map sent with the status.
+func (w *responseWriter) Header() http.Header {
+	if w.h == nil {
+		w.h = make(http.Header, 8)
+	}
+	return w.h
+}
+
+// WriteHeader copies the header map to fiber's response and sets its
+// status; after the first call it does nothing, as net/http's.
+func (w *responseWriter) WriteHeader(code int) {
+	if w.status != 0 {
+		return
+	}
+	w.status = code
+	resp := w.c.Response()
+	copyHeader(&resp.Header, w.h, true)
+	resp.SetStatusCode(code)
+}
+
+// Write sends the status (200 when none was written) and appends b to the
+// body.
+func (w *responseWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.WriteHeader(http.StatusOK)
+	}
+	w.c.Response().AppendBody(b)
+	return len(b), nil
+}
+
+// copyHeader sets h's fields on dst, replacing what dst has when replace is
+// true, else only adding fields dst lacks. Content-Length is fasthttp's to
+// work out from the body.
+func copyHeader(dst *fasthttp.ResponseHeader, h http.Header, replace bool) {
+	for k, vs := range h {
+		if k == "Content-Length" {
+			continue
+		}
+		if !replace && dst.Peek(k) != nil {
+			continue
+		}
+		if len(vs) == 0 {
+			dst.Del(k)
+			continue
+		}
+		dst.Set(k, vs[0])
+		for _, v := range vs[1:] {
+			dst.Add(k, v)
+		}
+	}
+}
+
+// bytesString views b as a string; b must not change while the string is
+// in use.
+func bytesString(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafe.String(&b[0], len(b))
+}
