@@ -35,6 +35,8 @@ func TestDefaultCatalog(t *testing.T) {
 			status: 400, code: "malformed_body"},
 		{name: "Bind's validation names the field", method: "POST", path: "/bind", body: "{}",
 			status: 422, code: "validation_failed"},
+		{name: "headers over ReadBufferSize are refused before routing", method: "GET", path: "/x",
+			header: []string{"X-Long", strings.Repeat("a", 8<<10)}, status: 431, code: "payload_too_large"},
 		{name: "wrong method", method: "GET", path: "/bind", status: 405, code: "method_not_allowed"},
 		{name: "unknown path", method: "GET", path: "/x", status: 404, code: "endpoint_not_found"},
 	} {

@@ -56,7 +56,13 @@
 //     buffers; the real cap is fiber.Config.BodyLimit (and ReadTimeout).
 //     middleware.Timeout cannot stop a fiber handler.
 //   - A body the handler streams is not handed to a middleware that records
-//     responses (idempotency stores its status and headers only).
+//     responses: the client gets it, the middleware sees no response (an
+//     idempotency key is then not stored for replay).
+//   - fasthttp's read buffer (fiber.Config.ReadBufferSize, 4 KiB by
+//     default) caps the request headers where net/http takes 1 MiB: over
+//     it, the ErrorHandler answers 431, payload_too_large with that status
+//     (a catalog that binds payload_too_large to a code of another status
+//     answers that code with 431). Raise it for clients with large headers.
 //   - fiber answers a method it does not know (not in RequestMethods) with a
 //     plain 400 "Invalid http method" before any handler or error handler
 //     runs.

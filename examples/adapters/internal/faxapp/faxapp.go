@@ -1,4 +1,4 @@
-// Package faxapp is what the three framework examples share: the fax
+// Package faxapp is what the framework examples share: the fax
 // catalog, the keys, the net/http middleware each mounts in its framework's
 // way, the little domain (balances, faxes) and the program's main.
 package faxapp
@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"net"
 	"net/http"
 	"os"
 	"os/signal"
@@ -161,13 +162,32 @@ func SampleFax() string {
 // Main runs an example: --addr, a banner with the keys and what to try,
 // then the handler newHandler builds, until interrupted.
 func Main(framework string, newHandler func(*App) http.Handler) {
-	if err := run(os.Args[1:], os.Stdout, framework, newHandler); err != nil {
+	MainServer(framework, func(a *App) Server { return HTTPServer(newHandler(a)) })
+}
+
+// Server is an example's server: Serve answers on ln until Shutdown.
+// *http.Server is one; a framework that is not net/http (fiber) brings its
+// own.
+type Server interface {
+	Serve(ln net.Listener) error
+	Shutdown(ctx context.Context) error
+}
+
+// HTTPServer is the net/http server of the examples that have a handler.
+func HTTPServer(h http.Handler) *http.Server {
+	return &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+}
+
+// MainServer is Main for a framework that serves by itself: newServer
+// builds its server.
+func MainServer(framework string, newServer func(*App) Server) {
+	if err := run(os.Args[1:], os.Stdout, framework, newServer); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
 }
 
-func run(args []string, out io.Writer, framework string, newHandler func(*App) http.Handler) error {
+func run(args []string, out io.Writer, framework string, newServer func(*App) Server) error {
 	fs := flag.NewFlagSet(framework, flag.ContinueOnError)
 	addr := fs.String("addr", "127.0.0.1:8080", "listen `address`")
 	if err := fs.Parse(args); err != nil {
@@ -178,7 +198,11 @@ func run(args []string, out io.Writer, framework string, newHandler func(*App) h
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Addr: *addr, Handler: newHandler(app), ReadHeaderTimeout: 10 * time.Second}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	srv := newServer(app)
 	fmt.Fprintf(out, `apierr on %s: the fax API on %s
   sandbox key: %s   (%d credits)
   live key:    %s   (no credits: POST /fax answers insufficient_balance)
@@ -193,7 +217,7 @@ func run(args []string, out io.Writer, framework string, newHandler func(*App) h
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	errc := make(chan error, 1)
-	go func() { errc <- srv.ListenAndServe() }()
+	go func() { errc <- srv.Serve(ln) }()
 	select {
 	case err := <-errc:
 		return err

@@ -3,6 +3,8 @@ package faxapptest
 
 import (
 	"context"
+	"errors"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -31,8 +33,47 @@ func Serve(t *testing.T, newHandler func(*faxapp.App) http.Handler) (*httptest.S
 // reused Idempotency-Key) and fails on any failed or skipped check.
 func Probe(t *testing.T, newHandler func(*faxapp.App) http.Handler) {
 	srv, app := Serve(t, newHandler)
+	probeAll(t, srv.URL, app)
+}
+
+// ServeServer starts the server newServer builds (a framework that serves
+// by itself) on a loopback listener, its docs links on it, and returns
+// its base URL and the app. The server is shut down when the test ends.
+func ServeServer(t *testing.T, newServer func(*faxapp.App) faxapp.Server) (string, *faxapp.App) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := "http://" + ln.Addr().String()
+	app, err := faxapp.New(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := newServer(app)
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ln) }()
+	t.Cleanup(func() {
+		if err := srv.Shutdown(context.Background()); err != nil {
+			t.Errorf("shutdown: %v", err)
+		}
+		if err := <-done; err != nil && !errors.Is(err, http.ErrServerClosed) {
+			t.Errorf("serve: %v", err)
+		}
+	})
+	return base, app
+}
+
+// ProbeServer is Probe for a framework that serves by itself.
+func ProbeServer(t *testing.T, newServer func(*faxapp.App) faxapp.Server) {
+	base, app := ServeServer(t, newServer)
+	probeAll(t, base, app)
+}
+
+func probeAll(t *testing.T, base string, app *faxapp.App) {
+	t.Helper()
 	rep, err := probe.Run(context.Background(), probe.Config{
-		BaseURL:     srv.URL,
+		BaseURL:     base,
 		Catalog:     app.Catalog,
 		Key:         app.SandboxKey,
 		PostPath:    "/fax",
