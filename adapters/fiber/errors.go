@@ -31,17 +31,21 @@ import (
 //     validation_failed with every field;
 //   - any other error is internal, its text in the log only.
 func Convert(c *fiber.Ctx, err error) *apierr.Error {
+	// The unwrapped cases first: errors.As makes its target escape, an
+	// allocation on every error path.
+	switch e := err.(type) {
+	case *apierr.Error:
+		return e
+	case *fiber.Error:
+		return fiberError(c, e, err)
+	}
 	var ae *apierr.Error
 	if errors.As(err, &ae) {
 		return ae
 	}
 	var fe *fiber.Error
 	if errors.As(err, &fe) {
-		e := statusError(c, fe.Code, routerError(c, fe))
-		if fe.Code >= 500 {
-			e.WithCause(err) // a fresh error: only the 404s are shared
-		}
-		return e
+		return fiberError(c, fe, err)
 	}
 	if e := adapt.DecodeError(err); e != nil {
 		return e
@@ -53,6 +57,15 @@ func Convert(c *fiber.Ctx, err error) *apierr.Error {
 		return e
 	}
 	return apierr.From(err)
+}
+
+// fiberError is the catalog error of fe, found in err's chain.
+func fiberError(c *fiber.Ctx, fe *fiber.Error, err error) *apierr.Error {
+	e := statusError(c, fe.Code, routerError(c, fe))
+	if fe.Code >= 500 {
+		e.WithCause(err) // a fresh error: only the 404s are shared
+	}
+	return e
 }
 
 // routerError reports whether fe is fiber's router's answer to a request

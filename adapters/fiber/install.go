@@ -122,6 +122,7 @@ func (a *adapter) handle(c *fiber.Ctx) (err error) {
 			a.recovered(c, rq, v)
 		}
 		a.log(c, rq)
+		rq.release()
 	}()
 	a.finish(c, rq, c.Next())
 	return nil
@@ -172,7 +173,10 @@ func (a *adapter) errorHandler(c *fiber.Ctx, err error) error {
 		if rq.logging {
 			rq.start = a.now()
 		}
-		defer a.log(c, rq)
+		defer func() {
+			a.log(c, rq)
+			rq.release()
+		}()
 	}
 	if !rq.state.Rendered() {
 		rq.render(c, Convert(c, err))

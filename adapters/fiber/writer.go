@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 	"unsafe"
 
@@ -20,6 +21,7 @@ type request struct {
 	a        *adapter
 	state    apierr.State
 	inBuf    [middleware.MaxRequestIDLength]byte // an incoming ID, copied
+	idHdr    [1]string                           // the request-ID header's value, shared with Write's header map
 	logging  bool                                // this request logs its error response
 	start    time.Time                           // for the latency
 	stack    []byte                              // a recovered panic's
@@ -51,13 +53,17 @@ func (rq *request) httpRequest(c *fiber.Ctx) *http.Request {
 	if !rq.built {
 		rq.built = true
 		rq.url.Path = strings.Clone(c.Path()) // fiber's bytes are reused after the request
-		rq.hdr = make(http.Header, 2)
+		// Write reads Accept and Accept-Language; a nil map answers "".
 		h := &c.Request().Header
-		if v := h.Peek(fiber.HeaderAccept); len(v) > 0 {
-			rq.hdr["Accept"] = []string{string(v)}
-		}
-		if v := h.Peek(fiber.HeaderAcceptLanguage); len(v) > 0 {
-			rq.hdr["Accept-Language"] = []string{string(v)}
+		accept, lang := h.Peek(fiber.HeaderAccept), h.Peek(fiber.HeaderAcceptLanguage)
+		if len(accept) > 0 || len(lang) > 0 {
+			rq.hdr = make(http.Header, 2)
+			if len(accept) > 0 {
+				rq.hdr["Accept"] = []string{string(accept)}
+			}
+			if len(lang) > 0 {
+				rq.hdr["Accept-Language"] = []string{string(lang)}
+			}
 		}
 		rq.req = *rq.req.WithContext(c.UserContext())
 		rq.req.Method = methodOf(c)
@@ -97,6 +103,9 @@ func (rq *request) render(c *fiber.Ctx, e *apierr.Error) {
 	resp := c.Response()
 	resp.ResetBody()
 	rq.w.reset(c)
+	if rq.idHdr[0] = rq.state.RequestID(); rq.idHdr[0] != "" {
+		rq.w.h[rq.a.idHeader] = rq.idHdr[:] // set already: Write would allocate its own
+	}
 	if v := resp.Header.Peek(fiber.HeaderVary); len(v) > 0 {
 		rq.w.h["Vary"] = []string{string(v)} // Write adds Accept to what is there
 	}
@@ -115,13 +124,27 @@ type responseWriter struct {
 
 var _ http.ResponseWriter = (*responseWriter)(nil)
 
+// headerPool holds the header maps of render's writers: the map and its
+// storage are two allocations of every error otherwise. Its values go to
+// fasthttp's header by copy, so the map is free once the response is.
+var headerPool = sync.Pool{New: func() any { return make(http.Header, 8) }}
+
 func (w *responseWriter) reset(c *fiber.Ctx) {
 	if w.h == nil {
-		w.h = make(http.Header, 8)
+		w.h = headerPool.Get().(http.Header)
 	} else {
 		clear(w.h)
 	}
 	w.c, w.status = c, 0
+}
+
+// release gives render's header map back once the response is done.
+func (rq *request) release() {
+	if rq.w.h != nil {
+		clear(rq.w.h)
+		headerPool.Put(rq.w.h)
+		rq.w.h = nil
+	}
 }
 
 // Header returns the header map sent with the status.
