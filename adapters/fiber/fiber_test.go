@@ -389,6 +389,13 @@ func TestLogRecord(t *testing.T) {
 			}
 		})
 	}
+	t.Run("an error a wrapped middleware wrote names the route", func(t *testing.T) {
+		r := send(t, base, "POST", "/fax", goodFax)
+		recs := logs.records(r.header.Get("X-Request-Id"))
+		if r.status != 401 || len(recs) != 1 || recs[0]["code"] != "api_key_missing" || recs[0]["route"] != "POST /fax" || recs[0]["method"] != "POST" {
+			t.Errorf("%d %v", r.status, recs)
+		}
+	})
 	t.Run("a success is not logged", func(t *testing.T) {
 		r := send(t, base, "GET", "/items", "")
 		if recs := logs.records(r.header.Get("X-Request-Id")); r.status != 200 || len(recs) != 0 {

@@ -268,13 +268,19 @@ func (a *adapter) log(c *fiber.Ctx, rq *request) {
 	}
 	now := a.now()
 	r := rq.httpRequest(c)
+	route := st.Route()
+	if route == "" && !rq.noRoute {
+		if rt := c.Route(); rt != nil && rt.Path != "" {
+			route = r.Method + " " + rt.Path
+		}
+	}
 	rec := slog.NewRecord(now, level, "apierr: error response", 0)
 	rec.AddAttrs(
 		slog.String("request_id", st.RequestID()),
 		slog.String("code", code),
 		slog.Int("status", status),
 		slog.String("method", r.Method),
-		slog.String("route", st.Route()),
+		slog.String("route", route),
 		slog.String("path", r.URL.Path),
 		slog.Duration("latency", now.Sub(rq.start)),
 	)

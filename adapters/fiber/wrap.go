@@ -89,6 +89,9 @@ func (rq *request) netRequest(c *fiber.Ctx) (*http.Request, error) {
 		key := http.CanonicalHeaderKey(string(k))
 		r.Header[key] = append(r.Header[key], string(v))
 	}
+	if rt := c.Route(); rt != nil && rt.Path != "" {
+		r.Pattern = r.Method + " " + rt.Path // what ServeMux would set: the log's route, a limiter's scope
+	}
 	r = r.WithContext(c.UserContext())
 	rq.full = r
 	return r, nil

@@ -1,8 +1,31 @@
 package apierrfiber_test
 
 import (
+	"net/http"
+	"net/http/httptest"
 	"testing"
+
+	apierrfiber "github.com/apierr/apierr/adapters/fiber"
+	"github.com/apierr/apierr/middleware"
+	"github.com/gofiber/fiber/v2"
 )
+
+// TestWrapNeedsNew: on an app New did not make, Wrap answers with an error
+// that says so rather than running the middleware without a State.
+func TestWrapNeedsNew(t *testing.T) {
+	app := fiber.New(fiber.Config{DisableStartupMessage: true})
+	app.Get("/", apierrfiber.Wrap(middleware.RequireContentType("application/json")), func(c *fiber.Ctx) error {
+		return c.SendStatus(http.StatusNoContent)
+	})
+	resp, err := app.Test(httptest.NewRequest("GET", "/", nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusInternalServerError {
+		t.Errorf("status %d", resp.StatusCode)
+	}
+}
 
 // TestWrap runs apierr's net/http middleware on fiber routes through Wrap.
 func TestWrap(t *testing.T) {
