@@ -1,8 +1,12 @@
 package apierrfiber_test
 
 import (
+	"io"
+	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	apierrfiber "github.com/apierr/apierr/adapters/fiber"
 	"github.com/gofiber/fiber/v2"
@@ -51,5 +55,52 @@ func TestDefaultCatalog(t *testing.T) {
 				t.Errorf("context %v", context(r))
 			}
 		})
+	}
+}
+
+// countingReader counts the bytes read from it.
+type countingReader struct {
+	r io.Reader
+	n atomic.Int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n.Add(int64(n))
+	return n, err
+}
+
+// TestOversizedBodyWithExpectContinue: fasthttp sends 100 Continue before
+// it compares Content-Length with BodyLimit; New makes it refuse by the
+// declared length first, so the client gets the 413 without sending the
+// body (and cannot be reset while sending it).
+func TestOversizedBodyWithExpectContinue(t *testing.T) {
+	app := apierrfiber.New(nil, fiber.Config{BodyLimit: 64, DisableStartupMessage: true})
+	app.Post("/", func(c *fiber.Ctx) error { return c.SendStatus(http.StatusNoContent) })
+	base := serve(t, app)
+
+	// The wait for 100 Continue only bounds how long the client holds the
+	// body back; the server answers long before it.
+	tr := &http.Transport{ExpectContinueTimeout: time.Minute}
+	t.Cleanup(tr.CloseIdleConnections)
+	body := &countingReader{r: strings.NewReader(strings.Repeat("x", 1<<20))}
+	req, err := http.NewRequest("POST", base+"/", body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.ContentLength = 1 << 20
+	req.Header.Set("Expect", "100-continue")
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := (&http.Client{Transport: tr}).Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 413 || !strings.Contains(string(raw), `"payload_too_large"`) || resp.Header.Get("X-Request-Id") == "" {
+		t.Fatalf("%d %v %s", resp.StatusCode, resp.Header, raw)
+	}
+	if n := body.n.Load(); n != 0 {
+		t.Errorf("the client sent %d bytes of the body", n)
 	}
 }

@@ -58,6 +58,13 @@
 //   - A body the handler streams is not handed to a middleware that records
 //     responses: the client gets it, the middleware sees no response (an
 //     idempotency key is then not stored for replay).
+//   - fasthttp answers a body over BodyLimit with the 413 and closes the
+//     connection without reading what the client is still sending (net/http
+//     reads on a little first): a client that sends a long body without
+//     waiting for 100 Continue may see a reset instead of the 413. New makes
+//     a request with "Expect: 100-continue" and a declared length over the
+//     limit refused before the client sends the body (fasthttp would send
+//     100 Continue first).
 //   - fasthttp's read buffer (fiber.Config.ReadBufferSize, 4 KiB by
 //     default) caps the request headers where net/http takes 1 MiB: over
 //     it, the ErrorHandler answers 431, payload_too_large with that status

@@ -69,6 +69,7 @@ func serve(t *testing.T, app *fiber.App) string {
 	done := make(chan error, 1)
 	go func() { done <- app.Listener(ln) }()
 	t.Cleanup(func() {
+		http.DefaultClient.CloseIdleConnections()
 		if err := app.Shutdown(); err != nil {
 			t.Errorf("shutdown: %v", err)
 		}

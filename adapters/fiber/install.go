@@ -7,11 +7,13 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/apierr/apierr"
 	"github.com/apierr/apierr/middleware"
 	"github.com/gofiber/fiber/v2"
+	"github.com/valyala/fasthttp"
 )
 
 // Config configures New. Its zero value works: the default catalog,
@@ -84,8 +86,36 @@ func (cfg Config) New() *fiber.App {
 	fc := cfg.Fiber
 	fc.ErrorHandler = a.errorHandler
 	app := fiber.New(fc)
+	srv := app.Server()
+	srv.HeaderReceived = a.headerReceived(srv.HeaderReceived)
 	app.Use(a.handle)
 	return app
+}
+
+// headerReceived wraps the server's HeaderReceived hook (prev, nil when
+// none) to refuse an over-long body by its declared length before the
+// client sends it. fasthttp answers "Expect: 100-continue" with 100 Continue
+// before it compares Content-Length with BodyLimit, then answers 413 and
+// closes the connection while the client is sending: the client may get a
+// reset instead of the 413. Without the Expect field fasthttp refuses the
+// request as soon as it has read the header, so the 413 (through the
+// ErrorHandler) is what the waiting client reads, and the body is never
+// sent.
+func (a *adapter) headerReceived(prev func(*fasthttp.RequestHeader) fasthttp.RequestConfig) func(*fasthttp.RequestHeader) fasthttp.RequestConfig {
+	return func(h *fasthttp.RequestHeader) fasthttp.RequestConfig {
+		var rc fasthttp.RequestConfig
+		if prev != nil {
+			rc = prev(h)
+		}
+		limit := a.limit
+		if rc.MaxRequestBodySize > 0 {
+			limit = int64(rc.MaxRequestBodySize)
+		}
+		if int64(h.ContentLength()) > limit && strings.EqualFold(string(h.Peek(fiber.HeaderExpect)), "100-continue") {
+			h.Del(fiber.HeaderExpect)
+		}
+		return rc
+	}
 }
 
 // adapter is one app's installation: the settings of Config, resolved.
