@@ -397,6 +397,13 @@ func TestLogRecord(t *testing.T) {
 			t.Errorf("%d %v", r.status, recs)
 		}
 	})
+	t.Run("a body refused before routing has no route", func(t *testing.T) {
+		r := send(t, base, "POST", "/fax", strings.Repeat("x", 2*bodyLimit))
+		recs := logs.records(r.header.Get("X-Request-Id"))
+		if r.status != 422 || len(recs) != 1 || recs[0]["code"] != "validation_failed" || recs[0]["route"] != "" || recs[0]["path"] != "/fax" {
+			t.Errorf("%d %v", r.status, recs)
+		}
+	})
 	t.Run("a success is not logged", func(t *testing.T) {
 		r := send(t, base, "GET", "/items", "")
 		if recs := logs.records(r.header.Get("X-Request-Id")); r.status != 200 || len(recs) != 0 {

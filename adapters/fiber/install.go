@@ -200,6 +200,7 @@ func (a *adapter) errorHandler(c *fiber.Ctx, err error) error {
 	rq := requestOf(c)
 	if rq == nil {
 		rq = a.begin(c)
+		rq.noRoute = true // refused before routing: c.Route() is fiber's stand-in
 		if rq.logging {
 			rq.start = a.now()
 		}
