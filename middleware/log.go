@@ -1,9 +1,7 @@
 package middleware
 
 import (
-	"context"
 	"log/slog"
-	"strconv"
 	"time"
 
 	"github.com/apierr/apierr/internal/logsample"
@@ -76,46 +74,13 @@ const (
 // The clock is WithClock's.
 func WithSampling(s Sampling) Option { return func(c *config) { c.sampling = s } }
 
-// logKey is what the sampler counts by: a code, and the status for records
-// of responses that carry none (a status written by a handler behind the
-// Logger layer alone).
-type logKey struct {
-	code   string
-	status int
-}
-
-type logSampler = logsample.Sampler[logKey, string]
+type logSampler = logsample.Responses
 
 // newLogSampler returns the sampler of a stack's records, nil when every
 // record is to be logged.
 func newLogSampler(cfg *config) *logSampler {
 	s := cfg.sampling
-	if s.First < 0 {
-		return nil
-	}
-	if s.First == 0 {
-		s.First = DefaultSamplingFirst
-	}
-	if s.Interval <= 0 {
-		s.Interval = DefaultSamplingInterval
-	}
-	logger, level := cfg.logger, cfg.level
-	return logsample.New(logsample.Config{First: s.First, Interval: s.Interval, AfterFunc: s.AfterFunc},
-		func(sum logsample.Summary[logKey, string]) {
-			lvl := slog.LevelError
-			if sum.Key.status < 500 {
-				lvl = level(sum.Key.status, sum.Key.code)
-			}
-			msg := "apierr: " + logsample.Thousands(sum.Suppressed) + " more " + strconv.Itoa(sum.Key.status) + " " + sum.Key.code +
-				" responses in the last " + sum.Interval.String()
-			logger.LogAttrs(context.Background(), lvl, msg,
-				slog.String("code", sum.Key.code),
-				slog.Int("status", sum.Key.status),
-				slog.Int64("suppressed", sum.Suppressed),
-				slog.Duration("interval", sum.Interval),
-				slog.Time("since", sum.Start),
-				slog.String("route", sum.Last))
-		})
+	return logsample.NewResponses(s.First, DefaultSamplingFirst, s.Interval, DefaultSamplingInterval, s.AfterFunc, cfg.logger, cfg.level)
 }
 
 // levelOf is the level of a response's record, LevelOff for none.

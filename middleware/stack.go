@@ -8,6 +8,7 @@ import (
 	"unsafe"
 
 	"github.com/apierr/apierr"
+	"github.com/apierr/apierr/internal/logsample"
 )
 
 // Option configures Stack and the other runtime middleware.
@@ -267,7 +268,7 @@ func (s *stack) logResponse(rw *responseWriter, r *http.Request) {
 		route = r.Pattern
 	}
 	now := s.cfg.now()
-	if s.sampler != nil && !s.sampler.Allow(logKey{code, status}, now, route) {
+	if s.sampler != nil && !s.sampler.Allow(logsample.ResponseKey{Code: code, Status: status}, now, route) {
 		return
 	}
 	start := rw.start

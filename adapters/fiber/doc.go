@@ -43,8 +43,9 @@
 // apierr.PrincipalFrom work there; c.Context(), fasthttp's, does not carry
 // it), panic recovery, and one log record per error response with
 // middleware.Stack's attributes (request_id, code, status, method, route,
-// path, latency; cause and stack for a 5xx). Unlike Stack it does not
-// sample repeated records.
+// path, latency; cause and stack for a 5xx), sampled as Stack samples
+// them (Config.Sampling: a flood of one code writes its first few records
+// and a count per interval; apierr.FlushLogs writes the counts pending).
 //
 // apierr's other middleware are func(http.Handler) http.Handler; Wrap runs
 // one on a fiber route or group. auth, ratelimit (its 429 with Retry-After

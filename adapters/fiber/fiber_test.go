@@ -349,6 +349,21 @@ func TestRequestID(t *testing.T) {
 			}
 		})
 	}
+	t.Run("an ID sent twice is replaced", func(t *testing.T) {
+		req, err := http.NewRequest("GET", base+"/nowhere", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header["X-Request-Id"] = []string{"req-one", "req-two"}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if got := resp.Header.Get("X-Request-Id"); resp.StatusCode != 404 || len(got) != 26 {
+			t.Errorf("%d, request ID %q", resp.StatusCode, got)
+		}
+	})
 	t.Run("a success carries the request ID too", func(t *testing.T) {
 		r := send(t, base, "GET", "/items?limit=3", "")
 		if r.status != 200 || len(r.header.Get("X-Request-Id")) != 26 {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/apierr/apierr"
+	"github.com/apierr/apierr/internal/logsample"
 	"github.com/apierr/apierr/middleware"
 	"github.com/gofiber/fiber/v2"
 	"github.com/valyala/fasthttp"
@@ -34,7 +35,13 @@ type Config struct {
 	// middleware.WithoutIncomingRequestID does (default: false, a valid
 	// incoming ID is kept).
 	IgnoreIncomingRequestID bool
-	// Now replaces time.Now for the latency of log records (tests).
+	// Sampling bounds the records of repeated error responses, as
+	// middleware.WithSampling does for Stack (zero: the first
+	// middleware.DefaultSamplingFirst responses of a code every
+	// middleware.DefaultSamplingInterval, then one summary record).
+	Sampling middleware.Sampling
+	// Now replaces time.Now for the latency of log records and the
+	// sampling windows (tests).
 	Now func() time.Time
 	// Fiber is the app's own configuration. New replaces its ErrorHandler;
 	// its BodyLimit (fiber's default, 4 MiB, when zero) is the limit_bytes
@@ -83,6 +90,9 @@ func (cfg Config) New() *fiber.App {
 		a.limit = defaultBodyLimit
 	}
 	a.idHeader = http.CanonicalHeaderKey(a.cat.RequestIDHeader())
+	sm := cfg.Sampling
+	a.sampler = logsample.NewResponses(sm.First, middleware.DefaultSamplingFirst, sm.Interval, middleware.DefaultSamplingInterval,
+		sm.AfterFunc, a.logger, a.level)
 	fc := cfg.Fiber
 	fc.ErrorHandler = a.errorHandler
 	app := fiber.New(fc)
@@ -127,7 +137,8 @@ type adapter struct {
 	newID    func() string
 	untrust  bool
 	now      func() time.Time
-	limit    int64 // fiber's BodyLimit
+	limit    int64                // fiber's BodyLimit
+	sampler  *logsample.Responses // nil: every record is written
 }
 
 // localsKey is the fiber.Ctx local that holds the request's *request.
@@ -246,11 +257,17 @@ func (a *adapter) recovered(c *fiber.Ctx, rq *request, v any) {
 // unsafe. It is copied into rq: fiber's header bytes are reused once the
 // request ends, and the ID may outlive it in a log or a job.
 func (a *adapter) incomingID(c *fiber.Ctx, rq *request) string {
+	// As middleware.Stack: the catalog's header, else X-Request-ID, and
+	// only when the client sent it once (two IDs name no one request).
 	h := &c.Request().Header
-	v := h.Peek(a.idHeader)
-	if v == nil && a.idHeader != "X-Request-Id" {
-		v = h.Peek("X-Request-Id")
+	vs := h.PeekAll(a.idHeader)
+	if len(vs) == 0 && a.idHeader != "X-Request-Id" {
+		vs = h.PeekAll("X-Request-Id")
 	}
+	if len(vs) != 1 {
+		return ""
+	}
+	v := vs[0]
 	if len(v) == 0 || len(v) > len(rq.inBuf) {
 		return ""
 	}
@@ -304,6 +321,9 @@ func (a *adapter) log(c *fiber.Ctx, rq *request) {
 		if rt := c.Route(); rt != nil && rt.Path != "" {
 			route = r.Method + " " + rt.Path
 		}
+	}
+	if a.sampler != nil && !a.sampler.Allow(logsample.ResponseKey{Code: code, Status: status}, now, route) {
+		return
 	}
 	rec := slog.NewRecord(now, level, "apierr: error response", 0)
 	rec.AddAttrs(

@@ -225,6 +225,8 @@ func run(args []string, out io.Writer, framework string, newServer func(*App) Se
 		shut, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		log.Print("shutting down")
-		return srv.Shutdown(shut)
+		err := srv.Shutdown(shut)
+		apierr.FlushLogs() // the counts of the log records sampled out in the last interval
+		return err
 	}
 }
