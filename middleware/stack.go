@@ -275,24 +275,11 @@ func (s *stack) logResponse(rw *responseWriter, r *http.Request) {
 	if start.IsZero() { // the logger was off when the request came in
 		start = now
 	}
-	rec := slog.NewRecord(now, level, "apierr: error response", 0)
-	rec.AddAttrs(
-		slog.String("request_id", st.RequestID()),
-		slog.String("code", code),
-		slog.Int("status", status),
-		slog.String("method", r.Method),
-		slog.String("route", route),
-		slog.String("path", r.URL.Path),
-		slog.Duration("latency", now.Sub(start)),
-	)
-	if status >= 500 {
-		if e := st.Err(); e != nil && e.Cause() != nil {
-			rec.AddAttrs(slog.String("cause", e.Cause().Error()))
-		}
-		if rw.stack != nil {
-			rec.AddAttrs(slog.String("stack", string(rw.stack)))
-		}
+	var cause error
+	if e := st.Err(); status >= 500 && e != nil {
+		cause = e.Cause()
 	}
+	rec := logsample.ResponseRecord(now, level, st.RequestID(), code, status, r.Method, route, r.URL.Path, now.Sub(start), cause, rw.stack)
 	_ = h.Handle(ctx, rec) // as Logger.LogAttrs: a handler's error has nowhere to go
 }
 

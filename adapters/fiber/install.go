@@ -325,24 +325,11 @@ func (a *adapter) log(c *fiber.Ctx, rq *request) {
 	if a.sampler != nil && !a.sampler.Allow(logsample.ResponseKey{Code: code, Status: status}, now, route) {
 		return
 	}
-	rec := slog.NewRecord(now, level, "apierr: error response", 0)
-	rec.AddAttrs(
-		slog.String("request_id", st.RequestID()),
-		slog.String("code", code),
-		slog.Int("status", status),
-		slog.String("method", r.Method),
-		slog.String("route", route),
-		slog.String("path", r.URL.Path),
-		slog.Duration("latency", now.Sub(rq.start)),
-	)
-	if status >= 500 {
-		if e := st.Err(); e != nil && e.Cause() != nil {
-			rec.AddAttrs(slog.String("cause", e.Cause().Error()))
-		}
-		if rq.stack != nil {
-			rec.AddAttrs(slog.String("stack", string(rq.stack)))
-		}
+	var cause error
+	if e := st.Err(); status >= 500 && e != nil {
+		cause = e.Cause()
 	}
+	rec := logsample.ResponseRecord(now, level, st.RequestID(), code, status, r.Method, route, r.URL.Path, now.Sub(rq.start), cause, rq.stack)
 	if rq.panicked != nil {
 		rec.AddAttrs(slog.String("panic", rq.panicked.Error()))
 	}

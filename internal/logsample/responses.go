@@ -54,3 +54,31 @@ func NewResponses(first, defaultFirst int, interval, defaultInterval time.Durati
 				slog.String("route", sum.Last))
 		})
 }
+
+// ResponseRecord returns the record of one error response, as every apierr
+// runtime writes it (middleware.Stack, the framework adapters): the
+// request ID, code, status, method, route, path and latency, and for a 5xx
+// the cause (when there is one) and the stack of a recovered panic (when
+// there was one).
+func ResponseRecord(now time.Time, level slog.Level, requestID, code string, status int,
+	method, route, path string, latency time.Duration, cause error, stack []byte) slog.Record {
+	rec := slog.NewRecord(now, level, "apierr: error response", 0)
+	rec.AddAttrs(
+		slog.String("request_id", requestID),
+		slog.String("code", code),
+		slog.Int("status", status),
+		slog.String("method", method),
+		slog.String("route", route),
+		slog.String("path", path),
+		slog.Duration("latency", latency),
+	)
+	if status >= 500 {
+		if cause != nil {
+			rec.AddAttrs(slog.String("cause", cause.Error()))
+		}
+		if stack != nil {
+			rec.AddAttrs(slog.String("stack", string(stack)))
+		}
+	}
+	return rec
+}
