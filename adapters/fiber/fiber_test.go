@@ -132,6 +132,14 @@ func newServer(t *testing.T) (string, *logBuf) {
 	app.Get("/teapot", func(c *fiber.Ctx) error { return fiber.NewError(http.StatusTeapot, "short and stout") })
 	app.Get("/unavailable", func(c *fiber.Ctx) error { return fiber.NewError(http.StatusServiceUnavailable, "db down") })
 	app.Get("/panic", func(c *fiber.Ctx) error { panic("boom") })
+	app.Get("/download", func(c *fiber.Ctx) error {
+		// Headers of the body the handler meant to send, then an error.
+		for _, kv := range [][2]string{{"Content-Encoding", "gzip"}, {"Content-Disposition", "attachment; filename=a.pdf"},
+			{"ETag", `"v1"`}, {"Last-Modified", "Tue, 01 Dec 2026 10:00:00 GMT"}, {"Content-Range", "bytes 0-9/100"}} {
+			c.Set(kv[0], kv[1])
+		}
+		return apierr.Cond(apierr.CondForbidden)
+	})
 	app.Get("/plain-error", func(c *fiber.Ctx) error { return errors.New("secret detail") })
 	app.Get("/items", func(c *fiber.Ctx) error {
 		var q struct {
@@ -329,6 +337,20 @@ func TestBinding(t *testing.T) {
 		r := send(t, base, "POST", "/fax", goodFax, append([]string{"Content-Type", "application/xml"}, authz...)...)
 		contract(t, r, 400, "bad_request")
 	})
+}
+
+// An error replaces the body a handler meant to send, and the headers that
+// describe that body go with it, as Stack's normalizer drops them: a JSON
+// error labelled gzip would not decode.
+func TestErrorDropsEntityHeaders(t *testing.T) {
+	base, _ := newServer(t)
+	r := send(t, base, "GET", "/download", "")
+	contract(t, r, http.StatusForbidden, "forbidden")
+	for _, h := range []string{"Content-Encoding", "Content-Disposition", "Etag", "Last-Modified", "Content-Range"} {
+		if v := r.header.Get(h); v != "" {
+			t.Errorf("%s: %q", h, v)
+		}
+	}
 }
 
 func TestRequestID(t *testing.T) {

@@ -102,6 +102,9 @@ func methodOf(c *fiber.Ctx) string {
 func (rq *request) render(c *fiber.Ctx, e *apierr.Error) {
 	resp := c.Response()
 	resp.ResetBody()
+	for _, k := range entityHeaders {
+		resp.Header.Del(k)
+	}
 	rq.w.reset(c)
 	if rq.idHdr[0] = rq.state.RequestID(); rq.idHdr[0] != "" {
 		rq.w.h[rq.a.idHeader] = rq.idHdr[:] // set already: Write would allocate its own
@@ -111,6 +114,11 @@ func (rq *request) render(c *fiber.Ctx, e *apierr.Error) {
 	}
 	apierr.Write(&rq.w, rq.httpRequest(c), e)
 }
+
+// entityHeaders describe the body a handler meant to send; the catalog
+// error that replaces it must not carry them (a JSON error labelled gzip
+// does not decode), as Stack's normalizer drops them on net/http.
+var entityHeaders = [...]string{"Content-Encoding", "Content-Range", "Content-Disposition", "Etag", "Last-Modified"}
 
 // responseWriter is an http.ResponseWriter over a fiber response, for
 // apierr.Write and the wrapped net/http middleware: its header map goes
