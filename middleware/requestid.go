@@ -54,6 +54,16 @@ func NewRequestID() string {
 	return string(b[:])
 }
 
+// AppendRequestID appends a fresh request ID, in NewRequestID's form, to
+// dst and returns the extended slice: for a runtime that keeps the ID's
+// bytes in an allocation of its own (the fiber adapter, as Stack does in its
+// writer) rather than in a string of their own.
+func AppendRequestID(dst []byte) []byte {
+	var b [26]byte
+	fillRequestID(&b)
+	return append(dst, b[:]...)
+}
+
 // fillRequestID writes a fresh request ID into b.
 func fillRequestID(b *[26]byte) {
 	hi, lo := rand.Uint64(), rand.Uint64()

@@ -45,6 +45,7 @@ func benchApp(b *testing.B, adapted bool) *fiber.App {
 		}
 		return c.SendStatus(http.StatusCreated)
 	})
+	app.Get("/ok", func(c *fiber.Ctx) error { return c.JSON(fiber.Map{"ok": true}) })
 	app.Get("/fax/:id", func(c *fiber.Ctx) error {
 		if adapted {
 			return fiber.ErrNotFound
@@ -52,6 +53,31 @@ func benchApp(b *testing.B, adapted bool) *fiber.App {
 		return c.Status(http.StatusNotFound).JSON(fiber.Map{"error": "not found"})
 	})
 	return app
+}
+
+// BenchmarkSuccess is a request that succeeds (a small JSON body), through
+// bare fiber and through the app apierrfiber.New makes: what the runtime
+// (request ID, State, the log decision) costs every request.
+func BenchmarkSuccess(b *testing.B) {
+	for _, side := range []string{"fiber", "apierr"} {
+		b.Run(side, func(b *testing.B) {
+			h := benchApp(b, side == "apierr").Handler()
+			var req fasthttp.Request
+			req.Header.SetMethod(http.MethodGet)
+			req.SetRequestURI("/ok")
+			var ctx fasthttp.RequestCtx
+			ctx.Init(&req, nil, nil)
+			b.ReportAllocs()
+			for b.Loop() {
+				ctx.Response.Reset()
+				ctx.ResetUserValues()
+				h(&ctx)
+				if ctx.Response.StatusCode() != http.StatusOK {
+					b.Fatalf("%d %s", ctx.Response.StatusCode(), ctx.Response.Body())
+				}
+			}
+		})
+	}
 }
 
 // BenchmarkErrorPath is a request that fails, through fiber's own error

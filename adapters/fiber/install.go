@@ -83,13 +83,11 @@ func (cfg Config) New() *fiber.App {
 	if a.now == nil {
 		a.now = time.Now
 	}
-	if a.newID == nil {
-		a.newID = middleware.NewRequestID
-	}
 	if a.limit <= 0 {
 		a.limit = defaultBodyLimit
 	}
 	a.idHeader = http.CanonicalHeaderKey(a.cat.RequestIDHeader())
+	a.idHeaderBytes = []byte(a.idHeader)
 	sm := cfg.Sampling
 	a.sampler = logsample.NewResponses(sm.First, middleware.DefaultSamplingFirst, sm.Interval, middleware.DefaultSamplingInterval,
 		sm.AfterFunc, a.logger, a.level)
@@ -130,15 +128,16 @@ func (a *adapter) headerReceived(prev func(*fasthttp.RequestHeader) fasthttp.Req
 
 // adapter is one app's installation: the settings of Config, resolved.
 type adapter struct {
-	cat      *apierr.Catalog
-	idHeader string // canonical
-	logger   *slog.Logger
-	level    middleware.LevelFunc
-	newID    func() string
-	untrust  bool
-	now      func() time.Time
-	limit    int64                // fiber's BodyLimit
-	sampler  *logsample.Responses // nil: every record is written
+	cat           *apierr.Catalog
+	idHeader      string // canonical
+	idHeaderBytes []byte // idHeader, for fasthttp's SetCanonical
+	logger        *slog.Logger
+	level         middleware.LevelFunc
+	newID         func() string
+	untrust       bool
+	now           func() time.Time
+	limit         int64                // fiber's BodyLimit
+	sampler       *logsample.Responses // nil: every record is written
 }
 
 // localsKey is the fiber.Ctx local that holds the request's *request.
@@ -175,14 +174,20 @@ func (a *adapter) begin(c *fiber.Ctx) *request {
 	rq := &request{a: a}
 	id := ""
 	if !a.untrust {
-		id = a.incomingID(c, rq)
+		id = a.incomingID(c)
 	}
 	if id == "" {
-		id = a.newID()
+		if a.newID != nil {
+			id = a.newID()
+		} else {
+			// The ID's bytes live in rq, as long as the string, and never
+			// change once written.
+			id = bytesString(middleware.AppendRequestID(rq.idBuf[:0]))
+		}
 	}
 	rq.state.Reset(a.cat, id)
 	rq.logging = rq.state.ClaimLog() && a.logEnabled()
-	c.Set(a.idHeader, id)
+	c.Response().Header.SetCanonical(a.idHeaderBytes, stringBytes(id))
 	c.SetUserContext(rq.state.Attach(c.UserContext()))
 	c.Locals(localsKey{}, rq)
 	return rq
@@ -253,30 +258,23 @@ func (a *adapter) recovered(c *fiber.Ctx, rq *request, v any) {
 }
 
 // incomingID returns the client's request ID from the catalog's header or,
-// when that is another header, from X-Request-ID; "" when absent or
-// unsafe. It is copied into rq: fiber's header bytes are reused once the
+// when that is another header, from X-Request-ID; "" when absent, sent
+// twice or unsafe. It is a copy: fiber's header bytes are reused once the
 // request ends, and the ID may outlive it in a log or a job.
-func (a *adapter) incomingID(c *fiber.Ctx, rq *request) string {
-	// As middleware.Stack: the catalog's header, else X-Request-ID, and
-	// only when the client sent it once (two IDs name no one request).
+func (a *adapter) incomingID(c *fiber.Ctx) string {
 	h := &c.Request().Header
-	vs := h.PeekAll(a.idHeader)
-	if len(vs) == 0 && a.idHeader != "X-Request-Id" {
-		vs = h.PeekAll("X-Request-Id")
+	key := a.idHeader
+	v := h.Peek(key)
+	if v == nil && key != "X-Request-Id" {
+		key = "X-Request-Id"
+		v = h.Peek(key)
 	}
-	if len(vs) != 1 {
+	// As middleware.Stack: only an ID the client sent once (two IDs name
+	// no one request) and that is safe to log and echo.
+	if v == nil || !middleware.ValidRequestID(bytesString(v)) || len(h.PeekAll(key)) != 1 {
 		return ""
 	}
-	v := vs[0]
-	if len(v) == 0 || len(v) > len(rq.inBuf) {
-		return ""
-	}
-	n := copy(rq.inBuf[:], v)
-	id := bytesString(rq.inBuf[:n])
-	if !middleware.ValidRequestID(id) {
-		return ""
-	}
-	return id
+	return string(v)
 }
 
 // recordLevels are the levels logEnabled asks the handler about.

@@ -9,36 +9,42 @@ import (
 	"unsafe"
 
 	"github.com/apierr/apierr"
-	"github.com/apierr/apierr/middleware"
 	"github.com/gofiber/fiber/v2"
 	"github.com/valyala/fasthttp"
 )
 
 // request is apierr's side of one fiber request, in one allocation: the
-// State, the request ID's bytes, and the net/http view apierr.Write and
-// the wrapped middleware need, built only when one of them runs.
+// State and the request ID's bytes. The net/http view apierr.Write and the
+// log need is a second one (view), made only for a request that renders an
+// error or logs one: a success pays for neither.
 type request struct {
 	a        *adapter
 	state    apierr.State
-	inBuf    [middleware.MaxRequestIDLength]byte // an incoming ID, copied
-	idHdr    [1]string                           // the request-ID header's value, shared with Write's header map
-	logging  bool                                // this request logs its error response
-	start    time.Time                           // for the latency
-	stack    []byte                              // a recovered panic's
-	panicked error                               // a panic after the error was rendered
-	noRoute  bool                                // the router matched no route (404, 405)
-	built    bool                                // req is set
-	req      http.Request                        // the view Write renders with
-	url      url.URL                             // req.URL
-	hdr      http.Header                         // req.Header: Accept, Accept-Language
-	full     *http.Request                       // the request the last wrapped middleware handed on
-	w        responseWriter                      // Write's writer
+	idBuf    [26]byte      // a generated ID (NewRequestID's form)
+	idHdr    [1]string     // the request-ID header's value, shared with Write's header map
+	logging  bool          // this request logs its error response
+	noRoute  bool          // the router matched no route (404, 405)
+	start    time.Time     // for the latency
+	stack    []byte        // a recovered panic's
+	panicked error         // a panic after the error was rendered
+	full     *http.Request // the request the last wrapped middleware handed on
+	view     *netView      // made by httpRequest
+}
+
+// netView is the net/http side of a request that renders or logs an error.
+type netView struct {
+	req http.Request   // the view Write renders with
+	url url.URL        // req.URL
+	hdr http.Header    // req.Header: Accept, Accept-Language
+	w   responseWriter // Write's writer
 }
 
 // reset forgets the net/http view, for a render after the response was
 // thrown away (a panic).
 func (rq *request) reset() {
-	rq.w = responseWriter{h: rq.w.h}
+	if v := rq.view; v != nil {
+		v.w = responseWriter{h: v.w.h}
+	}
 }
 
 // httpRequest returns the net/http view of the request: the one a wrapped
@@ -50,36 +56,38 @@ func (rq *request) httpRequest(c *fiber.Ctx) *http.Request {
 	if rq.full != nil {
 		return rq.full
 	}
-	if !rq.built {
-		rq.built = true
-		rq.url.Path = strings.Clone(c.Path()) // fiber's bytes are reused after the request
+	v := rq.view
+	if v == nil {
+		v = new(netView)
+		rq.view = v
+		v.url.Path = strings.Clone(c.Path()) // fiber's bytes are reused after the request
 		// Write reads Accept and Accept-Language; a nil map answers "".
 		h := &c.Request().Header
 		accept, lang := h.Peek(fiber.HeaderAccept), h.Peek(fiber.HeaderAcceptLanguage)
 		if len(accept) > 0 || len(lang) > 0 {
-			rq.hdr = make(http.Header, 2)
+			v.hdr = make(http.Header, 2)
 			if len(accept) > 0 {
-				rq.hdr["Accept"] = []string{string(accept)}
+				v.hdr["Accept"] = []string{string(accept)}
 			}
 			if len(lang) > 0 {
-				rq.hdr["Accept-Language"] = []string{string(lang)}
+				v.hdr["Accept-Language"] = []string{string(lang)}
 			}
 		}
-		rq.req = *rq.req.WithContext(c.UserContext())
-		rq.req.Method = methodOf(c)
-		rq.req.URL = &rq.url
-		rq.req.RequestURI = rq.url.Path
-		rq.req.Header = rq.hdr
-		rq.req.Proto, rq.req.ProtoMajor, rq.req.ProtoMinor = "HTTP/1.1", 1, 1
-		rq.req.Body = http.NoBody
-		rq.state.RecordRoute(&rq.req)
+		v.req = *v.req.WithContext(c.UserContext())
+		v.req.Method = methodOf(c)
+		v.req.URL = &v.url
+		v.req.RequestURI = v.url.Path
+		v.req.Header = v.hdr
+		v.req.Proto, v.req.ProtoMajor, v.req.ProtoMinor = "HTTP/1.1", 1, 1
+		v.req.Body = http.NoBody
+		rq.state.RecordRoute(&v.req)
 	}
-	if !rq.noRoute && rq.req.Pattern == "" {
+	if !rq.noRoute && v.req.Pattern == "" {
 		if rt := c.Route(); rt != nil && rt.Path != "" {
-			rq.req.Pattern = rq.req.Method + " " + rt.Path
+			v.req.Pattern = v.req.Method + " " + rt.Path
 		}
 	}
-	return &rq.req
+	return &v.req
 }
 
 // methods are the standard methods as constants: fiber's c.Method() is a
@@ -105,14 +113,22 @@ func (rq *request) render(c *fiber.Ctx, e *apierr.Error) {
 	for _, k := range entityHeaders {
 		resp.Header.Del(k)
 	}
-	rq.w.reset(c)
+	r := rq.httpRequest(c)
+	var w *responseWriter
+	if rq.view != nil {
+		w = &rq.view.w
+	} else { // a wrapped middleware's request: the view was never needed
+		rq.view = new(netView)
+		w = &rq.view.w
+	}
+	w.reset(c)
 	if rq.idHdr[0] = rq.state.RequestID(); rq.idHdr[0] != "" {
-		rq.w.h[rq.a.idHeader] = rq.idHdr[:] // set already: Write would allocate its own
+		w.h[rq.a.idHeader] = rq.idHdr[:] // set already: Write would allocate its own
 	}
 	if v := resp.Header.Peek(fiber.HeaderVary); len(v) > 0 {
-		rq.w.h["Vary"] = []string{string(v)} // Write adds Accept to what is there
+		w.h["Vary"] = []string{string(v)} // Write adds Accept to what is there
 	}
-	apierr.Write(&rq.w, rq.httpRequest(c), e)
+	apierr.Write(w, r, e)
 }
 
 // entityHeaders describe the body a handler meant to send; the catalog
@@ -148,10 +164,10 @@ func (w *responseWriter) reset(c *fiber.Ctx) {
 
 // release gives render's header map back once the response is done.
 func (rq *request) release() {
-	if rq.w.h != nil {
-		clear(rq.w.h)
-		headerPool.Put(rq.w.h)
-		rq.w.h = nil
+	if v := rq.view; v != nil && v.w.h != nil {
+		clear(v.w.h)
+		headerPool.Put(v.w.h)
+		v.w.h = nil
 	}
 }
 
@@ -206,6 +222,9 @@ func copyHeader(dst *fasthttp.ResponseHeader, h http.Header, replace bool) {
 		}
 	}
 }
+
+// stringBytes views s as bytes, for fasthttp calls that copy them.
+func stringBytes(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }
 
 // bytesString views b as a string; b must not change while the string is
 // in use.
