@@ -52,7 +52,7 @@ func (s *stack) recovered(rw *responseWriter, r *http.Request, v any, logging bo
 			slog.String("stack", string(stack)))
 		panic(http.ErrAbortHandler)
 	}
-	rw.stack = stack
+	rw.stack = &stack
 	dropEntityHeaders(rw.Header())
 	claimed := rw.st.ClaimLog() // the stack is logged below or by the logging layer, not by Write
 	apierr.Write(rw, r, apierr.Internal(cause))

@@ -145,7 +145,7 @@ func (s *stack) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	logging := s.layers&logLayer != 0 && rw.st.ClaimLog()
 	if logging && s.logEnabled(r) {
-		rw.start = s.cfg.now() // only a record that will be written needs the latency
+		rw.start = sinceBase(s.cfg.now()) // only a record that will be written needs the latency
 	}
 	if s.layers&recoverLayer != 0 || logging {
 		defer s.finish(rw, r, logging)
@@ -194,8 +194,13 @@ func (s *stack) begin(w http.ResponseWriter, r *http.Request) (*responseWriter, 
 		rw.reqBuf = *r.WithContext(st.Attach(r.Context()))
 		r = &rw.reqBuf
 	}
+	if r != &rw.reqBuf {
+		// Another layer's State: the request is copied all the same, so
+		// that the writer always holds the one it was handed.
+		rw.reqBuf = *r
+		r = &rw.reqBuf
+	}
 	rw.st = st
-	rw.req = r
 	st.RecordRoute(r)
 	return rw, r
 }
@@ -271,15 +276,19 @@ func (s *stack) logResponse(rw *responseWriter, r *http.Request) {
 	if s.sampler != nil && !s.sampler.Allow(logsample.ResponseKey{Code: code, Status: status}, now, route) {
 		return
 	}
-	start := rw.start
-	if start.IsZero() { // the logger was off when the request came in
-		start = now
+	var latency time.Duration
+	if rw.start != 0 { // else the logger was off when the request came in
+		latency = time.Duration(sinceBase(now) - rw.start)
+	}
+	var stack []byte
+	if rw.stack != nil {
+		stack = *rw.stack
 	}
 	var cause error
 	if e := st.Err(); status >= 500 && e != nil {
 		cause = e.Cause()
 	}
-	rec := logsample.ResponseRecord(now, level, st.RequestID(), code, status, r.Method, route, r.URL.Path, now.Sub(start), cause, rw.stack)
+	rec := logsample.ResponseRecord(now, level, st.RequestID(), code, status, r.Method, route, r.URL.Path, latency, cause, stack)
 	_ = h.Handle(ctx, rec) // as Logger.LogAttrs: a handler's error has nowhere to go
 }
 

@@ -18,23 +18,42 @@ import (
 type responseWriter struct {
 	http.ResponseWriter
 
-	req    *http.Request // the stack's request, whose context carries st
-	st     *apierr.State
-	state  apierr.State // storage for st when the stack created the State
-	idHdr  [1]string    // storage for the request-ID header value
-	idBuf  [26]byte     // storage for a generated request ID (NewRequestID's form)
-	reqBuf http.Request // storage for the request copy that carries st
-
-	start       time.Time
-	status      int
+	st    *apierr.State
+	state apierr.State // storage for st when the stack created the State
+	idHdr [1]string    // storage for the request-ID header value
+	idBuf [26]byte     // storage for a generated request ID (NewRequestID's form)
+	// The flags sit in the bytes idBuf leaves before the next word.
 	wroteHeader bool
-	renderedAt  bool // State.Rendered() when the status was written
-	late        bool // apierr.Write came after the response had started
-	normalize   bool // replace plain ≥400 responses with catalog errors
-	discard     bool // the downstream body of a replaced response is dropped
-	limit       int64
-	stack       []byte            // stack of a recovered panic, for the log
-	body        *bodyguard.Reader // the guarded request body, when BodyLimit or MinBodyRate guards it
+	renderedAt  bool         // State.Rendered() when the status was written
+	late        bool         // apierr.Write came after the response had started
+	normalize   bool         // replace plain ≥400 responses with catalog errors
+	discard     bool         // the downstream body of a replaced response is dropped
+	reqBuf      http.Request // the stack's request, whose context carries st
+
+	start  int64 // when the request came in (sinceBase), 0 when not read
+	status int
+	limit  int64
+	stack  *[]byte           // stack of a recovered panic, for the log
+	body   *bodyguard.Reader // the guarded request body, when BodyLimit or MinBodyRate guards it
+}
+
+// The writer is every request's one allocation: it must stay in the
+// 512-byte size class (TestWriterSizeClass).
+const writerSize = 512
+
+// clockBase is the instant the writer counts a request's start from: one
+// word of nanoseconds where a time.Time takes three. With the default
+// clock both ends carry monotonic readings, so a wall-clock step does not
+// move a latency; with WithClock's, the difference is the clock's.
+var clockBase = time.Now()
+
+// sinceBase returns t as the writer keeps it: nanoseconds since clockBase,
+// never 0 (which means "not read").
+func sinceBase(t time.Time) int64 {
+	if d := int64(t.Sub(clockBase)); d != 0 {
+		return d
+	}
+	return 1
 }
 
 // Header returns the wrapped writer's header map.
@@ -73,7 +92,7 @@ func (w *responseWriter) WriteHeader(code int) {
 	w.wroteHeader = true
 	w.renderedAt = w.st.Rendered()
 	w.status = code
-	if code >= 400 && w.body != nil && w.req.ProtoMajor == 1 && w.body.Pending() {
+	if code >= 400 && w.body != nil && w.reqBuf.ProtoMajor == 1 && w.body.Pending() {
 		// An error answered before the client finished sending its body
 		// (a 401 or 429 that never reads it): close rather than let
 		// net/http drain the rest at the client's pace first. HTTP/1 only:
@@ -94,9 +113,9 @@ var connectionClose = []string{"close"}
 func (w *responseWriter) replace(code int) {
 	h := w.ResponseWriter.Header()
 	e := errPool.Get().(*apierr.Error)
-	errorForStatus(e, code, w.req, w.st, h, w.limit)
+	errorForStatus(e, code, &w.reqBuf, w.st, h, w.limit)
 	dropEntityHeaders(h)
-	apierr.Write(w, w.req, e) // marks st rendered, then WriteHeader passes through
+	apierr.Write(w, &w.reqBuf, e) // marks st rendered, then WriteHeader passes through
 	*e = apierr.Error{}
 	errPool.Put(e)
 	if !w.wroteHeader { // a Write that wrote nothing: never leave the status unwritten

@@ -164,3 +164,4 @@ func TestNormalizedRetryAfter(t *testing.T) {
 		})
 	}
 }
+
