@@ -29,7 +29,8 @@ type Config struct {
 	// Level is the level of a 4xx record (nil: middleware.DefaultLevel,
 	// info); 5xx records are at error.
 	Level middleware.LevelFunc
-	// RequestIDFunc generates request IDs (nil: middleware.NewRequestID).
+	// RequestIDFunc generates request IDs (nil: IDs of middleware.NewRequestID's
+	// form, kept in the request's own allocation).
 	RequestIDFunc func() string
 	// IgnoreIncomingRequestID always generates the request ID, as
 	// middleware.WithoutIncomingRequestID does (default: false, a valid
