@@ -7,10 +7,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/apierr/apierr"
 	apierrecho "github.com/apierr/apierr/adapters/echo"
 	"github.com/apierr/apierr/auth"
-	"github.com/apierr/apierr/examples/fax"
+	"github.com/apierr/apierr/internal/adaptertest"
 	"github.com/apierr/apierr/middleware"
 	"github.com/apierr/apierr/ratelimit"
 	"github.com/labstack/echo/v4"
@@ -20,14 +19,7 @@ import (
 // net/http: the second fax of the day is quota_exceeded (402), without
 // Retry-After.
 func TestEchoQuota(t *testing.T) {
-	cat, err := fax.NewCatalog("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	keys := auth.NewMemoryKeyStore()
-	if err := keys.Add(testKey, apierr.Principal{Tenant: "acme", Environment: "test"}); err != nil {
-		t.Fatal(err)
-	}
+	cat, keys := adaptertest.Fax(t, testKey)
 	now := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
 	quota := ratelimit.NewQuota(ratelimit.QuotaConfig{Name: "faxes", Limit: 1, Period: ratelimit.Daily,
 		Now: func() time.Time { return now }})
@@ -40,12 +32,12 @@ func TestEchoQuota(t *testing.T) {
 	t.Cleanup(srv.Close)
 
 	auth := []string{"Authorization", "Bearer " + testKey}
-	if r := send(t, srv, "POST", "/fax", goodFax, auth...); r.status != 201 {
-		t.Fatalf("first: %d %s", r.status, r.raw)
+	if r := send(t, srv, "POST", "/fax", goodFax, auth...); r.Status != 201 {
+		t.Fatalf("first: %d %s", r.Status, r.Raw)
 	}
 	r := send(t, srv, "POST", "/fax", goodFax, auth...)
 	contract(t, r, 402, "quota_exceeded")
-	if r.header.Get("Retry-After") != "" {
-		t.Errorf("a quota sends no Retry-After: %v", r.header)
+	if r.Header.Get("Retry-After") != "" {
+		t.Errorf("a quota sends no Retry-After: %v", r.Header)
 	}
 }

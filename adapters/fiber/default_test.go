@@ -46,10 +46,10 @@ func TestDefaultCatalog(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := send(t, base, tc.method, tc.path, tc.body, tc.header...)
-			id := r.header.Get("X-Request-Id")
-			if r.status != tc.status || r.body["error"] != tc.code || id == "" || r.body["request_id"] != id ||
-				r.header.Get("Content-Type") != "application/json" {
-				t.Fatalf("%d %v %s", r.status, r.header, r.raw)
+			id := r.Header.Get("X-Request-Id")
+			if r.Status != tc.status || r.Body["error"] != tc.code || id == "" || r.Body["request_id"] != id ||
+				r.Header.Get("Content-Type") != "application/json" {
+				t.Fatalf("%d %v %s", r.Status, r.Header, r.Raw)
 			}
 			if tc.ctxKey != "" && context(r)[tc.ctxKey] != tc.ctxVal {
 				t.Errorf("context %v", context(r))

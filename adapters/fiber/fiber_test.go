@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -15,8 +14,8 @@ import (
 	"github.com/apierr/apierr"
 	apierrfiber "github.com/apierr/apierr/adapters/fiber"
 	"github.com/apierr/apierr/auth"
-	"github.com/apierr/apierr/examples/fax"
 	"github.com/apierr/apierr/idempotency"
+	"github.com/apierr/apierr/internal/adaptertest"
 	"github.com/apierr/apierr/middleware"
 	"github.com/apierr/apierr/ratelimit"
 	"github.com/gofiber/fiber/v2"
@@ -83,14 +82,7 @@ func serve(t *testing.T, app *fiber.App) string {
 // newServer serves a fiber app with apierr installed, on a real server.
 func newServer(t *testing.T) (string, *logBuf) {
 	t.Helper()
-	cat, err := fax.NewCatalog("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	keys := auth.NewMemoryKeyStore()
-	if err := keys.Add(testKey, apierr.Principal{Tenant: "acme", Environment: "test"}); err != nil {
-		t.Fatal(err)
-	}
+	cat, keys := adaptertest.Fax(t, testKey)
 	authn := apierrfiber.Wrap(auth.New(auth.Config{Keys: keys, Realm: "fax"}))
 	limit := ratelimit.New(ratelimit.Config{Policies: []ratelimit.Policy{ratelimit.PerMinute(3)}, Key: ratelimit.ByKeyID})
 	once := idempotency.New(idempotency.Config{})
@@ -153,67 +145,22 @@ func newServer(t *testing.T) (string, *logBuf) {
 	return serve(t, app), logs
 }
 
-type reply struct {
-	status int
-	header http.Header
-	body   map[string]any
-	raw    string
-}
+type reply = adaptertest.Reply
 
 func send(t *testing.T, base, method, path, body string, kv ...string) reply {
 	t.Helper()
-	var rd io.Reader
-	if body != "" {
-		rd = strings.NewReader(body)
-	}
-	req, err := http.NewRequest(method, base+path, rd)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if body != "" {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	for i := 0; i+1 < len(kv); i += 2 {
-		req.Header.Set(kv[i], kv[i+1])
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	rep := reply{status: resp.StatusCode, header: resp.Header, raw: string(raw)}
-	_ = json.Unmarshal(raw, &rep.body)
-	return rep
+	return adaptertest.Send(t, nil, base, method, path, body, kv...)
 }
 
 // contract checks what every catalog error carries.
 func contract(t *testing.T, r reply, status int, code string) {
 	t.Helper()
-	if r.status != status || r.body["error"] != code {
-		t.Fatalf("got %d %v, want %d %s: %s", r.status, r.body["error"], status, code, r.raw)
-	}
-	if ct := r.header.Get("Content-Type"); ct != "application/json" {
-		t.Errorf("Content-Type %q", ct)
-	}
-	id := r.header.Get("X-Request-Id")
-	if id == "" || r.body["request_id"] != id {
-		t.Errorf("request id header %q, body %v", id, r.body["request_id"])
-	}
-	if docs, _ := r.body["docs"].(string); !strings.HasPrefix(docs, "https://mintfax.com/docs/errors/") {
-		t.Errorf("docs %q", docs)
-	}
-	if r.header.Get("Cache-Control") != "no-store" || r.header.Get("X-Content-Type-Options") != "nosniff" {
-		t.Errorf("headers %v", r.header)
-	}
+	adaptertest.Contract(t, r, status, code)
 }
 
-func context(r reply) map[string]any {
-	c, _ := r.body["context"].(map[string]any)
-	return c
-}
+func context(r reply) map[string]any { return r.Context() }
 
-const goodFax = `{"to":"+14155550123","file":"JVBERi0xLjQK"}`
+const goodFax = adaptertest.GoodFax
 
 func TestFiberErrorsAreCatalogErrors(t *testing.T) {
 	base, _ := newServer(t)
@@ -245,8 +192,8 @@ func TestFiberErrorsAreCatalogErrors(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			r := send(t, base, tc.method, tc.path, tc.body, tc.header...)
 			contract(t, r, tc.status, tc.code)
-			if tc.leak != "" && strings.Contains(r.raw, tc.leak) {
-				t.Errorf("leaked %q: %s", tc.leak, r.raw)
+			if tc.leak != "" && strings.Contains(r.Raw, tc.leak) {
+				t.Errorf("leaked %q: %s", tc.leak, r.Raw)
 			}
 		})
 	}
@@ -258,8 +205,8 @@ func TestFiberErrorHeaders(t *testing.T) {
 	t.Run("wrong method is method_not_allowed with Allow", func(t *testing.T) {
 		r := send(t, base, "DELETE", "/fax", "")
 		contract(t, r, 405, "method_not_allowed")
-		if r.header.Get("Allow") != "POST" {
-			t.Errorf("Allow %q", r.header.Get("Allow"))
+		if r.Header.Get("Allow") != "POST" {
+			t.Errorf("Allow %q", r.Header.Get("Allow"))
 		}
 		if got, _ := context(r)["allowed"].([]any); len(got) != 1 || got[0] != "POST" {
 			t.Errorf("allowed %v", context(r)["allowed"])
@@ -267,29 +214,29 @@ func TestFiberErrorHeaders(t *testing.T) {
 	})
 	t.Run("a 503 is unavailable with Retry-After, its message logged only", func(t *testing.T) {
 		r := send(t, base, "GET", "/unavailable", "")
-		if r.status != 503 || r.header.Get("Retry-After") != "5" || strings.Contains(r.raw, "db down") || r.body["request_id"] == nil {
-			t.Fatalf("%d %v %s", r.status, r.header, r.raw)
+		if r.Status != 503 || r.Header.Get("Retry-After") != "5" || strings.Contains(r.Raw, "db down") || r.Body["request_id"] == nil {
+			t.Fatalf("%d %v %s", r.Status, r.Header, r.Raw)
 		}
 	})
 	t.Run("a 401 carries a challenge", func(t *testing.T) {
 		r := send(t, base, "POST", "/fax", goodFax)
-		if r.header.Get("WWW-Authenticate") == "" {
-			t.Errorf("no challenge: %v", r.header)
+		if r.Header.Get("WWW-Authenticate") == "" {
+			t.Errorf("no challenge: %v", r.Header)
 		}
 	})
 	t.Run("Accept picks the format", func(t *testing.T) {
 		r := send(t, base, "GET", "/nowhere", "", "Accept", "application/problem+json")
-		id := r.header.Get("X-Request-Id")
-		if r.status != 404 || r.header.Get("Content-Type") != "application/problem+json" || !strings.Contains(r.header.Get("Vary"), "Accept") ||
-			r.body["code"] != "endpoint_not_found" || r.body["status"] != float64(404) || id == "" || r.body["request_id"] != id ||
-			!strings.HasPrefix(r.body["type"].(string), "https://mintfax.com/docs/errors/") {
-			t.Errorf("%d %v %s", r.status, r.header, r.raw)
+		id := r.Header.Get("X-Request-Id")
+		if r.Status != 404 || r.Header.Get("Content-Type") != "application/problem+json" || !strings.Contains(r.Header.Get("Vary"), "Accept") ||
+			r.Body["code"] != "endpoint_not_found" || r.Body["status"] != float64(404) || id == "" || r.Body["request_id"] != id ||
+			!strings.HasPrefix(r.Body["type"].(string), "https://mintfax.com/docs/errors/") {
+			t.Errorf("%d %v %s", r.Status, r.Header, r.Raw)
 		}
 	})
 	t.Run("HEAD has the status and headers, no body", func(t *testing.T) {
 		r := send(t, base, "HEAD", "/nowhere", "")
-		if r.status != 404 || r.raw != "" || r.header.Get("X-Request-Id") == "" {
-			t.Errorf("%d %v %q", r.status, r.header, r.raw)
+		if r.Status != 404 || r.Raw != "" || r.Header.Get("X-Request-Id") == "" {
+			t.Errorf("%d %v %q", r.Status, r.Header, r.Raw)
 		}
 	})
 }
@@ -302,7 +249,7 @@ func TestBinding(t *testing.T) {
 		r := send(t, base, "POST", "/fax", `{"to":"`+strings.Repeat("1", 2*bodyLimit)+`"}`, authz...)
 		contract(t, r, 422, "validation_failed")
 		if context(r)["limit_bytes"] != float64(bodyLimit) {
-			t.Errorf("%s", r.raw)
+			t.Errorf("%s", r.Raw)
 		}
 	})
 	t.Run("a type error names the field", func(t *testing.T) {
@@ -315,7 +262,7 @@ func TestBinding(t *testing.T) {
 	t.Run("QueryParser's error names the parameter", func(t *testing.T) {
 		r := send(t, base, "GET", "/items?limit=lots", "")
 		if context(r)["field"] != "limit" {
-			t.Errorf("%s", r.raw)
+			t.Errorf("%s", r.Raw)
 		}
 	})
 	t.Run("validation lists every field by its JSON name", func(t *testing.T) {
@@ -324,7 +271,7 @@ func TestBinding(t *testing.T) {
 		errs, _ := context(r)["errors"].(map[string]any)
 		for _, f := range []string{"to", "file", "pages"} {
 			if errs[f] == nil {
-				t.Errorf("no error for %s: %s", f, r.raw)
+				t.Errorf("no error for %s: %s", f, r.Raw)
 			}
 		}
 		if msgs, _ := errs["file"].([]any); len(msgs) != 1 || msgs[0] != "The file field is required." {
@@ -347,7 +294,7 @@ func TestErrorDropsEntityHeaders(t *testing.T) {
 	r := send(t, base, "GET", "/download", "")
 	contract(t, r, http.StatusForbidden, "forbidden")
 	for _, h := range []string{"Content-Encoding", "Content-Disposition", "Etag", "Last-Modified", "Content-Range"} {
-		if v := r.header.Get(h); v != "" {
+		if v := r.Header.Get(h); v != "" {
 			t.Errorf("%s: %q", h, v)
 		}
 	}
@@ -365,9 +312,9 @@ func TestRequestID(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := send(t, base, "GET", "/nowhere", "", "X-Request-Id", tc.sent)
-			got := r.header.Get("X-Request-Id")
-			if (got == tc.sent) != tc.kept || got == "" || r.body["request_id"] != got {
-				t.Errorf("sent %q, got header %q body %v", tc.sent, got, r.body["request_id"])
+			got := r.Header.Get("X-Request-Id")
+			if (got == tc.sent) != tc.kept || got == "" || r.Body["request_id"] != got {
+				t.Errorf("sent %q, got header %q body %v", tc.sent, got, r.Body["request_id"])
 			}
 		})
 	}
@@ -388,8 +335,8 @@ func TestRequestID(t *testing.T) {
 	})
 	t.Run("a success carries the request ID too", func(t *testing.T) {
 		r := send(t, base, "GET", "/items?limit=3", "")
-		if r.status != 200 || len(r.header.Get("X-Request-Id")) != 26 {
-			t.Errorf("%d %v", r.status, r.header)
+		if r.Status != 200 || len(r.Header.Get("X-Request-Id")) != 26 {
+			t.Errorf("%d %v", r.Status, r.Header)
 		}
 	})
 }
@@ -410,7 +357,7 @@ func TestLogRecord(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := send(t, base, "GET", tc.path, "")
-			recs := logs.records(r.header.Get("X-Request-Id"))
+			recs := logs.records(r.Header.Get("X-Request-Id"))
 			if len(recs) != 1 {
 				t.Fatalf("%d records: %v", len(recs), recs)
 			}
@@ -429,22 +376,22 @@ func TestLogRecord(t *testing.T) {
 	}
 	t.Run("an error a wrapped middleware wrote names the route", func(t *testing.T) {
 		r := send(t, base, "POST", "/fax", goodFax)
-		recs := logs.records(r.header.Get("X-Request-Id"))
-		if r.status != 401 || len(recs) != 1 || recs[0]["code"] != "api_key_missing" || recs[0]["route"] != "POST /fax" || recs[0]["method"] != "POST" {
-			t.Errorf("%d %v", r.status, recs)
+		recs := logs.records(r.Header.Get("X-Request-Id"))
+		if r.Status != 401 || len(recs) != 1 || recs[0]["code"] != "api_key_missing" || recs[0]["route"] != "POST /fax" || recs[0]["method"] != "POST" {
+			t.Errorf("%d %v", r.Status, recs)
 		}
 	})
 	t.Run("a body refused before routing has no route", func(t *testing.T) {
 		r := send(t, base, "POST", "/fax", strings.Repeat("x", 2*bodyLimit))
-		recs := logs.records(r.header.Get("X-Request-Id"))
-		if r.status != 422 || len(recs) != 1 || recs[0]["code"] != "validation_failed" || recs[0]["route"] != "" || recs[0]["path"] != "/fax" {
-			t.Errorf("%d %v", r.status, recs)
+		recs := logs.records(r.Header.Get("X-Request-Id"))
+		if r.Status != 422 || len(recs) != 1 || recs[0]["code"] != "validation_failed" || recs[0]["route"] != "" || recs[0]["path"] != "/fax" {
+			t.Errorf("%d %v", r.Status, recs)
 		}
 	})
 	t.Run("a success is not logged", func(t *testing.T) {
 		r := send(t, base, "GET", "/items", "")
-		if recs := logs.records(r.header.Get("X-Request-Id")); r.status != 200 || len(recs) != 0 {
-			t.Errorf("%d %v", r.status, recs)
+		if recs := logs.records(r.Header.Get("X-Request-Id")); r.Status != 200 || len(recs) != 0 {
+			t.Errorf("%d %v", r.Status, recs)
 		}
 	})
 }

@@ -33,29 +33,29 @@ func TestWrap(t *testing.T) {
 	authz := []string{"Authorization", "Bearer " + testKey}
 	t.Run("the State reaches handlers through UserContext", func(t *testing.T) {
 		r := send(t, base, "GET", "/whoami", "", authz...)
-		if r.status != 200 || r.body["tenant"] != "acme" || r.body["request_id"] != r.header.Get("X-Request-Id") {
-			t.Fatalf("%d %v %s", r.status, r.header, r.raw)
+		if r.Status != 200 || r.Body["tenant"] != "acme" || r.Body["request_id"] != r.Header.Get("X-Request-Id") {
+			t.Fatalf("%d %v %s", r.Status, r.Header, r.Raw)
 		}
 	})
 	t.Run("rate limit is 429 with Retry-After and the RateLimit fields", func(t *testing.T) {
 		var r reply
 		for i := range 4 {
 			r = send(t, base, "GET", "/limited", "", authz...)
-			if i < 3 && (r.status != 204 || r.header.Get("RateLimit-Policy") == "") {
-				t.Fatalf("request %d: %d %v", i, r.status, r.header)
+			if i < 3 && (r.Status != 204 || r.Header.Get("RateLimit-Policy") == "") {
+				t.Fatalf("request %d: %d %v", i, r.Status, r.Header)
 			}
 		}
 		contract(t, r, 429, "rate_limit_exceeded")
-		if r.header.Get("Retry-After") == "" || r.header.Get("RateLimit-Policy") == "" || r.header.Get("RateLimit") == "" {
-			t.Errorf("headers %v", r.header)
+		if r.Header.Get("Retry-After") == "" || r.Header.Get("RateLimit-Policy") == "" || r.Header.Get("RateLimit") == "" {
+			t.Errorf("headers %v", r.Header)
 		}
 	})
 	t.Run("idempotency replays and refuses a reused key", func(t *testing.T) {
 		key := []string{"Idempotency-Key", "fiber-1"}
 		first := send(t, base, "POST", "/fax", goodFax, append(authz, key...)...)
 		again := send(t, base, "POST", "/fax", goodFax, append(authz, key...)...)
-		if first.status != 201 || again.status != 201 || again.header.Get("Idempotent-Replayed") != "true" || again.raw != first.raw {
-			t.Fatalf("first %d %s, again %d %v %s", first.status, first.raw, again.status, again.header, again.raw)
+		if first.Status != 201 || again.Status != 201 || again.Header.Get("Idempotent-Replayed") != "true" || again.Raw != first.Raw {
+			t.Fatalf("first %d %s, again %d %v %s", first.Status, first.Raw, again.Status, again.Header, again.Raw)
 		}
 		contract(t, send(t, base, "POST", "/fax", `{"to":"+14155550199","file":"eA=="}`, append(authz, key...)...), 422, "idempotency_key_reused")
 	})
@@ -65,8 +65,8 @@ func TestWrap(t *testing.T) {
 		first := send(t, base, "POST", "/fax", body, append(authz, key...)...)
 		again := send(t, base, "POST", "/fax", body, append(authz, key...)...)
 		contract(t, first, 402, "insufficient_balance")
-		if again.status != 402 || again.header.Get("Idempotent-Replayed") != "true" || again.raw != first.raw {
-			t.Fatalf("again %d %v %s", again.status, again.header, again.raw)
+		if again.Status != 402 || again.Header.Get("Idempotent-Replayed") != "true" || again.Raw != first.Raw {
+			t.Fatalf("again %d %v %s", again.Status, again.Header, again.Raw)
 		}
 	})
 }

@@ -4,7 +4,6 @@ import (
 	gocontext "context"
 	"encoding/json"
 	"errors"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -14,8 +13,8 @@ import (
 	"github.com/apierr/apierr"
 	apierrhuma "github.com/apierr/apierr/adapters/huma"
 	"github.com/apierr/apierr/auth"
-	"github.com/apierr/apierr/examples/fax"
 	"github.com/apierr/apierr/idempotency"
+	"github.com/apierr/apierr/internal/adaptertest"
 	"github.com/apierr/apierr/middleware"
 	"github.com/apierr/apierr/ratelimit"
 	"github.com/danielgtaylor/huma/v2"
@@ -47,14 +46,7 @@ type empty struct{}
 // configured, on a real server.
 func newServer(t *testing.T) *httptest.Server {
 	t.Helper()
-	cat, err := fax.NewCatalog("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	keys := auth.NewMemoryKeyStore()
-	if err := keys.Add(testKey, apierr.Principal{Tenant: "acme", Environment: "test"}); err != nil {
-		t.Fatal(err)
-	}
+	cat, keys := adaptertest.Fax(t, testKey)
 	auth := apierrhuma.Middleware(auth.New(auth.Config{Keys: keys, Realm: "fax"}))
 	limit := ratelimit.New(ratelimit.Config{Policies: []ratelimit.Policy{ratelimit.PerMinute(3)}, Key: ratelimit.ByKeyID})
 	once := apierrhuma.Middleware(idempotency.New(idempotency.Config{}))
@@ -102,64 +94,22 @@ func newServer(t *testing.T) *httptest.Server {
 	return srv
 }
 
-type reply struct {
-	status int
-	header http.Header
-	body   map[string]any
-	raw    string
-}
+type reply = adaptertest.Reply
 
 func send(t *testing.T, srv *httptest.Server, method, path, body string, kv ...string) reply {
 	t.Helper()
-	var rd io.Reader
-	if body != "" {
-		rd = strings.NewReader(body)
-	}
-	req, err := http.NewRequest(method, srv.URL+path, rd)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if body != "" {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	for i := 0; i+1 < len(kv); i += 2 {
-		req.Header.Set(kv[i], kv[i+1])
-	}
-	resp, err := srv.Client().Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	rep := reply{status: resp.StatusCode, header: resp.Header, raw: string(raw)}
-	_ = json.Unmarshal(raw, &rep.body)
-	return rep
+	return adaptertest.Send(t, srv.Client(), srv.URL, method, path, body, kv...)
 }
 
 // contract checks what every catalog error carries.
 func contract(t *testing.T, r reply, status int, code string) {
 	t.Helper()
-	if r.status != status || r.body["error"] != code {
-		t.Fatalf("got %d %v, want %d %s: %s", r.status, r.body["error"], status, code, r.raw)
-	}
-	if ct := r.header.Get("Content-Type"); ct != "application/json" {
-		t.Errorf("Content-Type %q", ct)
-	}
-	id := r.header.Get("X-Request-Id")
-	if id == "" || r.body["request_id"] != id {
-		t.Errorf("request id header %q, body %v", id, r.body["request_id"])
-	}
-	if docs, _ := r.body["docs"].(string); !strings.HasPrefix(docs, "https://mintfax.com/docs/errors/") {
-		t.Errorf("docs %q", docs)
-	}
+	adaptertest.Contract(t, r, status, code)
 }
 
-func context(r reply) map[string]any {
-	c, _ := r.body["context"].(map[string]any)
-	return c
-}
+func context(r reply) map[string]any { return r.Context() }
 
-const goodFax = `{"to":"+14155550123","file":"JVBERi0xLjQK"}`
+const goodFax = adaptertest.GoodFax
 
 func TestHumaErrorsAreCatalogErrors(t *testing.T) {
 	srv := newServer(t)
@@ -171,15 +121,15 @@ func TestHumaErrorsAreCatalogErrors(t *testing.T) {
 	t.Run("wrong method is method_not_allowed with Allow", func(t *testing.T) {
 		r := send(t, srv, "DELETE", "/fax", "")
 		contract(t, r, 405, "method_not_allowed")
-		if !strings.Contains(r.header.Get("Allow"), "POST") {
-			t.Errorf("Allow %q", r.header.Get("Allow"))
+		if !strings.Contains(r.Header.Get("Allow"), "POST") {
+			t.Errorf("Allow %q", r.Header.Get("Allow"))
 		}
 	})
 	t.Run("huma.Error404NotFound is not_found with its message as detail", func(t *testing.T) {
 		r := send(t, srv, "GET", "/fax/fax_nope", "")
 		contract(t, r, 404, "not_found")
-		if r.body["detail"] != "no such fax" {
-			t.Errorf("%s", r.raw)
+		if r.Body["detail"] != "no such fax" {
+			t.Errorf("%s", r.Raw)
 		}
 	})
 	t.Run("huma.Error403Forbidden is forbidden", func(t *testing.T) {
@@ -190,28 +140,28 @@ func TestHumaErrorsAreCatalogErrors(t *testing.T) {
 	})
 	t.Run("huma.Error503ServiceUnavailable is unavailable with Retry-After, its message logged only", func(t *testing.T) {
 		r := send(t, srv, "GET", "/unavailable", "")
-		if r.status != 503 || r.header.Get("Retry-After") == "" || strings.Contains(r.raw, "db down") {
-			t.Fatalf("%d %v %s", r.status, r.header, r.raw)
+		if r.Status != 503 || r.Header.Get("Retry-After") == "" || strings.Contains(r.Raw, "db down") {
+			t.Fatalf("%d %v %s", r.Status, r.Header, r.Raw)
 		}
 	})
 	t.Run("panic is internal, no detail", func(t *testing.T) {
 		r := send(t, srv, "GET", "/panic", "")
 		contract(t, r, 500, "internal_server_error")
-		if strings.Contains(r.raw, "boom") {
-			t.Errorf("panic leaked: %s", r.raw)
+		if strings.Contains(r.Raw, "boom") {
+			t.Errorf("panic leaked: %s", r.Raw)
 		}
 	})
 	t.Run("a plain error is internal, its text in the log only", func(t *testing.T) {
 		r := send(t, srv, "GET", "/plain-error", "")
 		contract(t, r, 500, "internal_server_error")
-		if strings.Contains(r.raw, "secret") {
-			t.Errorf("leaked: %s", r.raw)
+		if strings.Contains(r.Raw, "secret") {
+			t.Errorf("leaked: %s", r.Raw)
 		}
 	})
 	t.Run("auth missing", func(t *testing.T) {
 		r := send(t, srv, "POST", "/fax", goodFax)
 		contract(t, r, 401, "api_key_missing")
-		if r.header.Get("WWW-Authenticate") == "" {
+		if r.Header.Get("WWW-Authenticate") == "" {
 			t.Error("no challenge")
 		}
 	})
@@ -221,15 +171,15 @@ func TestHumaErrorsAreCatalogErrors(t *testing.T) {
 	t.Run("a body that is not JSON is bad_request", func(t *testing.T) {
 		r := send(t, srv, "POST", "/fax", "{\n\"to\": ,}", auth...)
 		contract(t, r, 400, "bad_request")
-		if strings.Contains(r.raw, "\"to\": ,") {
-			t.Errorf("body echoed: %s", r.raw)
+		if strings.Contains(r.Raw, "\"to\": ,") {
+			t.Errorf("body echoed: %s", r.Raw)
 		}
 	})
 	t.Run("a value of the wrong type is validation_failed naming the field (huma validates the schema)", func(t *testing.T) {
 		r := send(t, srv, "POST", "/fax", `{"to":"+14155550123","file":"eA==","pages":"two"}`, auth...)
 		contract(t, r, 422, "validation_failed")
 		if errs, _ := context(r)["errors"].(map[string]any); errs["pages"] == nil {
-			t.Errorf("%s", r.raw)
+			t.Errorf("%s", r.Raw)
 		}
 	})
 	t.Run("validation lists every field by its JSON name", func(t *testing.T) {
@@ -238,7 +188,7 @@ func TestHumaErrorsAreCatalogErrors(t *testing.T) {
 		errs, _ := context(r)["errors"].(map[string]any)
 		for _, f := range []string{"to", "file", "pages"} {
 			if errs[f] == nil {
-				t.Errorf("no error for %s: %s", f, r.raw)
+				t.Errorf("no error for %s: %s", f, r.Raw)
 			}
 		}
 	})
@@ -246,7 +196,7 @@ func TestHumaErrorsAreCatalogErrors(t *testing.T) {
 		r := send(t, srv, "GET", "/items?limit=lots", "")
 		contract(t, r, 422, "validation_failed")
 		if errs, _ := context(r)["errors"].(map[string]any); errs["limit"] == nil {
-			t.Errorf("%s", r.raw)
+			t.Errorf("%s", r.Raw)
 		}
 	})
 	t.Run("a query parameter over its limit is validation_failed", func(t *testing.T) {
@@ -260,7 +210,7 @@ func TestHumaErrorsAreCatalogErrors(t *testing.T) {
 		r := send(t, srv, "POST", "/fax", `{"to":"+14155550402","file":"eA=="}`, auth...)
 		contract(t, r, 402, "insufficient_balance")
 		if context(r)["available"] != float64(0) {
-			t.Errorf("%s", r.raw)
+			t.Errorf("%s", r.Raw)
 		}
 	})
 	t.Run("rate limit is 429 with Retry-After", func(t *testing.T) {
@@ -269,16 +219,16 @@ func TestHumaErrorsAreCatalogErrors(t *testing.T) {
 			r = send(t, srv, "GET", "/limited", "", auth...)
 		}
 		contract(t, r, 429, "rate_limit_exceeded")
-		if r.header.Get("Retry-After") == "" || r.header.Get("RateLimit-Policy") == "" {
-			t.Errorf("headers %v", r.header)
+		if r.Header.Get("Retry-After") == "" || r.Header.Get("RateLimit-Policy") == "" {
+			t.Errorf("headers %v", r.Header)
 		}
 	})
 	t.Run("idempotency replays and refuses a reused key", func(t *testing.T) {
 		key := []string{"Idempotency-Key", "huma-1"}
 		first := send(t, srv, "POST", "/fax", goodFax, append(auth, key...)...)
 		again := send(t, srv, "POST", "/fax", goodFax, append(auth, key...)...)
-		if first.status != 201 || again.status != 201 || again.header.Get("Idempotent-Replayed") != "true" || again.raw != first.raw {
-			t.Fatalf("first %d %s, again %d %v %s", first.status, first.raw, again.status, again.header, again.raw)
+		if first.Status != 201 || again.Status != 201 || again.Header.Get("Idempotent-Replayed") != "true" || again.Raw != first.Raw {
+			t.Fatalf("first %d %s, again %d %v %s", first.Status, first.Raw, again.Status, again.Header, again.Raw)
 		}
 		contract(t, send(t, srv, "POST", "/fax", `{"to":"+14155550199","file":"eA=="}`, append(auth, key...)...), 422, "idempotency_key_reused")
 	})
@@ -288,8 +238,8 @@ func TestHumaErrorsAreCatalogErrors(t *testing.T) {
 		first := send(t, srv, "POST", "/fax", body, append(auth, key...)...)
 		again := send(t, srv, "POST", "/fax", body, append(auth, key...)...)
 		contract(t, first, 402, "insufficient_balance")
-		if again.status != 402 || again.header.Get("Idempotent-Replayed") != "true" {
-			t.Fatalf("again %d %v", again.status, again.header)
+		if again.Status != 402 || again.Header.Get("Idempotent-Replayed") != "true" {
+			t.Fatalf("again %d %v", again.Status, again.Header)
 		}
 	})
 }
@@ -297,8 +247,8 @@ func TestHumaErrorsAreCatalogErrors(t *testing.T) {
 func TestHumaOpenAPIUsesTheCatalogSchema(t *testing.T) {
 	srv := newServer(t)
 	r := send(t, srv, "GET", "/openapi.json", "")
-	if r.status != 200 {
-		t.Fatalf("%d %s", r.status, r.raw)
+	if r.Status != 200 {
+		t.Fatalf("%d %s", r.Status, r.Raw)
 	}
 	var doc struct {
 		Paths map[string]map[string]struct {
@@ -316,7 +266,7 @@ func TestHumaOpenAPIUsesTheCatalogSchema(t *testing.T) {
 			Schemas map[string]any `json:"schemas"`
 		} `json:"components"`
 	}
-	if err := json.Unmarshal([]byte(r.raw), &doc); err != nil {
+	if err := json.Unmarshal([]byte(r.Raw), &doc); err != nil {
 		t.Fatal(err)
 	}
 	if doc.Components.Schemas["ErrorModel"] != nil {
@@ -327,7 +277,7 @@ func TestHumaOpenAPIUsesTheCatalogSchema(t *testing.T) {
 	}
 	resp, ok := doc.Paths["/fax"]["post"].Responses["default"]
 	if !ok {
-		t.Fatalf("no default response: %s", r.raw)
+		t.Fatalf("no default response: %s", r.Raw)
 	}
 	s := resp.Content["application/json"].Schema
 	for _, member := range []string{"error", "message", "action", "docs", "context", "request_id"} {
