@@ -164,4 +164,3 @@ func TestNormalizedRetryAfter(t *testing.T) {
 		})
 	}
 }
-
