@@ -209,3 +209,37 @@ func TestLayersComposeByHand(t *testing.T) {
 		t.Errorf("records: %v", recs)
 	}
 }
+
+// wrapWriter is a user's middleware writer between two layers of the
+// runtime: the inner layer finds the outer one's State behind a writer it
+// does not know.
+type wrapWriter struct{ http.ResponseWriter }
+
+// A layer under a foreign writer shares the outer layer's State and hands
+// the router's request on whole: path values and the pattern reach the
+// handler, the normalizer answers an unknown path, one request ID runs
+// through.
+func TestLayerBehindAForeignWriter(t *testing.T) {
+	logger, logs := newLogger()
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /fax/{id}", func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.WriteString(w, r.PathValue("id")+" "+r.Pattern+" "+apierr.RequestID(r.Context()))
+	})
+	var h http.Handler = mux
+	h = middleware.Normalize()(h)
+	h = middleware.Logger(logger)(h)
+	wrap := h
+	h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { wrap.ServeHTTP(wrapWriter{w}, r) })
+	h = middleware.RequestID(faxCatalog(t))(h)
+	srv := serve(t, h)
+
+	resp := do(t, newReq(t, "GET", srv.URL+"/fax/fax_7", nil))
+	id := resp.header.Get("X-Request-Id")
+	if want := "fax_7 GET /fax/{id} " + id; resp.status != 200 || id == "" || string(resp.body) != want {
+		t.Fatalf("%d %q, want %q", resp.status, resp.body, want)
+	}
+	checkCatalogError(t, do(t, newReq(t, "GET", srv.URL+"/nope", nil)), 404, fc(apierr.CondEndpointNotFound))
+	if recs := logs.records(t); len(recs) != 1 || recs[0]["code"] != "endpoint_not_found" {
+		t.Errorf("records: %v", recs)
+	}
+}
