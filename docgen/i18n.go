@@ -133,6 +133,29 @@ var uiFrench = &uiText{
 	LLMsOptional: "Facultatif", LLMsAction: "\u00a0; action %s", LLMsRetryable: "\u00a0; réessayable", LLMsNotRetryable: "\u00a0; non réessayable",
 }
 
+var uiSpanish = &uiText{
+	ByEndpoint: "Errores por endpoint", CodeCol: "Código", CodeTitle: "Título", OperationID: "operationId", NoErrors: "Este endpoint no declara ningún error.",
+	Errors: "%s: referencia de errores", LinkTo: "Enlace a %s", Contents: "Contenido", Language: "Idioma", Languages: "Idiomas",
+	ErrorBody: "Cuerpo del error", Statuses: "Códigos de estado", Codes: "Códigos", Builtins: "Errores integrados", AllCodes: "Todos los códigos",
+	Member: "Miembro", Type: "Tipo", Desc: "Descripción", Status: "Estado", Meaning: "Significado", Key: "Clave",
+	ContextKey: "Clave de contexto", Any: "cualquiera", HTTPStatus: "Estado HTTP", Action: "Acción", Retryable: "Reintentable",
+	Yes: "sí", No: "no", Condition: "Condición", When: "Cuándo ocurre", Cause: "Causa", Next: "Siguiente paso",
+	Context: "Contexto", Example: "Cuerpo de ejemplo", Permalink: "Enlace permanente:",
+	BodyIs: "Todo cuerpo de error es ", BodySent: ", enviado con el estado HTTP de su código",
+	BodyRID: ", y el ID de la solicitud va en la cabecera ", BodyRIDEnd: "",
+	Send: " Envíe ", ToGet: " para recibir ", Problem: "detalles de problema RFC 9457", ThatFormat: "ese formato",
+	Instead: " en su lugar.", MatchCode: " Compare el código, nunca el mensaje.",
+	OwnFormat:     "El cuerpo sigue el formato propio de la API, ",
+	OwnFormatEnd:  ", cuyos miembros esta referencia no describe; los cuerpos de ejemplo de abajo no tienen esa forma.",
+	BuiltinsIntro: "El catálogo no asocia ningún código propio a estas condiciones, así que responden los valores por defecto de apierr.",
+	AllErrors:     "Todos los errores de %s: %s", ExampleMD: "Cuerpo de ejemplo (`%s`):",
+	LLMsErrorsAre: "Los errores son cuerpos `%s`. Compare el código; reintente solo los códigos marcados como reintentables, con espera creciente y respetando Retry-After; registre el ID de la solicitud",
+	LLMsHeader:    " (cabecera `%s`)", LLMsMembers: "Miembros del cuerpo: ",
+	LLMsOwn:       "el formato propio de la API, `%s`, no descrito aquí",
+	LLMsReference: "Referencia", LLMsReferenceDesc: "[Referencia de errores de %s](%s): cada código con su cuerpo de ejemplo y un resumen de los estados",
+	LLMsOptional: "Opcional", LLMsAction: "; acción %s", LLMsRetryable: "; reintentable", LLMsNotRetryable: "; no reintentable",
+}
+
 // uiFor returns the wording for a BCP 47 tag, by its primary language
 // ("de-CH" reads German), or the English.
 func uiFor(tag string) *uiText {
@@ -141,6 +164,8 @@ func uiFor(tag string) *uiText {
 		return uiGerman
 	case "fr":
 		return uiFrench
+	case "es":
+		return uiSpanish
 	}
 	return uiEnglish
 }
@@ -225,6 +250,30 @@ var memberTexts = map[string]map[apierr.Format]map[string]string{
 			"retry_after": "Secondes à attendre avant de réessayer, comme dans l’en-tête Retry-After.",
 			"errors":      "Erreurs de champ d’un échec de validation\u00a0: objets avec field, rule et message.",
 			"context":     "Données documentées propres au code (voir chaque code).",
+		},
+	},
+	"es": {
+		apierr.Envelope: {
+			"error":      "El código de error: estable y legible por máquinas, uno de los códigos de abajo. Compárelo.",
+			"message":    "Un mensaje para personas. Muéstrelo; puede cambiar, así que nunca lo compare.",
+			"action":     "El siguiente paso programático, p. ej. %[1]s.",
+			"docs":       "El enlace permanente a la entrada del código en esta referencia.",
+			"detail":     "Explicación opcional de esta ocurrencia.",
+			"context":    "Datos documentados propios del código (véase cada código). En los errores de validación, context.errors asocia a cada campo sus mensajes.",
+			"request_id": "El ID de la solicitud, también en la cabecera %[2]s. Indíquelo al soporte.",
+		},
+		apierr.Problem: {
+			"type":        "El enlace permanente a la entrada del código en esta referencia (about:blank si no la hay).",
+			"title":       "Un breve resumen del código, igual en cada ocurrencia.",
+			"status":      "El código de estado HTTP.",
+			"detail":      "Una explicación de esta ocurrencia, para personas.",
+			"instance":    "La ruta de la solicitud a la que se refiere esta ocurrencia.",
+			"code":        "El código de error: estable y legible por máquinas, uno de los códigos de abajo. Compárelo.",
+			"action":      "El siguiente paso programático, p. ej. %[1]s.",
+			"request_id":  "El ID de la solicitud, también en la cabecera %[2]s.",
+			"retry_after": "Segundos hasta el siguiente intento, como en la cabecera Retry-After.",
+			"errors":      "Errores de campo de una validación fallida: objetos con field, rule y message.",
+			"context":     "Datos documentados propios del código (véase cada código).",
 		},
 	},
 }

@@ -39,9 +39,9 @@ func TestMemberTextsCoverFormats(t *testing.T) {
 // the same format verbs.
 func TestUIWordingComplete(t *testing.T) {
 	en := uiFields(uiEnglish)
-	for lang, ui := range map[string]*uiText{"de": uiGerman, "fr": uiFrench} {
+	for lang, ui := range map[string]*uiText{"de": uiGerman, "fr": uiFrench, "es": uiSpanish} {
 		for name, v := range uiFields(ui) {
-			if v == "" && en[name] != "" && name != "BodyRIDEnd" { // the header's name ends the German and French clause
+			if v == "" && en[name] != "" && name != "BodyRIDEnd" { // the header's name ends the German, French and Spanish clause
 				t.Errorf("%s: %s is empty", lang, name)
 			}
 			if strings.Count(v, "%s") != strings.Count(en[name], "%s") {
@@ -49,7 +49,7 @@ func TestUIWordingComplete(t *testing.T) {
 			}
 		}
 	}
-	if uiFor("de-CH") != uiGerman || uiFor("FR") != uiFrench || uiFor("ja") != uiEnglish || uiFor("") != uiEnglish {
+	if uiFor("de-CH") != uiGerman || uiFor("FR") != uiFrench || uiFor("es-MX") != uiSpanish || uiFor("ja") != uiEnglish || uiFor("") != uiEnglish {
 		t.Error("uiFor does not pick by primary language")
 	}
 	if languageName("de-CH") != "Deutsch (CH)" || languageName("x-klingon") != "x-klingon" || languageName("fr") != "Français" {

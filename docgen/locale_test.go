@@ -420,3 +420,31 @@ func TestHandlerRedirectsAnUnknownLanguage(t *testing.T) {
 		}
 	}
 }
+
+// TestSpanishPages: a catalog translated to Spanish gets its reference, its
+// Markdown and its llms.txt worded in Spanish around the translated codes,
+// as German and French catalogs do.
+func TestSpanishPages(t *testing.T) {
+	cat, err := apierr.Load([]byte("name: Shop\ndocs_url: https://shop.test/docs/errors/{slug}\ncodes:\n  out_of_stock: {status: 409, title: Out of stock, message: Gone., action: wait}\n"), "shop.yaml",
+		apierr.WithTranslation([]byte("language: es\nname: Tienda\ncodes:\n  out_of_stock: {title: Agotado, message: No queda.}\n"), "shop.es.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(docgen.Handler(cat))
+	defer srv.Close()
+	for path, want := range map[string][]string{
+		"/docs/errors/es/":             {"Agotado", "Cuerpo del error", "Códigos de estado", "Descripción", "El código de error: estable"},
+		"/docs/errors/es/out-of-stock": {"Agotado", "No queda.", "Reintentable", "Enlace permanente"},
+		"/docs/errors/es/llms.txt":     {"Los errores son cuerpos", "Compare el código"},
+	} {
+		resp, body := get(t, "GET", srv.URL+path)
+		if resp.StatusCode != 200 || resp.Header.Get("Content-Language") != "es" {
+			t.Errorf("GET %s: %d, Content-Language %q", path, resp.StatusCode, resp.Header.Get("Content-Language"))
+		}
+		for _, w := range want {
+			if !strings.Contains(body, w) {
+				t.Errorf("GET %s: no %q in %.300s", path, w, body)
+			}
+		}
+	}
+}
