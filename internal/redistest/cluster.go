@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -261,6 +262,19 @@ func (n *node) health() string {
 	if rf["role"] == "slave" && rf["master_link_status"] != "up" {
 		return "replica link " + rf["master_link_status"]
 	}
+	// This node's view of the others has caught up: right after the
+	// cluster is made, gossip may still show a replica as a master that
+	// owns no slot, and Masters would name it.
+	nodes, err := c.ClusterNodes(ctx).Result()
+	if err != nil {
+		return err.Error()
+	}
+	for _, line := range strings.Split(strings.TrimSpace(nodes), "\n") {
+		f := strings.Fields(line)
+		if len(f) >= 3 && !failed(f[2]) && strings.Contains(f[2], "master") && len(f) <= 8 {
+			return "sees " + f[1] + " as a master without slots"
+		}
+	}
 	return ""
 }
 
@@ -276,7 +290,8 @@ func infoFields(info string) map[string]string {
 }
 
 // Masters returns the addresses of the cluster's masters now, as a running
-// node sees them (after a failover, a former replica is among them).
+// node sees them: the nodes that serve hash slots (after a failover, a
+// former replica is among them).
 func (s *Server) Masters() []string {
 	s.t.Helper()
 	m, err := s.masters()
@@ -287,13 +302,18 @@ func (s *Server) Masters() []string {
 }
 
 // ReplicaOf returns the address of a replica of the master at addr.
-// The node asked may not have heard of the replica yet (cluster gossip
-// spreads in the background, slowly on a loaded machine), so it asks again
-// for up to 60 s.
+// It asks the master itself first (INFO replication lists the replicas
+// that hold a link to it), then the cluster's view (CLUSTER NODES of the
+// first node that answers), which gossip may bring late on a loaded
+// machine; it asks again for up to 60 s, and on failure says what both
+// answered.
 func (s *Server) ReplicaOf(addr string) string {
 	s.t.Helper()
 	deadline := time.Now().Add(60 * time.Second)
 	for {
+		if r := s.onlineReplica(addr); r != "" {
+			return r
+		}
 		nodes, err := s.clusterNodes()
 		if err != nil {
 			s.t.Fatal(err)
@@ -305,16 +325,68 @@ func (s *Server) ReplicaOf(addr string) string {
 			}
 		}
 		for _, n := range nodes {
-			if n.master == id && id != "" && !strings.Contains(n.flags, "fail") {
+			if n.master == id && id != "" && !failed(n.flags) {
 				return n.addr
 			}
 		}
 		if time.Now().After(deadline) {
-			s.t.Fatalf("redistest: no replica of %s", addr)
+			s.t.Fatalf("redistest: no replica of %s (id %q); CLUSTER NODES: %v; its INFO replication: %s", addr, id, nodes, s.replicationInfo(addr))
 			return ""
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+// failed reports whether a node's CLUSTER NODES flags mark it failing
+// ("fail" or "fail?"; not "nofailover").
+func failed(flags string) bool {
+	for _, f := range strings.Split(flags, ",") {
+		if f == "fail" || f == "fail?" {
+			return true
+		}
+	}
+	return false
+}
+
+// replicationInfo is the master at addr's INFO replication, or the error
+// asking for it.
+func (s *Server) replicationInfo(addr string) string {
+	c := redis.NewClient(&redis.Options{Addr: addr, MaxRetries: -1})
+	defer c.Close()
+	out, err := c.Info(context.Background(), "replication").Result()
+	if err != nil {
+		return err.Error()
+	}
+	return out
+}
+
+// onlineReplica returns the address of a replica the master at addr
+// reports online in INFO replication ("slave0:ip=…,port=…,state=online"),
+// or "".
+func (s *Server) onlineReplica(addr string) string {
+	for _, line := range strings.Split(s.replicationInfo(addr), "\n") {
+		k, v, ok := strings.Cut(strings.TrimSpace(line), ":")
+		if !ok || !strings.HasPrefix(k, "slave") {
+			continue
+		}
+		var ip, port string
+		online := false
+		for _, kv := range strings.Split(v, ",") {
+			name, val, _ := strings.Cut(kv, "=")
+			switch name {
+			case "ip":
+				ip = val
+			case "port":
+				port = val
+			case "state":
+				online = val == "online"
+			}
+		}
+		if online && ip != "" && port != "" {
+			return net.JoinHostPort(ip, port)
+		}
+	}
+	return ""
 }
 
 // KillNode kills the node at addr (SIGKILL), as a crashed host would.
@@ -330,7 +402,10 @@ func (s *Server) KillNode(addr string) {
 	s.t.Fatalf("redistest: no node %s", addr)
 }
 
-type clusterNode struct{ id, addr, flags, master string }
+type clusterNode struct {
+	id, addr, flags, master string
+	slots                   bool // it serves hash slots
+}
 
 func (s *Server) clusterNodes() ([]clusterNode, error) {
 	var last error
@@ -352,7 +427,7 @@ func (s *Server) clusterNodes() ([]clusterNode, error) {
 				continue
 			}
 			addr, _, _ := strings.Cut(f[1], "@")
-			nodes = append(nodes, clusterNode{id: f[0], addr: addr, flags: f[2], master: f[3]})
+			nodes = append(nodes, clusterNode{id: f[0], addr: addr, flags: f[2], master: f[3], slots: len(f) > 8})
 		}
 		return nodes, nil
 	}
@@ -366,7 +441,7 @@ func (s *Server) masters() ([]string, error) {
 	}
 	var out []string
 	for _, n := range nodes {
-		if strings.Contains(n.flags, "master") && !strings.Contains(n.flags, "fail") {
+		if strings.Contains(n.flags, "master") && !failed(n.flags) && n.slots {
 			out = append(out, n.addr)
 		}
 	}
